@@ -43,7 +43,7 @@ public final class ConcurrentMapSessionManager implements SessionManager {
     public Session bind(Session session) {
         long uid = session.userId();
         if (uid == 0) {
-            throw new IllegalStateException(session + " has no user: call assignUser before bind");
+            throw new IllegalArgumentException(session + " has not logged in");
         }
         // The displaced session must come out of the same atomic step that installs the new one.
         // A get-then-put would let two logins of this user both read "nobody" (or both read the

@@ -1,119 +1,51 @@
 package lockfree.stage1;
 
-import lockfree.common.Outbound;
+import lockfree.common.contract.RecordingOutbound;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayDeque;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Stage 1's queue keeps stage 0's drain: a task per offer and a flush per message. These tests
- * pin that down, because it is the cost stage 2's batching removes (compare
- * {@code BatchingSendQueueTest} there).
+ * Stage 1 changes the queue's data structure and keeps stage 0's drain: a task per offer and a
+ * flush per message. This test pins that down, because it is the cost stage 2's batching removes
+ * (compare {@code BatchingSendQueueTest} there). The rules every queue keeps are in
+ * {@link LinkedSendQueueContractTest}.
  */
 class LinkedSendQueueTest {
 
-    private final ManualOutbound out = new ManualOutbound();
-    private final LinkedSendQueue<Integer> queue = new LinkedSendQueue<>(1024, out);
+    private static final Duration QUIET = Duration.ofSeconds(10);
 
     @Test
-    void everyOfferSubmitsADrainAndEveryMessageIsFlushedOnItsOwn() {
-        for (int i = 0; i < 10; i++) {
-            assertTrue(queue.offer(i));
-        }
-        assertEquals(10, out.tasks.size(), "one drain task per offer");
+    void burstOfOffersSubmitsADrainPerOfferAndFlushesEveryMessageOnItsOwn() throws Exception {
+        try (RecordingOutbound<Integer> out = new RecordingOutbound<>("stage1")) {
+            LinkedSendQueue<Integer> queue = new LinkedSendQueue<>(1024, out);
+            // Hold the event loop so the whole burst is queued before any drain runs.
+            CountDownLatch release = new CountDownLatch(1);
+            out.execute(() -> await(release));
 
-        out.runPendingTasks();
-
-        assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), out.written);
-        assertEquals(10, out.flushes, "one flush (one system call) per message");
-        assertEquals(0, queue.size());
-    }
-
-    @Test
-    void fullQueueRefusesAndSubmitsNothingForTheRefusedMessage() {
-        LinkedSendQueue<Integer> small = new LinkedSendQueue<>(2, out);
-        assertTrue(small.offer(1));
-        assertTrue(small.offer(2));
-        assertFalse(small.offer(3));
-        assertEquals(2, out.tasks.size());
-        assertEquals(2, small.size());
-    }
-
-    @Test
-    void drainStopsWhileTheSocketIsBackedUpAndResumesOnScheduleDrain() {
-        out.writable = false;
-        queue.offer(1);
-        queue.offer(2);
-        out.runPendingTasks();
-        assertEquals(List.of(), out.written);
-        assertEquals(2, queue.size());
-
-        out.writable = true;
-        queue.scheduleDrain();
-        out.runPendingTasks();
-        assertEquals(List.of(1, 2), out.written);
-    }
-
-    @Test
-    void closedOutboundGetsEverythingDiscarded() {
-        queue.offer(1);
-        queue.offer(2);
-        out.open = false;
-        out.runPendingTasks();
-        assertEquals(List.of(), out.written);
-        assertEquals(List.of(1, 2), out.discarded);
-    }
-
-    /** An outbound whose executor only queues tasks; the test runs them. Single-threaded. */
-    private static final class ManualOutbound implements Outbound<Integer> {
-        final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
-        final List<Integer> written = new ArrayList<>();
-        final List<Integer> discarded = new ArrayList<>();
-        int flushes;
-        boolean open = true;
-        boolean writable = true;
-
-        @Override
-        public void execute(Runnable drain) {
-            tasks.add(drain);
-        }
-
-        void runPendingTasks() {
-            Runnable task;
-            while ((task = tasks.poll()) != null) {
-                task.run();
+            for (int i = 0; i < 10; i++) {
+                assertTrue(queue.offer(i));
             }
-        }
+            release.countDown();
+            out.awaitQuiescence(QUIET);
 
-        @Override
-        public boolean isWritable() {
-            return writable;
+            assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), out.written());
+            assertEquals(1 + 10, out.executeCount(), "the blocker, then one drain task per offer");
+            assertEquals(10, out.flushCount(), "one flush, so one system call, per message");
+            assertEquals(List.of(), out.violations());
         }
+    }
 
-        @Override
-        public boolean isOpen() {
-            return open;
-        }
-
-        @Override
-        public void write(Integer message) {
-            written.add(message);
-        }
-
-        @Override
-        public void flush() {
-            flushes++;
-        }
-
-        @Override
-        public void discard(Integer message) {
-            discarded.add(message);
+    static void await(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();   // the outbound is being closed
         }
     }
 }

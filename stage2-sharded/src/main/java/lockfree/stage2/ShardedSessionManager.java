@@ -121,7 +121,7 @@ public final class ShardedSessionManager implements SessionManager {
     public Session bind(Session session) {
         long uid = session.userId();
         if (uid == 0) {
-            throw new IllegalStateException(session + " has no user: call assignUser before bind");
+            throw new IllegalArgumentException(session + " has not logged in");
         }
         Shard idShard = shardOf(session.id());
         Shard userShard = shardOf(uid);
