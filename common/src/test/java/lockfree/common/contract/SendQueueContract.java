@@ -18,6 +18,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import lockfree.common.testkit.Concurrently;
+import java.time.Duration;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -369,50 +371,7 @@ public abstract class SendQueueContract {
     // Harness
     // =========================================================================================
 
-    @FunctionalInterface
-    private interface Producer {
-        void run(int index) throws Exception;
-    }
-
-    /**
-     * Runs {@code body} on {@code threads} new threads released together, waits for all of them,
-     * and rethrows the first failure as it was thrown (interrupting the rest).
-     */
-    private static void runProducers(int threads, Producer body) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "contract-producer");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            CompletionService<Void> running = new ExecutorCompletionService<>(pool);
-            CountDownLatch start = new CountDownLatch(1);
-            for (int i = 0; i < threads; i++) {
-                int index = i;
-                running.submit(() -> {
-                    start.await();
-                    body.run(index);
-                    return null;
-                });
-            }
-            start.countDown();
-            long deadline = System.nanoTime() + DEADLINE_NANOS;
-            for (int i = 0; i < threads; i++) {
-                Future<Void> done = running.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-                if (done == null) {
-                    fail("the producers did not finish in time");
-                }
-                try {
-                    done.get();
-                } catch (ExecutionException e) {
-                    if (e.getCause() instanceof Error err) {
-                        throw err;
-                    }
-                    throw (Exception) e.getCause();
-                }
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+    private static void runProducers(int threads, Concurrently.ThreadBody body) throws Exception {
+        Concurrently.run(threads, Duration.ofNanos(DEADLINE_NANOS), body);
     }
 }

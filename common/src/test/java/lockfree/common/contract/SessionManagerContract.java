@@ -23,6 +23,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import lockfree.common.testkit.Concurrently;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -526,52 +528,8 @@ public abstract class SessionManagerContract {
     // =========================================================================================
 
     /** A test thread's body; an AssertionError thrown here fails the test. */
-    @FunctionalInterface
-    private interface ThreadBody {
-        void run(int thread) throws Exception;
-    }
-
-    /**
-     * Runs {@code body} on {@code threads} new threads released together by a start gate and waits
-     * for all of them. The first failure is rethrown as it was thrown and the other threads are
-     * interrupted, so a thread left waiting at a {@link SpinGate} for the failed one gives up.
-     */
-    private static void runConcurrently(int threads, ThreadBody body) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "contract-worker");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            CompletionService<Void> running = new ExecutorCompletionService<>(pool);
-            CountDownLatch start = new CountDownLatch(1);
-            for (int i = 0; i < threads; i++) {
-                int index = i;
-                running.submit(() -> {
-                    start.await();
-                    body.run(index);
-                    return null;
-                });
-            }
-            start.countDown();
-            long deadline = System.nanoTime() + DEADLINE_NANOS;
-            for (int i = 0; i < threads; i++) {
-                Future<Void> done = running.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-                if (done == null) {
-                    fail("the test threads did not finish in time");
-                }
-                try {
-                    done.get();
-                } catch (ExecutionException e) {
-                    if (e.getCause() instanceof Error err) {
-                        throw err;
-                    }
-                    throw (Exception) e.getCause();
-                }
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+    private static void runConcurrently(int threads, Concurrently.ThreadBody body) throws Exception {
+        Concurrently.run(threads, Duration.ofNanos(DEADLINE_NANOS), body);
     }
 
     /**
