@@ -66,8 +66,8 @@ public final class RecordingOutbound<E> implements Outbound<E>, AutoCloseable {
      * The record. A correct drain touches it from the consumer thread only, but a broken one may
      * call in from producer threads, and that is exactly when we must not lose or corrupt entries,
      * so it is updated under `lock` rather than trusting the thread confinement we expect. The
-     * counters are also volatile so a test can watch them without taking the lock, e.g. spin until
-     * a drain is in the middle of writing and race it.
+     * counters are also volatile so a test or benchmark can poll them without taking the lock
+     * (and without slowing the drain it is watching).
      */
     private final Object lock = new Object();
     private final List<E> written = new ArrayList<>();
