@@ -1,0 +1,50 @@
+package lockfree.exercises.ex01_rwlock_map;
+
+import lockfree.common.Session;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * Exercise 1: the user table behind one read-write lock.
+ *
+ * <p>The gateway's hottest question is "which session is user 42 on?": every message delivery asks
+ * it. Stage 0 keeps the answer in a plain {@link HashMap}, which is fast and not thread-safe at
+ * all: two logins on two event loops that {@code put} at the same time can lose one of the
+ * entries or corrupt the map's size, and a lookup racing a resize can miss a user who is there.
+ *
+ * <p>Guard the map with the {@link ReentrantReadWriteLock} below: lookups ({@link #get},
+ * {@link #size}) share the read lock, so they run in parallel; changes ({@link #put},
+ * {@link #remove}) take the write lock, so they run alone. Always unlock in a {@code finally}.
+ *
+ * <p>Besides the single-threaded checks, the tests log in 40,000 users from two threads and look
+ * users up while the table grows; an unguarded HashMap loses entries there in practically every run.
+ *
+ * <p>Run: {@code ./exercises.sh run 1}
+ */
+public final class RwLockUserMap {
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    /* Guarded by `lock`: read under the read lock, changed only under the write lock. */
+    private final Map<Long, Session> users = new HashMap<>();
+
+    /** The session bound to {@code userId}, or null. */
+    public Session get(long userId) {
+        throw new UnsupportedOperationException("TODO: look the user up under the read lock");
+    }
+
+    /** Binds {@code userId} to {@code session}; returns the session bound before, or null. */
+    public Session put(long userId, Session session) {
+        throw new UnsupportedOperationException("TODO: put the session under the write lock and return the one it replaced");
+    }
+
+    /** Unbinds {@code userId}; returns the session that was bound, or null. */
+    public Session remove(long userId) {
+        throw new UnsupportedOperationException("TODO: remove the user under the write lock");
+    }
+
+    /** How many users are bound. */
+    public int size() {
+        throw new UnsupportedOperationException("TODO: read the size under the read lock");
+    }
+}
