@@ -1,0 +1,12 @@
+package lockfree.exercises.ex02_relogin_kick;
+
+import lockfree.common.SessionManager;
+import lockfree.common.contract.SessionManagerContract;
+
+/** The contract every stage's session manager passes, run against yours. */
+class RwLockSessionManagerTest extends SessionManagerContract {
+    @Override
+    protected SessionManager newManager() {
+        return new RwLockSessionManager();
+    }
+}

@@ -1,0 +1,77 @@
+package lockfree.exercises.ex03_atomic_map_ops;
+
+import lockfree.common.Session;
+import lockfree.exercises.support.Together;
+import org.jetbrains.lincheck.Lincheck;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The three races of the session table, each run by Lincheck through every interleaving of two
+ * threads (up to {@value #INVOCATIONS} of them). The contract suite runs the same races on real
+ * threads and catches a check-then-act only when the timing happens to hit the gap; these tests
+ * hit it every time, and Lincheck's report shows the interleaving step by step.
+ */
+class ChmRacesTest {
+    private static final int INVOCATIONS = 200;
+
+    @Test
+    @Timeout(20)
+    void theOldSessionsCloseRacingTheReloginNeverUnbindsTheNewSession() {
+        Lincheck.runConcurrentTest(INVOCATIONS, () -> {
+            ChmSessionManager m = new ChmSessionManager();
+            Session phone = Session.detached(1, 7);
+            Session laptop = Session.detached(2, 7);
+            m.add(phone);
+            m.bind(phone);
+            m.add(laptop);
+            Session[] kicked = new Session[1];
+
+            Together.run(() -> m.remove(phone), () -> kicked[0] = m.bind(laptop));
+
+            assertSame(laptop, m.getByUserId(7), "user 7 must stay bound to the new login");
+            assertTrue(kicked[0] == null || kicked[0] == phone, "bind displaced " + kicked[0]);
+        });
+    }
+
+    @Test
+    @Timeout(20)
+    void aLoginRacingItsOwnCloseLeavesNothingBound() {
+        Lincheck.runConcurrentTest(INVOCATIONS, () -> {
+            ChmSessionManager m = new ChmSessionManager();
+            Session s = Session.detached(1, 7);
+            m.add(s);
+
+            Together.run(() -> m.remove(s), () -> m.bind(s));
+
+            assertNull(m.getByUserId(7), "a closed session must not stay reachable by its user id");
+        });
+    }
+
+    @Test
+    @Timeout(20)
+    void twoRacingLoginsHaveOneWinnerWhoKicksTheOther() {
+        Lincheck.runConcurrentTest(INVOCATIONS, () -> {
+            ChmSessionManager m = new ChmSessionManager();
+            Session a = Session.detached(1, 7);
+            Session b = Session.detached(2, 7);
+            m.add(a);
+            m.add(b);
+            Session[] displaced = new Session[2];
+
+            Together.run(() -> displaced[0] = m.bind(a), () -> displaced[1] = m.bind(b));
+
+            Session winner = m.getByUserId(7);
+            Session loser = winner == a ? b : a;
+            Session winnersKick = winner == a ? displaced[0] : displaced[1];
+            Session losersKick = winner == a ? displaced[1] : displaced[0];
+            assertTrue(winner == a || winner == b, "user 7 must be bound to one of its logins");
+            assertSame(loser, winnersKick, "the login that won must kick the other one");
+            assertNull(losersKick, "the login that lost came first and displaced nobody");
+        });
+    }
+}

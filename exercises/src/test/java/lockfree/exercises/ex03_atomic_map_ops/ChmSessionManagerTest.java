@@ -1,0 +1,12 @@
+package lockfree.exercises.ex03_atomic_map_ops;
+
+import lockfree.common.SessionManager;
+import lockfree.common.contract.SessionManagerContract;
+
+/** The contract every stage's session manager passes, run against yours. */
+class ChmSessionManagerTest extends SessionManagerContract {
+    @Override
+    protected SessionManager newManager() {
+        return new ChmSessionManager();
+    }
+}

@@ -1,0 +1,72 @@
+package lockfree.exercises.ex06_striped_counter;
+
+import lockfree.exercises.support.Together;
+import org.jetbrains.lincheck.Lincheck;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.HashSet;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class StripedCounterTest {
+
+    @Test
+    void countsOnOneThread() {
+        StripedCounter c = new StripedCounter(8);
+        for (int i = 0; i < 1000; i++) {
+            c.increment();
+        }
+        c.add(-10);
+        assertEquals(990, c.sum());
+    }
+
+    @Test
+    void stripesStayInRange() {
+        StripedCounter c = new StripedCounter(8);
+        for (long id = 0; id < 10_000; id++) {
+            int s = c.stripeOf(id);
+            assertTrue(s >= 0 && s < 8, "thread " + id + " got stripe " + s);
+        }
+        StripedCounter one = new StripedCounter(1);
+        assertEquals(0, one.stripeOf(12345));
+    }
+
+    /** Sixteen consecutive thread ids, as a thread pool gets them, must not crowd into a few stripes. */
+    @Test
+    void consecutiveThreadIdsUseMostStripes() {
+        StripedCounter c = new StripedCounter(8);
+        Set<Integer> used = new HashSet<>();
+        for (long id = 40; id < 56; id++) {
+            used.add(c.stripeOf(id));
+        }
+        assertTrue(used.size() >= 6, "16 consecutive thread ids used only stripes " + used + " of 8");
+    }
+
+    /**
+     * Two threads forced onto the same stripe (there is only one) add at once. Lincheck runs them
+     * through every interleaving: a get-then-set loses one add in some of them, an atomic add never.
+     */
+    @Test
+    @Timeout(20)
+    void twoThreadsOnOneStripeLoseNoAdd() {
+        Lincheck.runConcurrentTest(200, () -> {
+            StripedCounter c = new StripedCounter(1);
+            Together.run(() -> c.add(1), () -> c.add(2));
+            assertEquals(3, c.sum(), "an add was lost");
+        });
+    }
+
+    /** The same with many stripes: whatever stripes the threads pick, the total is exact at rest. */
+    @Test
+    @Timeout(20)
+    void threadsOnAnyStripesAddUpExactly() {
+        Lincheck.runConcurrentTest(200, () -> {
+            StripedCounter c = new StripedCounter(4);
+            Together.run(() -> c.add(1), () -> c.add(10), () -> c.add(100));
+            assertEquals(111, c.sum());
+        });
+    }
+}

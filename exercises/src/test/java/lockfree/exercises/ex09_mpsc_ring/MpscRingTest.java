@@ -1,0 +1,105 @@
+package lockfree.exercises.ex09_mpsc_ring;
+
+import lockfree.exercises.support.Together;
+import org.jetbrains.lincheck.Lincheck;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class MpscRingTest {
+    private static final int INVOCATIONS = 300;
+
+    @Test
+    void firstInFirstOut() {
+        MpscRing<String> ring = new MpscRing<>(4);
+        assertNull(ring.poll(), "empty");
+        assertTrue(ring.offer("a"));
+        assertTrue(ring.offer("b"));
+        assertEquals("a", ring.poll());
+        assertEquals("b", ring.poll());
+        assertNull(ring.poll());
+    }
+
+    @Test
+    void aFullRingRefusesAndAcceptsAgainOnceAnElementIsTaken() {
+        MpscRing<Integer> ring = new MpscRing<>(4);
+        for (int i = 0; i < 4; i++) {
+            assertTrue(ring.offer(i), "slot " + i + " of 4");
+        }
+        assertFalse(ring.offer(4), "the ring holds 4");
+        assertEquals(0, ring.poll());
+        assertTrue(ring.offer(4), "one slot freed, one offer fits");
+        assertFalse(ring.offer(5));
+        for (int i = 1; i <= 4; i++) {
+            assertEquals(i, ring.poll());
+        }
+        assertNull(ring.poll());
+    }
+
+    @Test
+    void wrapsAroundManyTimes() {
+        MpscRing<Integer> ring = new MpscRing<>(2);
+        for (int i = 0; i < 1000; i++) {
+            assertTrue(ring.offer(i));
+            assertEquals(i, ring.poll());
+        }
+    }
+
+    /**
+     * Two producers offer while the consumer polls, through every interleaving: every element
+     * comes out exactly once, each producer's in its own order, and nothing is polled before its
+     * producer published it (a slot claimed but not yet filled must read as "not ready").
+     */
+    @Test
+    @Timeout(20)
+    void twoProducersAndTheConsumerLoseNothingAndKeepOrder() {
+        Lincheck.runConcurrentTest(INVOCATIONS, () -> {
+            MpscRing<String> ring = new MpscRing<>(4);
+            List<String> taken = new ArrayList<>();
+            Together.run(
+                    () -> {
+                        ring.offer("a1");
+                        ring.offer("a2");
+                    },
+                    () -> ring.offer("b1"),
+                    () -> {
+                        for (int i = 0; i < 2; i++) {
+                            String e = ring.poll();
+                            if (e != null) {
+                                taken.add(e);
+                            }
+                        }
+                    });
+            String e;
+            while ((e = ring.poll()) != null) {
+                taken.add(e);
+            }
+            assertEquals(3, taken.size(), "taken: " + taken);
+            assertTrue(taken.containsAll(List.of("a1", "a2", "b1")), "taken: " + taken);
+            assertTrue(taken.indexOf("a1") < taken.indexOf("a2"), "one producer's order was broken: " + taken);
+        });
+    }
+
+    /** Two producers race for the last free slot: exactly one gets it. */
+    @Test
+    @Timeout(20)
+    void twoProducersRacingForTheLastSlotOneWins() {
+        Lincheck.runConcurrentTest(INVOCATIONS, () -> {
+            MpscRing<String> ring = new MpscRing<>(2);
+            ring.offer("x");
+            boolean[] ok = new boolean[2];
+            Together.run(() -> ok[0] = ring.offer("a"), () -> ok[1] = ring.offer("b"));
+            assertTrue(ok[0] ^ ok[1], "exactly one of two offers fits in the last slot: " + ok[0] + ", " + ok[1]);
+            assertEquals("x", ring.poll());
+            assertEquals(ok[0] ? "a" : "b", ring.poll());
+            assertNull(ring.poll());
+        });
+    }
+}

@@ -1,0 +1,83 @@
+package lockfree.exercises.ex10_wip_drain;
+
+import lockfree.common.SendQueue;
+import lockfree.common.contract.SendQueueContract;
+import lockfree.exercises.support.Together;
+import org.jetbrains.lincheck.Lincheck;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+class WipSendQueueTest {
+    private static final int INVOCATIONS = 300;
+
+    /** The rules every stage's send queue keeps, on a real consumer thread. */
+    @Nested
+    class Contract extends SendQueueContract {
+        @Override
+        protected SendQueue.Factory factory() {
+            return WipSendQueue::new;
+        }
+    }
+
+    /**
+     * The stranded-message race. "a" is queued and its drain scheduled; then the event loop runs
+     * that drain while a producer offers "b". However the two interleave, "b" must be written: by
+     * the running drain, or by a drain the offer scheduled, which the event loop runs next.
+     */
+    @Test
+    @Timeout(20)
+    void anOfferDuringTheDrainIsNeverStranded() {
+        Lincheck.runConcurrentTest(INVOCATIONS, () -> {
+            ManualOutbound out = new ManualOutbound();
+            WipSendQueue<String> q = new WipSendQueue<>(16, out);
+            q.offer("a");
+
+            Together.run(out::runPending, () -> q.offer("b"));
+            out.runPending(); // the event loop carries on with whatever was scheduled meanwhile
+
+            assertEquals(List.of("a", "b"), out.written, "a message offered during a drain was left in the queue");
+            assertEquals(0, q.size());
+            assertFalse(out.overlapped, "two drains ran at once");
+        });
+    }
+
+    /** Two producers at once, event loop busy elsewhere: one drain task for both, not two. */
+    @Test
+    @Timeout(20)
+    void concurrentOffersScheduleOneDrain() {
+        Lincheck.runConcurrentTest(INVOCATIONS, () -> {
+            ManualOutbound out = new ManualOutbound();
+            WipSendQueue<String> q = new WipSendQueue<>(16, out);
+
+            Together.run(() -> q.offer("a"), () -> q.offer("b"));
+
+            assertEquals(1, out.pendingCount(), "drain tasks scheduled for two offers");
+            out.runPending();
+            assertEquals(2, out.written.size());
+            assertEquals(1, out.flushes, "one drain, one flush");
+        });
+    }
+
+    /** The gateway's scheduleDrain (writable again) racing an offer: both messages out, once each. */
+    @Test
+    @Timeout(20)
+    void scheduleDrainRacingADrainLosesNothing() {
+        Lincheck.runConcurrentTest(INVOCATIONS, () -> {
+            ManualOutbound out = new ManualOutbound();
+            WipSendQueue<String> q = new WipSendQueue<>(16, out);
+            q.offer("a");
+
+            Together.run(out::runPending, q::scheduleDrain, () -> q.offer("b"));
+            out.runPending();
+
+            assertEquals(List.of("a", "b"), out.written);
+            assertFalse(out.overlapped, "two drains ran at once");
+        });
+    }
+}

@@ -1,0 +1,75 @@
+package lockfree.exercises.runner;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicContainer;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * What CI proves for every exercise in the manifest, each checked on its own: the stub as handed
+ * out (git's HEAD, or the file where there is no git) compiles and fails its tests, and the
+ * reference solution passes them. Runs in {@code ./mvnw verify} through the same {@link Checker}
+ * the runner uses, so what passes here is what a learner's runner will say.
+ *
+ * <p>The exercise tests themselves are excluded from surefire (they fail until solved); this class
+ * is how the build runs them.
+ */
+class ExercisesProofTest {
+    private static Workspace ws;
+    private static Checker checker;
+    private static Proof proof;
+
+    @BeforeAll
+    static void setUp() {
+        ws = new Workspace(repositoryRoot());
+        checker = new Checker();
+        proof = new Proof(checker, ws);
+    }
+
+    @AfterAll
+    static void tearDown() throws Exception {
+        checker.close();
+        // Surefire keeps this in target/surefire-reports/*-output.txt; the console shows the test names.
+        System.out.println("Every exercise is proven. To work them: ./exercises.sh (see exercises/README.md).");
+    }
+
+    /** Maven runs tests with the module directory as the working directory. */
+    static Path repositoryRoot() {
+        Path dir = Path.of("").toAbsolutePath();
+        for (Path p = dir; p != null; p = p.getParent()) {
+            if (Files.exists(p.resolve("exercises/exercises.toml"))) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("no exercises/exercises.toml above " + dir);
+    }
+
+    @TestFactory
+    Stream<DynamicContainer> everyStubFailsAndEverySolutionPasses() {
+        List<Exercise> exercises = ws.manifest().exercises();
+        assertTrue(exercises.size() >= 10, "the course has at least 10 exercises, the manifest lists " + exercises.size());
+        return exercises.stream().map(ex -> DynamicContainer.dynamicContainer(ex.name(), Stream.of(
+                DynamicTest.dynamicTest("the stub fails its tests", () -> {
+                    Verdict v = proof.stub(ex);
+                    List<String> problems = Proof.stubProblems(ex, v);
+                    if (!problems.isEmpty()) {
+                        fail(String.join("\n", problems) + "\n" + new Report("./exercises.sh", false, false).verdict(ex, v));
+                    }
+                }),
+                DynamicTest.dynamicTest("the reference solution passes its tests", () -> {
+                    Verdict v = proof.solution(ex);
+                    if (!v.passed()) {
+                        fail("the reference solution fails:\n" + new Report("./exercises.sh", false, true).verdict(ex, v));
+                    }
+                }))));
+    }
+}
