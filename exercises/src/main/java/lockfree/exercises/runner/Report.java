@@ -146,7 +146,7 @@ public final class Report {
         StringBuilder sb = new StringBuilder();
         // Split before an upper-case letter that follows a lower-case one or a digit
         // (putReturns), and between an acronym and the word after it (CASLoop -> CAS Loop).
-        for (String token : name.split("(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")) {
+        for (String token : name.split("(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[a-zA-Z])(?=[0-9])")) {
             if (sb.length() > 0) {
                 sb.append(' ');
             }
