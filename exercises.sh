@@ -27,6 +27,7 @@ if stale; then
     echo "with: git checkout -- <that file>, then start ./exercises.sh again." >&2
     exit 1
   fi
+  touch "$classpath_file" # the plugin leaves an unchanged file alone; mark this build as done
 fi
 
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"

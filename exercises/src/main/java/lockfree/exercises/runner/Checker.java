@@ -240,7 +240,7 @@ public final class Checker implements AutoCloseable {
             // A parameterized or dynamic test's own name ("[1] capacity 1") says little alone.
             Optional<TestSource> source = id.getSource();
             if (source.isPresent() && source.get() instanceof MethodSource m && !id.getDisplayName().startsWith(m.getMethodName())) {
-                return Report.words(m.getMethodName()) + " " + name;
+                return Report.words(m.getMethodName() + "()") + ", " + name;
             }
             return name;
         }
