@@ -100,7 +100,7 @@ public final class Checker implements AutoCloseable {
             if (!errors.isEmpty()) {
                 return new Verdict.CompileFailed(ex.name(), errors, compileNanos);
             }
-            return runTests(ex, mainSources.keySet(), out, compileNanos);
+            return runTests(ex, mainSources.keySet(), out, compileNanos, testSources);
         } finally {
             deleteTree(out);
         }
@@ -159,29 +159,59 @@ public final class Checker implements AutoCloseable {
         return name.substring(name.lastIndexOf('/') + 1);
     }
 
-    private Verdict runTests(Exercise ex, Set<String> mainFiles, Path out, long compileNanos) {
+    private Verdict runTests(Exercise ex, Set<String> mainFiles, Path out, long compileNanos,
+                             Map<String, String> testSources) {
         long start = System.nanoTime();
+        List<String> inProcess = new ArrayList<>();
+        List<String> forked = new ArrayList<>();
+        for (String test : ex.tests()) {
+            (usesLincheck(test, testSources) ? forked : inProcess).add(test);
+        }
+        // The forked JVM starts first so its start-up overlaps the in-process tests.
+        ForkedTests.Handle fork = forked.isEmpty() ? null : ForkedTests.start(out, classPath, mainFiles, forked);
+        Collector collector = new Collector(mainFiles);
+        runInProcess(ex, inProcess, out, collector);
+        if (fork != null) {
+            fork.awaitInto(collector);
+        }
+        return new Verdict.Tested(ex.name(), collector.tests, collector.skipped, collector.failures,
+                compileNanos, System.nanoTime() - start);
+    }
+
+    /**
+     * Lincheck finds the classes it must instrument by name, through its own class loader, and
+     * caches them by name: under {@link ExerciseClassLoader} it would instrument Maven's stale
+     * build of the stub (or nothing) and the race tests would pass against code they never
+     * checked. Test classes that use Lincheck therefore run in a fresh JVM whose class path starts
+     * with this check's classes. The rest stays in this JVM, where it is fast.
+     */
+    private static boolean usesLincheck(String testClass, Map<String, String> testSources) {
+        String source = testSources.get(simpleName(testClass) + ".java");
+        return source != null && source.contains("org.jetbrains.lincheck");
+    }
+
+    private void runInProcess(Exercise ex, List<String> tests, Path out, Collector collector) {
+        if (tests.isEmpty()) {
+            return;
+        }
         Thread me = Thread.currentThread();
         ClassLoader previous = me.getContextClassLoader();
         try (ExerciseClassLoader loader = new ExerciseClassLoader(out, ex.packageName(), Checker.class.getClassLoader())) {
             List<Class<?>> classes = new ArrayList<>();
-            for (String test : ex.tests()) {
+            for (String test : tests) {
                 try {
                     classes.add(loader.loadClass(test));
                 } catch (ClassNotFoundException | LinkageError e) {
-                    Verdict.Failure f = new Verdict.Failure(simpleName(test), null,
-                            "cannot load test class " + test + ": " + e, "", stackTrace(e));
-                    return new Verdict.Tested(ex.name(), 0, 0, List.of(f), compileNanos, System.nanoTime() - start);
+                    collector.failures.add(new Verdict.Failure(simpleName(test), null,
+                            "cannot load test class " + test + ": " + e, "", stackTrace(e)));
+                    return;
                 }
             }
             LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
                     .selectors(classes.stream().map(DiscoverySelectors::selectClass).toList())
                     .build();
-            Collector collector = new Collector(mainFiles);
             me.setContextClassLoader(loader);
             launcher.execute(request, collector);
-            return new Verdict.Tested(ex.name(), collector.tests, collector.skipped, collector.failures,
-                    compileNanos, System.nanoTime() - start);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
@@ -190,11 +220,11 @@ public final class Checker implements AutoCloseable {
     }
 
     /** Turns JUnit's events into {@link Verdict.Failure}s. */
-    private static final class Collector implements TestExecutionListener {
+    static final class Collector implements TestExecutionListener {
         private final Set<String> mainFiles;
-        private final List<Verdict.Failure> failures = new ArrayList<>();
-        private int tests;
-        private int skipped;
+        final List<Verdict.Failure> failures = new ArrayList<>();
+        int tests;
+        int skipped;
 
         Collector(Set<String> mainFiles) {
             this.mainFiles = mainFiles;

@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * hit it every time, and Lincheck's report shows the interleaving step by step.
  */
 class ChmRacesTest {
-    private static final int INVOCATIONS = 200;
+    private static final int INVOCATIONS = 100;
 
     @Test
     @Timeout(20)

@@ -1,6 +1,5 @@
 package lockfree.exercises.runner;
 
-import org.jetbrains.lincheck.Lincheck;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicContainer;
@@ -34,9 +33,6 @@ class ExercisesProofTest {
         ws = new Workspace(repositoryRoot());
         checker = new Checker();
         proof = new Proof(checker, ws);
-        // Lincheck attaches its agent on first use, which takes seconds; pay for it here rather than
-        // inside whichever exercise happens to use Lincheck first.
-        Lincheck.runConcurrentTest(1, () -> { });
     }
 
     @AfterAll
