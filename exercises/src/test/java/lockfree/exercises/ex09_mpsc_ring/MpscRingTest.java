@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class MpscRingTest {
-    private static final int INVOCATIONS = 300;
+    private static final int INVOCATIONS = 200;
 
     @Test
     void firstInFirstOut() {
