@@ -60,6 +60,8 @@ public final class Checker implements AutoCloseable {
     private final JavaCompiler javac;
     private final StandardJavaFileManager files;
     private final Launcher launcher;
+    /* The JVM the next Lincheck test classes will run in, already started; null until needed. */
+    private ForkedTests.Standby standby;
 
     public Checker() {
         this(System.getProperty("java.class.path"));
@@ -168,11 +170,20 @@ public final class Checker implements AutoCloseable {
             (usesLincheck(test, testSources) ? forked : inProcess).add(test);
         }
         // The forked JVM starts first so its start-up overlaps the in-process tests.
-        ForkedTests.Handle fork = forked.isEmpty() ? null : ForkedTests.start(out, classPath, mainFiles, forked);
+        ForkedTests.Handle fork = null;
+        if (!forked.isEmpty()) {
+            if (standby == null || !standby.isAlive()) {
+                standby = ForkedTests.Standby.start(classPath);
+            }
+            fork = standby.run(out, mainFiles, forked);
+            standby = null;
+        }
         Collector collector = new Collector(mainFiles);
         runInProcess(ex, inProcess, out, collector);
         if (fork != null) {
             fork.awaitInto(collector);
+            // Warm up the JVM for the next check now, while the learner reads and edits.
+            standby = ForkedTests.Standby.start(classPath);
         }
         return new Verdict.Tested(ex.name(), collector.tests, collector.skipped, collector.failures,
                 compileNanos, System.nanoTime() - start);
@@ -334,6 +345,9 @@ public final class Checker implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        if (standby != null) {
+            standby.close();
+        }
         files.close();
     }
 

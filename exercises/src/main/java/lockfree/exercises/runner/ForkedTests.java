@@ -7,8 +7,14 @@ import org.junit.platform.launcher.LauncherDiscoveryRequest;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 
+import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.StandardCopyOption;
+import java.util.stream.Stream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +29,9 @@ import java.util.concurrent.TimeUnit;
  * Runs test classes in a fresh JVM and reads back their results: the way {@link Checker} runs the
  * Lincheck tests (see {@code Checker.usesLincheck} for why they cannot share the runner's JVM).
  * {@link #main} is the child's side: it runs the classes with the JUnit launcher and writes the
- * results as JSON to a file, away from whatever the tests print.
+ * results as JSON to a file, away from whatever the tests print. To keep the JVM's start-up and
+ * Lincheck's agent attach off the learner's wait, the next JVM is started ({@link Standby}) as soon
+ * as the previous one has been used.
  */
 final class ForkedTests {
     /** A forked run that takes longer than this is killed and reported as a failure. */
@@ -60,6 +68,7 @@ final class ForkedTests {
                     return;
                 }
                 if (!Files.exists(results) || Files.size(results) == 0) {
+                    // e.g. the JVM could not start, or Lincheck could not attach
                     fail(collector, "the test JVM exited with " + process.exitValue() + " and no results:\n" + tail(log));
                     return;
                 }
@@ -92,38 +101,98 @@ final class ForkedTests {
         }
     }
 
-    /** Starts a JVM running {@code tests} with {@code classes} (this check's compile) first on the class path. */
-    static Handle start(Path classes, String classPath, Set<String> mainFiles, List<String> tests) {
-        Path results = classes.resolve("results.json");
-        Path log = classes.resolve("forked.log");
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-XX:+IgnoreUnrecognizedVMOptions");
-        cmd.add("-XX:+EnableDynamicAgentLoading"); // Lincheck attaches its agent; JDK 21+ would warn
-        cmd.add("-cp");
-        cmd.add(classes + File.pathSeparator + classPath);
-        cmd.add(ForkedTests.class.getName());
-        cmd.add(results.toString());
-        cmd.add(String.join(",", mainFiles));
-        cmd.addAll(tests);
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            return new Handle(p, results, log, tests);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start " + cmd.get(0), e);
+    /**
+     * A JVM started ahead of need, with an empty directory first on its class path. It loads JUnit
+     * and attaches Lincheck's agent while the learner is still typing, then waits for one command.
+     * {@link #run} copies a check's classes into that directory and sends the command: the JVM's own
+     * class loader finds them there the first time a test asks, so Lincheck sees exactly the code
+     * under test. Each standby runs one check and exits; the checker starts the next one.
+     */
+    static final class Standby implements AutoCloseable {
+        private final Path dir;
+        private final Process process;
+
+        private Standby(Path dir, Process process) {
+            this.dir = dir;
+            this.process = process;
+        }
+
+        static Standby start(String classPath) {
+            try {
+                Path dir = Files.createTempDirectory("workshop-fork-");
+                List<String> cmd = new ArrayList<>();
+                cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+                cmd.add("-XX:+IgnoreUnrecognizedVMOptions");
+                cmd.add("-XX:+EnableDynamicAgentLoading"); // Lincheck attaches its agent; JDK 21+ would warn
+                cmd.add("-cp");
+                cmd.add(dir + File.separator + File.pathSeparator + classPath);
+                cmd.add(ForkedTests.class.getName());
+                Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                        .redirectOutput(dir.resolve("forked.log").toFile()).start();
+                return new Standby(dir, p);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot start a JVM for the Lincheck tests", e);
+            }
+        }
+
+        boolean isAlive() {
+            return process.isAlive();
+        }
+
+        /** Hands this JVM the compiled classes in {@code classes} and the tests to run. */
+        Handle run(Path classes, Set<String> mainFiles, List<String> tests) {
+            Path results = dir.resolve("results.json");
+            try (Stream<Path> all = Files.walk(classes)) {
+                for (Path p : (Iterable<Path>) all::iterator) {
+                    if (p.toString().endsWith(".class")) {
+                        Path target = dir.resolve(classes.relativize(p).toString());
+                        Files.createDirectories(target.getParent());
+                        Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
+                String command = results + "\t" + String.join(",", mainFiles) + "\t" + String.join(",", tests) + "\n";
+                OutputStream in = process.getOutputStream();
+                in.write(command.getBytes(StandardCharsets.UTF_8));
+                in.flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot hand the tests to the test JVM", e);
+            }
+            return new Handle(process, results, dir.resolve("forked.log"), tests);
+        }
+
+        @Override
+        public void close() {
+            process.destroyForcibly();
         }
     }
 
-    /** The child: {@code <results file> <learner file names, comma-separated> <test class>...}. */
+    /**
+     * The child: warms up, then reads one line {@code <results file> TAB <learner file names,
+     * comma-separated> TAB <test classes, comma-separated>}, runs the classes, writes the results
+     * and exits. End of input (the runner went away) ends it too.
+     */
     public static void main(String[] args) throws Exception {
-        Path results = Path.of(args[0]);
-        Set<String> mainFiles = new HashSet<>(Arrays.asList(args[1].split(",")));
-        List<String> tests = List.of(args).subList(2, args.length);
+        var launcher = LauncherFactory.create();
+        // Attach Lincheck's agent now, while nobody waits; it takes seconds. The lambda is ours,
+        // not an exercise class, so nothing of the exercise is loaded (or cached by name) yet.
+        // Through reflection: Lincheck is on the test class path only.
+        Runnable nothing = () -> { };
+        Class.forName("org.jetbrains.lincheck.Lincheck").getMethod("runConcurrentTest", int.class, Runnable.class)
+                .invoke(null, 1, nothing);
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String line = in.readLine();
+        if (line == null) {
+            System.exit(0);
+        }
+        String[] parts = line.split("\t", -1);
+        Path results = Path.of(parts[0]);
+        Set<String> mainFiles = new HashSet<>(Arrays.asList(parts[1].split(",")));
+        List<String> tests = Arrays.asList(parts[2].split(","));
         LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
                 .selectors(tests.stream().map(DiscoverySelectors::selectClass).toList())
                 .build();
         Checker.Collector collector = new Checker.Collector(mainFiles);
-        LauncherFactory.create().execute(request, collector);
+        launcher.execute(request, collector);
         JSON.writeValue(results.toFile(), new Results(collector.tests, collector.skipped, collector.failures));
         System.exit(0); // test threads a broken exercise left running must not keep this JVM alive
     }
