@@ -1,0 +1,22 @@
+package lockfree.common;
+
+/** WebSocket close codes the gateway sends (docs/PROTOCOL.md lists them for client authors). */
+public final class CloseCodes {
+    private CloseCodes() {
+    }
+
+    /** RFC 6455: the server is shutting down (SIGTERM). */
+    public static final int GOING_AWAY = 1001;
+    /** RFC 6455: a binary frame; this protocol speaks JSON text. */
+    public static final int UNSUPPORTED_DATA = 1003;
+    /** RFC 6455: policy violation; used for a bad or expired token. */
+    public static final int POLICY_VIOLATION = 1008;
+    /** RFC 6455: a message larger than --max-frame. */
+    public static final int MESSAGE_TOO_BIG = 1009;
+    /** Application: the same uid logged in on another connection. */
+    public static final int KICKED = 4000;
+    /** Application: the session's send queue stayed full for --slow-consumer-timeout. */
+    public static final int SLOW_CONSUMER = 4001;
+    /** Application: nothing received (not even a pong) for --idle-timeout. */
+    public static final int IDLE_TIMEOUT = 4002;
+}

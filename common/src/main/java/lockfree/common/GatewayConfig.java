@@ -1,0 +1,100 @@
+package lockfree.common;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything the gateway can be told, with the embedded defaults. Built by {@link GatewayMain}
+ * from the command line, or directly by tests with {@link #defaults()} and the {@code with*}
+ * methods.
+ *
+ * @param bind               address to listen on; without a secret it must be a loopback address
+ * @param port               TCP port; 0 picks a free one (tests)
+ * @param secret             HMAC secret for login tokens, or null for "any uid, loopback only"
+ * @param apiKey             value required in {@code X-Api-Key} on POST /push, or null for none
+ * @param maxConnections     connections above this are answered 503 and closed
+ * @param queueCapacity      per-session send queue capacity (the plan's 1024)
+ * @param idleTimeout        a connection that sends nothing (not even a pong) for this long is closed
+ * @param handshakeTimeout   a connection must complete its first HTTP request within this
+ * @param maxFrameBytes      largest WebSocket message and /push body accepted
+ * @param rateLimitPerSecond frames per second one connection may send (token bucket, burst equal)
+ * @param slowConsumerTimeout a session whose queue stays full this long is closed
+ * @param shutdownTimeout    how long SIGTERM waits for queues to flush and sessions to close
+ * @param fdReserve          file descriptors kept free below the process limit: the gateway stops
+ *                           accepting before it runs out (EMFILE makes the accept loop spin)
+ * @param ioThreads          event loop threads; 0 = Netty's default (2 x cores)
+ */
+public record GatewayConfig(
+        InetAddress bind,
+        int port,
+        String secret,
+        String apiKey,
+        int maxConnections,
+        int queueCapacity,
+        Duration idleTimeout,
+        Duration handshakeTimeout,
+        int maxFrameBytes,
+        int rateLimitPerSecond,
+        Duration slowConsumerTimeout,
+        Duration shutdownTimeout,
+        int fdReserve,
+        int ioThreads) {
+
+    public static final int DEFAULT_PORT = 8080;
+
+    public GatewayConfig {
+        Objects.requireNonNull(bind, "bind");
+        requireRange("port", port, 0, 65535);
+        requireRange("max-connections", maxConnections, 1, Integer.MAX_VALUE);
+        requireRange("queue-capacity", queueCapacity, 1, 1 << 20);
+        requireRange("max-frame", maxFrameBytes, 128, 16 << 20);
+        requireRange("rate-limit", rateLimitPerSecond, 1, Integer.MAX_VALUE);
+        requireRange("fd-reserve", fdReserve, 16, 1 << 16);
+        requireRange("io-threads", ioThreads, 0, 1024);
+        requirePositive("idle-timeout", idleTimeout);
+        requirePositive("handshake-timeout", handshakeTimeout);
+        requirePositive("slow-consumer-timeout", slowConsumerTimeout);
+        requirePositive("shutdown-timeout", shutdownTimeout);
+        if (secret != null && secret.isEmpty()) {
+            secret = null;
+        }
+        if (apiKey != null && apiKey.isEmpty()) {
+            apiKey = null;
+        }
+    }
+
+    /** The embedded defaults: loopback:8080, no secret, the plan's 1024-slot queues. */
+    public static GatewayConfig defaults() {
+        return new GatewayConfig(InetAddress.getLoopbackAddress(), DEFAULT_PORT, null, null,
+                10_000, 1024, Duration.ofSeconds(60), Duration.ofSeconds(10), 64 * 1024,
+                1000, Duration.ofSeconds(5), Duration.ofSeconds(5), 64, 0);
+    }
+
+    public GatewayConfig withBind(InetAddress v) { return new GatewayConfig(v, port, secret, apiKey, maxConnections, queueCapacity, idleTimeout, handshakeTimeout, maxFrameBytes, rateLimitPerSecond, slowConsumerTimeout, shutdownTimeout, fdReserve, ioThreads); }
+    public GatewayConfig withPort(int v) { return new GatewayConfig(bind, v, secret, apiKey, maxConnections, queueCapacity, idleTimeout, handshakeTimeout, maxFrameBytes, rateLimitPerSecond, slowConsumerTimeout, shutdownTimeout, fdReserve, ioThreads); }
+    public GatewayConfig withSecret(String v) { return new GatewayConfig(bind, port, v, apiKey, maxConnections, queueCapacity, idleTimeout, handshakeTimeout, maxFrameBytes, rateLimitPerSecond, slowConsumerTimeout, shutdownTimeout, fdReserve, ioThreads); }
+    public GatewayConfig withApiKey(String v) { return new GatewayConfig(bind, port, secret, v, maxConnections, queueCapacity, idleTimeout, handshakeTimeout, maxFrameBytes, rateLimitPerSecond, slowConsumerTimeout, shutdownTimeout, fdReserve, ioThreads); }
+    public GatewayConfig withMaxConnections(int v) { return new GatewayConfig(bind, port, secret, apiKey, v, queueCapacity, idleTimeout, handshakeTimeout, maxFrameBytes, rateLimitPerSecond, slowConsumerTimeout, shutdownTimeout, fdReserve, ioThreads); }
+    public GatewayConfig withQueueCapacity(int v) { return new GatewayConfig(bind, port, secret, apiKey, maxConnections, v, idleTimeout, handshakeTimeout, maxFrameBytes, rateLimitPerSecond, slowConsumerTimeout, shutdownTimeout, fdReserve, ioThreads); }
+    public GatewayConfig withIdleTimeout(Duration v) { return new GatewayConfig(bind, port, secret, apiKey, maxConnections, queueCapacity, v, handshakeTimeout, maxFrameBytes, rateLimitPerSecond, slowConsumerTimeout, shutdownTimeout, fdReserve, ioThreads); }
+    public GatewayConfig withHandshakeTimeout(Duration v) { return new GatewayConfig(bind, port, secret, apiKey, maxConnections, queueCapacity, idleTimeout, v, maxFrameBytes, rateLimitPerSecond, slowConsumerTimeout, shutdownTimeout, fdReserve, ioThreads); }
+    public GatewayConfig withMaxFrameBytes(int v) { return new GatewayConfig(bind, port, secret, apiKey, maxConnections, queueCapacity, idleTimeout, handshakeTimeout, v, rateLimitPerSecond, slowConsumerTimeout, shutdownTimeout, fdReserve, ioThreads); }
+    public GatewayConfig withRateLimitPerSecond(int v) { return new GatewayConfig(bind, port, secret, apiKey, maxConnections, queueCapacity, idleTimeout, handshakeTimeout, maxFrameBytes, v, slowConsumerTimeout, shutdownTimeout, fdReserve, ioThreads); }
+    public GatewayConfig withSlowConsumerTimeout(Duration v) { return new GatewayConfig(bind, port, secret, apiKey, maxConnections, queueCapacity, idleTimeout, handshakeTimeout, maxFrameBytes, rateLimitPerSecond, v, shutdownTimeout, fdReserve, ioThreads); }
+    public GatewayConfig withShutdownTimeout(Duration v) { return new GatewayConfig(bind, port, secret, apiKey, maxConnections, queueCapacity, idleTimeout, handshakeTimeout, maxFrameBytes, rateLimitPerSecond, slowConsumerTimeout, v, fdReserve, ioThreads); }
+    public GatewayConfig withFdReserve(int v) { return new GatewayConfig(bind, port, secret, apiKey, maxConnections, queueCapacity, idleTimeout, handshakeTimeout, maxFrameBytes, rateLimitPerSecond, slowConsumerTimeout, shutdownTimeout, v, ioThreads); }
+    public GatewayConfig withIoThreads(int v) { return new GatewayConfig(bind, port, secret, apiKey, maxConnections, queueCapacity, idleTimeout, handshakeTimeout, maxFrameBytes, rateLimitPerSecond, slowConsumerTimeout, shutdownTimeout, fdReserve, v); }
+
+    private static void requireRange(String name, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException("--" + name + " must be in [" + min + ", " + max + "], got " + value);
+        }
+    }
+
+    private static void requirePositive(String name, Duration d) {
+        if (d == null || d.isZero() || d.isNegative()) {
+            throw new IllegalArgumentException("--" + name + " must be a positive duration, got " + d);
+        }
+    }
+}

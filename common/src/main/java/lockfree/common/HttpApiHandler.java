@@ -1,0 +1,145 @@
+package lockfree.common;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+
+/**
+ * The HTTP side of the gateway, on the same port as the WebSocket: {@code POST /push} for
+ * backends, {@code GET /metrics} for Prometheus, {@code GET /health}, and a one-line {@code GET /}.
+ * WebSocket upgrades on {@code /ws} never reach this handler; the protocol handler before it
+ * takes them.
+ */
+@ChannelHandler.Sharable
+final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    static final String API_KEY_HEADER = "X-Api-Key";
+    private static final String JSON = "application/json; charset=utf-8";
+
+    private final Gateway gateway;
+
+    HttpApiHandler(Gateway gateway) {
+        this.gateway = gateway;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+        boolean keepAlive = HttpUtil.isKeepAlive(req);
+        String path = new QueryStringDecoder(req.uri()).path();
+        switch (path) {
+            case "/push" -> {
+                if (req.method() != HttpMethod.POST) {
+                    notAllowed(ctx, "POST", keepAlive);
+                } else {
+                    push(ctx, req, keepAlive);
+                }
+            }
+            case "/metrics" -> {
+                if (req.method() != HttpMethod.GET) {
+                    notAllowed(ctx, "GET", keepAlive);
+                } else {
+                    respond(ctx, HttpResponseStatus.OK, gateway.metrics().contentType(),
+                            gateway.metrics().scrape(), keepAlive);
+                }
+            }
+            case "/health" -> respond(ctx, HttpResponseStatus.OK, gateway.healthJson(), keepAlive);
+            case "/" -> respond(ctx, HttpResponseStatus.OK, "text/plain; charset=utf-8",
+                    gateway.stage().name() + " gateway. WebSocket: ws://<this host>/ws; "
+                            + "backend: POST /push; metrics: GET /metrics; health: GET /health\n", keepAlive);
+            default -> {
+                gateway.metrics().error(ErrorCode.NOT_FOUND);
+                respond(ctx, HttpResponseStatus.NOT_FOUND,
+                        errorBody(ErrorCode.NOT_FOUND, "no such path: " + path), keepAlive);
+            }
+        }
+    }
+
+    private void push(ChannelHandlerContext ctx, FullHttpRequest req, boolean keepAlive) {
+        String required = gateway.config().apiKey();
+        if (required != null && !apiKeyMatches(required, req.headers().get(API_KEY_HEADER))) {
+            gateway.metrics().error(ErrorCode.UNAUTHORIZED);
+            respond(ctx, HttpResponseStatus.UNAUTHORIZED,
+                    errorBody(ErrorCode.UNAUTHORIZED, "POST /push needs the " + API_KEY_HEADER + " header"), keepAlive);
+            return;
+        }
+        Protocol.Push push;
+        try {
+            push = Protocol.parsePush(req.content().toString(StandardCharsets.UTF_8));
+        } catch (Protocol.BadInput e) {
+            gateway.metrics().error(ErrorCode.BAD_REQUEST);
+            respond(ctx, HttpResponseStatus.BAD_REQUEST, errorBody(ErrorCode.BAD_REQUEST, e.getMessage()), keepAlive);
+            return;
+        }
+        // from 0: the message comes from the backend, not from a user.
+        ByteBuf frame = Protocol.msg(ctx.alloc(), 0, push.data());
+        int accepted;
+        try {
+            accepted = push.all() ? gateway.router().toAll(frame) : gateway.router().toUsers(push.to(), frame);
+        } finally {
+            frame.release();
+        }
+        respond(ctx, HttpResponseStatus.ACCEPTED, Protocol.object(g -> g.writeNumberField("accepted", accepted)), keepAlive);
+    }
+
+    /* Constant time, like the token check: the key must not leak through response timing. */
+    private static boolean apiKeyMatches(String required, String given) {
+        return given != null && MessageDigest.isEqual(
+                required.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void notAllowed(ChannelHandlerContext ctx, String allow, boolean keepAlive) {
+        gateway.metrics().error(ErrorCode.NOT_FOUND);
+        FullHttpResponse res = response(HttpResponseStatus.METHOD_NOT_ALLOWED, JSON,
+                errorBody(ErrorCode.NOT_FOUND, "use " + allow));
+        res.headers().set(HttpHeaderNames.ALLOW, allow);
+        send(ctx, res, keepAlive);
+    }
+
+    static String errorBody(ErrorCode code, String message) {
+        return Protocol.object(g -> {
+            g.writeStringField("error", code.wire());
+            g.writeStringField("msg", message);
+        });
+    }
+
+    static void respond(ChannelHandlerContext ctx, HttpResponseStatus status, String json, boolean keepAlive) {
+        respond(ctx, status, JSON, json, keepAlive);
+    }
+
+    static void respond(ChannelHandlerContext ctx, HttpResponseStatus status, String type, String body, boolean keepAlive) {
+        send(ctx, response(status, type, body), keepAlive);
+    }
+
+    private static FullHttpResponse response(HttpResponseStatus status, String type, String body) {
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+        res.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
+        res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, res.content().readableBytes());
+        return res;
+    }
+
+    private static void send(ChannelHandlerContext ctx, FullHttpResponse res, boolean keepAlive) {
+        if (keepAlive) {
+            res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            ctx.writeAndFlush(res);
+        } else {
+            res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+}

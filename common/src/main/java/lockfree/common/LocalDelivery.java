@@ -1,0 +1,79 @@
+package lockfree.common;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+
+import java.time.Duration;
+
+/**
+ * The last step of every push on this node: find the user's session (the stage's
+ * {@link SessionManager#getByUserId}, the read the plan says contends) and offer the frame to its
+ * {@link SendQueue}. Also decides when a session is a slow consumer.
+ */
+public final class LocalDelivery {
+    private final SessionManager sessions;
+    private final GatewayMetrics metrics;
+    private final long slowConsumerNanos;
+
+    LocalDelivery(SessionManager sessions, GatewayMetrics metrics, Duration slowConsumerTimeout) {
+        this.sessions = sessions;
+        this.metrics = metrics;
+        this.slowConsumerNanos = slowConsumerTimeout.toNanos();
+    }
+
+    /** Offers {@code frame} (not consumed) to the session bound to {@code uid}. */
+    public Router.Outcome toUser(long uid, ByteBuf frame) {
+        Session s = sessions.getByUserId(uid);
+        return s == null ? Router.Outcome.OFFLINE : offer(s, frame);
+    }
+
+    /** Offers {@code frame} (not consumed) to every logged-in session; returns how many took it. */
+    public int toAll(ByteBuf frame) {
+        int[] queued = {0};
+        sessions.forEachUser(s -> {
+            if (offer(s, frame) == Router.Outcome.QUEUED) {
+                queued[0]++;
+            }
+        });
+        return queued[0];
+    }
+
+    /**
+     * Encode once, share the bytes: each recipient gets a frame over a retained duplicate of the
+     * same buffer (own reader index, shared memory and reference count), released by whoever ends
+     * its life: the socket write, the queue's discard, or us when the queue refuses it.
+     */
+    Router.Outcome offer(Session s, ByteBuf frame) {
+        TextWebSocketFrame f = new TextWebSocketFrame(frame.retainedDuplicate());
+        if (s.sendQueue().offer(f)) {
+            if (s.fullSinceNanos() != 0) {
+                s.fullSinceNanos(0);
+            }
+            return Router.Outcome.QUEUED;
+        }
+        f.release();
+        metrics.pushesDropped.inc();
+        noteFull(s);
+        return Router.Outcome.DROPPED;
+    }
+
+    /*
+     * The queue was full. Remember since when; if it has been full (every offer refused) for the
+     * whole timeout, the client is not reading and never will catch up: close it so its memory and
+     * the pushes aimed at it stop costing everyone else. 0 means "not full", so a real timestamp of
+     * 0 is nudged to 1.
+     */
+    private void noteFull(Session s) {
+        long now = System.nanoTime() | 1;
+        long since = s.fullSinceNanos();
+        if (since == 0) {
+            s.fullSinceNanos(now);
+        } else if (now - since >= slowConsumerNanos) {
+            Channel ch = s.channel();
+            if (ch != null) {
+                ch.eventLoop().execute(() -> SessionHandler.closeSlowConsumer(ch, metrics));
+            }
+        }
+    }
+}

@@ -1,0 +1,330 @@
+package lockfree.common;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.AttributeKey;
+import io.netty.util.ReferenceCountUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One WebSocket connection's protocol: login, send, multicast, broadcast, ping; idle handling;
+ * cleanup on close. One instance per channel, so every field is confined to the channel's event
+ * loop and needs no synchronisation. The stage's code is reached through three calls only:
+ * {@link SessionManager#add}/{@link SessionManager#bind}/{@link SessionManager#remove}, plus the
+ * send queue inside {@link LocalDelivery}.
+ */
+final class SessionHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(SessionHandler.class);
+    private static final AttributeKey<Session> SESSION = AttributeKey.valueOf("lockfree.session");
+    private static final AttributeKey<Boolean> CLOSING = AttributeKey.valueOf("lockfree.closing");
+    /** How long a closing connection may take to flush its close frame before we cut it. */
+    private static final long CLOSE_GRACE_MILLIS = 1000;
+
+    private final Gateway gateway;
+    private Session session;
+
+    // Token bucket for --rate-limit: event-loop confined, refilled lazily on each frame.
+    private double tokens;
+    private long refilledAt;
+    private long lastRateErrorAt;
+
+    SessionHandler(Gateway gateway) {
+        this.gateway = gateway;
+        this.tokens = gateway.config().rateLimitPerSecond();
+        this.refilledAt = System.nanoTime();
+    }
+
+    // ---- lifecycle -----------------------------------------------------------------------
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
+            Channel ch = ctx.channel();
+            SendQueue<Object> queue = gateway.stage().queues()
+                    .create(gateway.config().queueCapacity(), new ChannelOutbound(ch, gateway.metrics()));
+            session = Session.open(ch, queue);
+            ch.attr(SESSION).set(session);
+            gateway.sessions().add(session);
+        } else if (evt instanceof IdleStateEvent idle && idle.state() == IdleState.READER_IDLE) {
+            onReaderIdle(ctx, idle);
+        } else {
+            super.userEventTriggered(ctx, evt);
+        }
+    }
+
+    /*
+     * The idle handler fires after half of --idle-timeout without a read. The first time, we ping:
+     * any live WebSocket client answers with a pong, which counts as a read. If the next half
+     * passes too, nothing (not even the pong) came back for the whole timeout: close.
+     */
+    private void onReaderIdle(ChannelHandlerContext ctx, IdleStateEvent idle) {
+        if (session == null) {
+            ctx.close(); // an idle keep-alive HTTP connection
+        } else if (idle.isFirst()) {
+            ctx.writeAndFlush(new PingWebSocketFrame());
+        } else {
+            gateway.metrics().error(ErrorCode.IDLE_TIMEOUT);
+            close(ctx.channel(), CloseCodes.IDLE_TIMEOUT, ErrorCode.IDLE_TIMEOUT.wire());
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (session != null) {
+            gateway.sessions().remove(session);
+            if (session.userId() != 0) {
+                gateway.router().userUnbound(session);
+            }
+            // One more drain: with the channel closed it discards (releases) whatever is queued,
+            // including anything a producer offers from now on.
+            session.sendQueue().scheduleDrain();
+        }
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        // The drain stopped when the socket backed up; resume it once Netty's buffer drops below
+        // the low-water mark.
+        if (session != null && ctx.channel().isWritable()) {
+            session.sendQueue().scheduleDrain();
+        }
+        super.channelWritabilityChanged(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof CorruptedWebSocketFrameException corrupted) {
+            // The frame decoder has already answered with the right close code (1009 for a frame
+            // over --max-frame, 1002 for a protocol error) and is closing the channel.
+            if (corrupted.closeStatus() == WebSocketCloseStatus.MESSAGE_TOO_BIG) {
+                gateway.metrics().error(ErrorCode.FRAME_TOO_BIG);
+            }
+            ctx.close();
+        } else if (cause instanceof TooLongFrameException) {
+            // A message fragmented into frames that are each small but add up to too much.
+            gateway.metrics().error(ErrorCode.FRAME_TOO_BIG);
+            close(ctx.channel(), CloseCodes.MESSAGE_TOO_BIG, ErrorCode.FRAME_TOO_BIG.wire());
+        } else if (cause instanceof IOException) {
+            ctx.close(); // connection reset by the peer and the like: nothing to say to it
+        } else {
+            log.warn("closing {} after an unexpected error", ctx.channel(), cause);
+            ctx.close();
+        }
+    }
+
+    // ---- frames --------------------------------------------------------------------------
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof WebSocketFrame frame)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        try {
+            if (Boolean.TRUE.equals(ctx.channel().attr(CLOSING).get())) {
+                return; // we have said goodbye; whatever the client still sends is moot
+            }
+            if (frame instanceof TextWebSocketFrame text) {
+                gateway.metrics().messagesIn.inc();
+                if (takeToken(ctx)) {
+                    onText(ctx, text.text());
+                }
+            } else if (frame instanceof BinaryWebSocketFrame) {
+                gateway.metrics().error(ErrorCode.BINARY_FRAME);
+                close(ctx.channel(), CloseCodes.UNSUPPORTED_DATA, ErrorCode.BINARY_FRAME.wire());
+            }
+        } finally {
+            ReferenceCountUtil.release(frame);
+        }
+    }
+
+    private boolean takeToken(ChannelHandlerContext ctx) {
+        long now = System.nanoTime();
+        double rate = gateway.config().rateLimitPerSecond();
+        tokens = Math.min(rate, tokens + (now - refilledAt) * rate / 1e9);
+        refilledAt = now;
+        if (tokens >= 1) {
+            tokens -= 1;
+            return true;
+        }
+        gateway.metrics().error(ErrorCode.RATE_LIMITED);
+        // One error frame per second at most: answering every dropped frame would let a flooding
+        // client make us write as fast as it sends.
+        if (now - lastRateErrorAt > TimeUnit.SECONDS.toNanos(1)) {
+            lastRateErrorAt = now;
+            reply(ctx, Protocol.error(ctx.alloc(), ErrorCode.RATE_LIMITED,
+                    "more than " + (int) rate + " frames per second; frames are being dropped"));
+        }
+        return false;
+    }
+
+    private void onText(ChannelHandlerContext ctx, String text) {
+        Protocol.Op op;
+        try {
+            op = Protocol.parse(text);
+        } catch (Protocol.BadInput e) {
+            error(ctx, e.code(), e.getMessage());
+            return;
+        }
+        if (op instanceof Protocol.Ping) {
+            reply(ctx, Protocol.pong(ctx.alloc()));
+        } else if (op instanceof Protocol.Login login) {
+            login(ctx, login);
+        } else if (session.userId() == 0) {
+            error(ctx, ErrorCode.NOT_LOGGED_IN, "log in first: {\"op\":\"login\",\"uid\":<id>}");
+        } else if (op instanceof Protocol.Send send) {
+            ByteBuf msg = Protocol.msg(ctx.alloc(), session.userId(), send.data());
+            try {
+                Router.Outcome outcome = gateway.router().toUser(send.to(), msg);
+                ack(ctx, send.id(), status(outcome), -1);
+            } finally {
+                msg.release();
+            }
+        } else if (op instanceof Protocol.Multicast multicast) {
+            ByteBuf msg = Protocol.msg(ctx.alloc(), session.userId(), multicast.data());
+            try {
+                int n = gateway.router().toUsers(multicast.to(), msg);
+                ack(ctx, multicast.id(), n > 0 ? "ok" : "offline", n);
+            } finally {
+                msg.release();
+            }
+        } else if (op instanceof Protocol.Broadcast broadcast) {
+            ByteBuf msg = Protocol.msg(ctx.alloc(), session.userId(), broadcast.data());
+            try {
+                int n = gateway.router().toAll(msg);
+                ack(ctx, broadcast.id(), "ok", n);
+            } finally {
+                msg.release();
+            }
+        }
+    }
+
+    private void login(ChannelHandlerContext ctx, Protocol.Login login) {
+        if (session.userId() != 0) {
+            error(ctx, ErrorCode.ALREADY_LOGGED_IN, "this connection is already user " + session.userId());
+            return;
+        }
+        Tokens tokens = gateway.tokens();
+        if (tokens != null) {
+            Tokens.Verdict verdict = tokens.verify(login.token(), login.uid(), System.currentTimeMillis() / 1000);
+            if (verdict != Tokens.Verdict.VALID) {
+                ErrorCode code = verdict == Tokens.Verdict.EXPIRED ? ErrorCode.TOKEN_EXPIRED : ErrorCode.AUTH_FAILED;
+                error(ctx, code, verdict == Tokens.Verdict.EXPIRED
+                        ? "the token has expired" : "missing or invalid token for uid " + login.uid());
+                close(ctx.channel(), CloseCodes.POLICY_VIOLATION, code.wire());
+                return;
+            }
+        }
+        session.assignUser(login.uid());
+        // The stage's bind installs us and hands back, in the same atomic step, whoever held the
+        // uid before: that session, and only that one, is kicked.
+        Session displaced = gateway.sessions().bind(session);
+        gateway.metrics().logins.inc();
+        gateway.router().userBound(session);
+        reply(ctx, Protocol.loginOk(ctx.alloc(), session.userId(), session.id()));
+        if (displaced != null && displaced != session) {
+            gateway.metrics().kicks.inc();
+            kick(displaced.channel());
+        }
+    }
+
+    /** Tells the displaced session why, then closes it; runs on that session's own event loop. */
+    static void kick(Channel ch) {
+        if (ch == null) {
+            return;
+        }
+        ch.eventLoop().execute(() -> {
+            if (ch.isActive() && !Boolean.TRUE.equals(ch.attr(CLOSING).get())) {
+                ch.writeAndFlush(new TextWebSocketFrame(Protocol.kicked(ch.alloc())));
+                close(ch, CloseCodes.KICKED, "login_elsewhere");
+            }
+        });
+    }
+
+    /** Called on the channel's event loop once its queue has been full for the slow-consumer timeout. */
+    static void closeSlowConsumer(Channel ch, GatewayMetrics metrics) {
+        if (ch.isActive() && !Boolean.TRUE.equals(ch.attr(CLOSING).get())) {
+            metrics.slowConsumerCloses.inc();
+            close(ch, CloseCodes.SLOW_CONSUMER, "slow_consumer");
+        }
+    }
+
+    /** Graceful shutdown of one session: flush its queue, then close with 1001. Any thread. */
+    static void shutdown(Channel ch) {
+        ch.eventLoop().execute(() -> {
+            Session s = ch.attr(SESSION).get();
+            if (s == null) {
+                ch.close(); // a plain HTTP connection
+                return;
+            }
+            s.sendQueue().scheduleDrain();
+            // A separate task: the event loop runs tasks in order, so the drain scheduled above
+            // (or one already pending) writes the queued messages before the close frame.
+            ch.eventLoop().execute(() -> close(ch, CloseCodes.GOING_AWAY, "server shutting down"));
+        });
+    }
+
+    /**
+     * Sends a close frame and closes once it is written. If it cannot be written (a slow consumer's
+     * socket is full) the connection is cut after a grace period anyway. Event loop only.
+     */
+    static void close(Channel ch, int code, String reason) {
+        if (Boolean.TRUE.equals(ch.attr(CLOSING).get()) || !ch.isActive()) {
+            return;
+        }
+        ch.attr(CLOSING).set(Boolean.TRUE);
+        ch.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
+        ch.eventLoop().schedule(() -> {
+            ch.close();
+        }, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    // ---- replies -------------------------------------------------------------------------
+
+    private static String status(Router.Outcome outcome) {
+        return switch (outcome) {
+            case QUEUED -> "ok";
+            case OFFLINE -> "offline";
+            case DROPPED -> "dropped";
+        };
+    }
+
+    private static void ack(ChannelHandlerContext ctx, JsonNode id, String status, int delivered) {
+        if (id != null) {
+            reply(ctx, Protocol.ack(ctx.alloc(), id, status, delivered));
+        }
+    }
+
+    private void error(ChannelHandlerContext ctx, ErrorCode code, String message) {
+        gateway.metrics().error(code);
+        reply(ctx, Protocol.error(ctx.alloc(), code, message));
+    }
+
+    /*
+     * Replies (login_ok, ack, error, pong) go straight to the socket, not through the send queue:
+     * they answer this client's own frames, which the rate limit already bounds.
+     */
+    private static void reply(ChannelHandlerContext ctx, ByteBuf json) {
+        ctx.writeAndFlush(new TextWebSocketFrame(json));
+    }
+}
