@@ -1,0 +1,262 @@
+package lockfree.stage3;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.Dependency;
+import com.tngtech.archunit.core.domain.JavaCall;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaMethodCall;
+import com.tngtech.archunit.core.domain.JavaModifier;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.thirdparty.org.objectweb.asm.ClassReader;
+import com.tngtech.archunit.thirdparty.org.objectweb.asm.ClassVisitor;
+import com.tngtech.archunit.thirdparty.org.objectweb.asm.MethodVisitor;
+import com.tngtech.archunit.thirdparty.org.objectweb.asm.Opcodes;
+import org.jctools.maps.NonBlockingHashMapLong;
+import org.jctools.queues.MpscChunkedArrayQueue;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.Exchanger;
+import java.util.concurrent.Phaser;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.locks.ReentrantLock;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noMethods;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The claim of stage 3, checked over its bytecode: no lock on the session or push path.
+ *
+ * <p>ArchUnit checks what the class files declare and call: synchronized methods, any use of
+ * {@code java.util.concurrent.locks}, blocking queues and the other parking synchronizers, writes to
+ * a {@link ConcurrentHashMap} (each one locks a bin), and calls to synchronized methods of other
+ * classes. A {@code synchronized} block is not visible to ArchUnit (it is two instructions,
+ * MONITORENTER and MONITOREXIT, inside a method), so the same classes are also read with the ASM
+ * that ArchUnit ships, looking for MONITORENTER.
+ *
+ * <p>Each rule is first shown to fail on {@link LockingFixture}, a class that breaks every one of
+ * them, so none of these checks can pass by checking nothing.
+ */
+class NoLocksTest {
+
+    /** Stage 3's production classes (target/classes, not the tests). */
+    private static final JavaClasses STAGE3 = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("lockfree.stage3");
+
+    private static final JavaClasses FIXTURE = new ClassFileImporter().importClasses(LockingFixture.class);
+
+    // ---- the rules -------------------------------------------------------------------------------
+
+    static final ArchRule NO_SYNCHRONIZED_METHODS = noMethods()
+            .should().haveModifier(JavaModifier.SYNCHRONIZED)
+            .because("a synchronized method takes the object's monitor");
+
+    static final ArchRule NO_LOCK_CLASSES = noClasses()
+            .should().dependOnClassesThat().resideInAPackage("java.util.concurrent.locks..")
+            .because("locks, conditions and LockSupport.park are what stage 3 removes");
+
+    static final ArchRule NO_BLOCKING_HAND_OFF = noClasses()
+            .should().dependOnClassesThat().areAssignableTo(BlockingQueue.class)
+            .orShould().dependOnClassesThat().belongToAnyOf(
+                    CountDownLatch.class, CyclicBarrier.class, Semaphore.class, Phaser.class, Exchanger.class)
+            .because("blocking queues and synchronizers park threads behind a lock");
+
+    private static final Set<String> MAP_WRITES = Set.of("put", "putIfAbsent", "putAll", "remove", "replace",
+            "replaceAll", "compute", "computeIfAbsent", "computeIfPresent", "merge", "clear",
+            "add", "addAll", "removeIf", "removeAll", "retainAll", "newKeySet", "<init>");
+
+    /*
+     * Includes creating one: a map created here and stored behind a Map-typed field would hide its
+     * writes from a check on call sites (the call's owner would be Map, not ConcurrentHashMap).
+     */
+    static final ArchRule NO_CONCURRENT_HASH_MAP_WRITES = noClasses()
+            .should().callCodeUnitWhere(DescribedPredicate.describe("it creates or writes a ConcurrentHashMap",
+                    (JavaCall<?> call) -> call.getTargetOwner().getName().startsWith(ConcurrentHashMap.class.getName())
+                            && MAP_WRITES.contains(call.getName())))
+            .because("ConcurrentHashMap's writes lock a bin (synchronized on its first node)");
+
+    static final ArchRule NO_CALLS_TO_SYNCHRONIZED_METHODS = noClasses()
+            .should().callMethodWhere(DescribedPredicate.describe("the target is a synchronized method",
+                    (JavaMethodCall call) -> call.getTarget().resolveMember()
+                            .map(m -> m.getModifiers().contains(JavaModifier.SYNCHRONIZED))
+                            .orElse(false)))
+            .because("a lock taken inside someone else's method is still a lock on our path");
+
+    private static final Map<String, ArchRule> RULES = Map.of(
+            "synchronized methods", NO_SYNCHRONIZED_METHODS,
+            "java.util.concurrent.locks", NO_LOCK_CLASSES,
+            "blocking hand-off", NO_BLOCKING_HAND_OFF,
+            "ConcurrentHashMap writes", NO_CONCURRENT_HASH_MAP_WRITES,
+            "calls to synchronized methods", NO_CALLS_TO_SYNCHRONIZED_METHODS);
+
+    // ---- the checks ------------------------------------------------------------------------------
+
+    @Test
+    void theImportSeesTheStagesProductionClassesAndNoTests() {
+        assertTrue(STAGE3.contain(LockFreeSessionManager.class));
+        assertTrue(STAGE3.contain(MpscSendQueue.class));
+        assertTrue(STAGE3.contain(Stage3Main.class));
+        assertTrue(STAGE3.stream().noneMatch(c -> c.getSimpleName().endsWith("Test")), "tests were imported");
+    }
+
+    @Test
+    void everyRuleCatchesTheFixture() {
+        RULES.forEach((name, rule) ->
+                assertTrue(rule.evaluate(FIXTURE).hasViolation(), name + " did not flag LockingFixture"));
+        String fixture = LockingFixture.class.getName();
+        assertEquals(List.of(fixture + ".increment()V", fixture + ".read()J (synchronized method)"),
+                monitorEnters(FIXTURE.get(LockingFixture.class)), "the bytecode scan sees block and method");
+    }
+
+    @Test
+    void stage3HasNoSynchronizedMethods() {
+        NO_SYNCHRONIZED_METHODS.check(STAGE3);
+    }
+
+    @Test
+    void stage3UsesNothingFromJavaUtilConcurrentLocks() {
+        NO_LOCK_CLASSES.check(STAGE3);
+    }
+
+    @Test
+    void stage3UsesNoBlockingQueueOrSynchronizer() {
+        NO_BLOCKING_HAND_OFF.check(STAGE3);
+    }
+
+    @Test
+    void stage3NeverWritesAConcurrentHashMap() {
+        NO_CONCURRENT_HASH_MAP_WRITES.check(STAGE3);
+    }
+
+    @Test
+    void stage3CallsNoSynchronizedMethod() {
+        NO_CALLS_TO_SYNCHRONIZED_METHODS.check(STAGE3);
+    }
+
+    @Test
+    void stage3HasNoSynchronizedBlock() {
+        List<String> found = new ArrayList<>();
+        for (JavaClass c : STAGE3) {
+            found.addAll(monitorEnters(c));
+        }
+        assertEquals(List.of(), found, "MONITORENTER (a synchronized block) in stage 3");
+    }
+
+    /*
+     * Our code is only half of the path: every bind and every push runs JCTools code too. Its
+     * classes that ours reach (transitively) take no monitor and use no j.u.c.locks either. What
+     * they do contain is spinning: see README, "Where lock-free code still waits".
+     */
+    @Test
+    void theJctoolsCodeOnOurPathTakesNoLockEither() {
+        JavaClasses jctools = new ClassFileImporter().importPackages("org.jctools");
+        Set<JavaClass> onPath = reachableWithin(jctools, STAGE3);
+        assertTrue(onPath.contains(jctools.get(NonBlockingHashMapLong.class)), "the map is on the path");
+        assertTrue(onPath.contains(jctools.get(MpscChunkedArrayQueue.class)), "the queue is on the path");
+
+        List<String> found = new ArrayList<>();
+        for (JavaClass c : onPath) {
+            found.addAll(monitorEnters(c));
+            c.getDirectDependenciesFromSelf().stream()
+                    .filter(d -> d.getTargetClass().getPackageName().startsWith("java.util.concurrent.locks"))
+                    .forEach(d -> found.add(d.getDescription()));
+        }
+        assertEquals(List.of(), found, "locks in the JCTools classes on stage 3's path: " + onPath.size() + " classes");
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------------
+
+    /** The JCTools classes that stage 3's classes reach by following dependencies. */
+    private static Set<JavaClass> reachableWithin(JavaClasses library, JavaClasses from) {
+        Set<JavaClass> seen = new LinkedHashSet<>();
+        Deque<JavaClass> todo = new ArrayDeque<>();
+        from.forEach(todo::add);
+        while (!todo.isEmpty()) {
+            for (Dependency d : todo.poll().getDirectDependenciesFromSelf()) {
+                String name = d.getTargetClass().getBaseComponentType().getName();
+                if (library.contain(name) && seen.add(library.get(name))) {
+                    todo.add(library.get(name));
+                }
+            }
+        }
+        return seen;
+    }
+
+    /**
+     * Methods whose bytecode contains MONITORENTER or that carry ACC_SYNCHRONIZED, read from the
+     * class file with ArchUnit's shaded ASM (the JDK's own class-file API is not on Java 17).
+     */
+    private static List<String> monitorEnters(JavaClass javaClass) {
+        byte[] bytes;
+        try (InputStream in = javaClass.getSource().orElseThrow().getUri().toURL().openStream()) {
+            bytes = in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<String> found = new ArrayList<>();
+        new ClassReader(bytes).accept(new ClassVisitor(Opcodes.ASM9) {
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
+                String where = javaClass.getName() + "." + name + descriptor;
+                if ((access & Opcodes.ACC_SYNCHRONIZED) != 0) {
+                    found.add(where + " (synchronized method)");
+                }
+                return new MethodVisitor(Opcodes.ASM9) {
+                    @Override
+                    public void visitInsn(int opcode) {
+                        if (opcode == Opcodes.MONITORENTER) {
+                            found.add(where);
+                        }
+                    }
+                };
+            }
+        }, ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+        return found;
+    }
+
+    /** Breaks every rule above once. Never run; only its bytecode is read. */
+    @SuppressWarnings("unused")
+    static final class LockingFixture {
+        private final Object monitor = new Object();
+        private final Map<Long, Object> map = new ConcurrentHashMap<>();
+        private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(1);
+        private final ReentrantLock lock = new ReentrantLock();
+        private final StringBuffer log = new StringBuffer();
+        private long count;
+
+        void increment() {
+            synchronized (monitor) {
+                count++;
+            }
+        }
+
+        synchronized long read() {
+            return count;
+        }
+
+        void record(ConcurrentHashMap<Long, Object> chm) {
+            chm.put(count, monitor);
+            log.append(count);
+        }
+    }
+}
