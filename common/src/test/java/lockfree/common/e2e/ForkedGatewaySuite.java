@@ -1,0 +1,279 @@
+package lockfree.common.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import lockfree.common.CloseCodes;
+import lockfree.common.Tokens;
+import lockfree.common.testkit.WsTestClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The stage's real {@code main} in a child JVM: the command line, SIGTERM, and the open-files wall
+ * (a limit we can only lower for a child process). A stage runs it with
+ * <pre>
+ * class Stage0ForkedTest extends ForkedGatewaySuite {
+ *     &#64;Override protected Class&lt;?&gt; mainClass() { return Stage0Main.class; }
+ * }
+ * </pre>
+ */
+@Timeout(60)
+@EnabledOnOs(OS.LINUX)
+public abstract class ForkedGatewaySuite {
+    private static final Pattern LISTENING = Pattern.compile("listening\\s+http://[^ ]+:(\\d+)");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final List<Process> processes = new ArrayList<>();
+
+    /** The stage's main class, run as {@code java -cp <test classpath> mainClass args}. */
+    protected abstract Class<?> mainClass();
+
+    @AfterEach
+    void killChildren() {
+        for (Process p : processes) {
+            p.destroyForcibly();
+        }
+    }
+
+    /** A running child gateway: its process, its port, and every line it printed. */
+    protected record Child(Process process, int port, List<String> output) {
+        URI uri(String scheme, String path) {
+            return URI.create(scheme + "://127.0.0.1:" + port + path);
+        }
+
+        /** Waits until the child has printed a line containing {@code text}. */
+        void awaitOutput(String text) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (output.stream().noneMatch(l -> l.contains(text))) {
+                if (System.nanoTime() > deadline || !process.isAlive()) {
+                    fail("the gateway never printed '" + text + "'; it printed:\n" + String.join("\n", output));
+                }
+                LockSupport.parkNanos(10_000_000);
+            }
+        }
+    }
+
+    /** Starts {@code main --port 0 args} under {@code ulimit -n openFiles} (0 = unchanged). */
+    protected Child fork(int openFiles, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(javaCommand());
+        cmd.add("--port");
+        cmd.add("0");
+        cmd.addAll(List.of(args));
+        String line = String.join(" ", cmd.stream().map(ForkedGatewaySuite::quote).toList());
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c",
+                (openFiles > 0 ? "ulimit -n " + openFiles + " && " : "") + "exec " + line);
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        processes.add(p);
+        List<String> output = new CopyOnWriteArrayList<>();
+        Thread pump = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String l; (l = r.readLine()) != null; ) {
+                    output.add(l);
+                }
+            } catch (IOException ignored) {
+                // the child is gone
+            }
+        }, "child-output");
+        pump.setDaemon(true);
+        pump.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline && p.isAlive()) {
+            for (String l : output) {
+                Matcher m = LISTENING.matcher(l);
+                if (m.find()) {
+                    return new Child(p, Integer.parseInt(m.group(1)), output);
+                }
+            }
+            LockSupport.parkNanos(10_000_000);
+        }
+        throw new AssertionError("the gateway did not start; it printed:\n" + String.join("\n", output));
+    }
+
+    private List<String> javaCommand() {
+        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-Dio.netty.leakDetection.level=paranoid",
+                "-cp", System.getProperty("java.class.path"), mainClass().getName());
+    }
+
+    private List<String> run(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(javaCommand());
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        processes.add(p);
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(20, TimeUnit.SECONDS));
+        List<String> lines = new ArrayList<>(out.lines().toList());
+        lines.add(0, "exit=" + p.exitValue());
+        return lines;
+    }
+
+    private static String quote(String s) {
+        return "'" + s.replace("'", "'\\''") + "'";
+    }
+
+    // ---- tests ---------------------------------------------------------------------------
+
+    @Test
+    @DisplayName("--help lists every flag and exits 0")
+    void help() throws Exception {
+        List<String> out = run("--help");
+        assertEquals("exit=0", out.get(0), String.join("\n", out));
+        String text = String.join("\n", out);
+        for (String flag : List.of("--port", "--bind", "--secret", "--max-connections", "--queue-capacity",
+                "--idle-timeout", "--max-frame", "--handshake-timeout", "--rate-limit", "--api-key")) {
+            assertTrue(text.contains(flag), flag + " missing from --help:\n" + text);
+        }
+    }
+
+    @Test
+    @DisplayName("a bad flag value is reported and exits non-zero")
+    void badFlag() throws Exception {
+        List<String> out = run("--port", "70000");
+        assertFalse(out.get(0).equals("exit=0"), String.join("\n", out));
+        assertTrue(String.join("\n", out).contains("port"), String.join("\n", out));
+    }
+
+    @Test
+    @DisplayName("'token' mints a token the gateway accepts")
+    void mintToken() throws Exception {
+        List<String> out = run("token", "--uid", "77", "--ttl", "5m", "--secret", "abc");
+        assertEquals("exit=0", out.get(0), String.join("\n", out));
+        String token = out.get(out.size() - 1).trim();
+        long now = Instant.now().getEpochSecond();
+        assertEquals(Tokens.Verdict.VALID, new Tokens("abc").verify(token, 77, now));
+        assertEquals(Tokens.Verdict.EXPIRED, new Tokens("abc").verify(token, 77, now + 301));
+    }
+
+    @Test
+    @DisplayName("SIGTERM closes every session with 1001 and the process exits")
+    void sigterm() throws Exception {
+        Child child = fork(0);
+        child.awaitOutput("any uid may log in"); // without a secret the start-up says so
+        try (WsTestClient c = WsTestClient.connect(child.uri("ws", "/ws"))) {
+            c.send("{\"op\":\"login\",\"uid\":1}");
+            c.awaitMatching(s -> s.contains("login_ok"), Duration.ofSeconds(5));
+            child.process().destroy(); // SIGTERM
+            assertEquals(CloseCodes.GOING_AWAY, c.awaitCloseCode(Duration.ofSeconds(10)));
+        }
+        assertTrue(child.process().waitFor(15, TimeUnit.SECONDS), "the gateway exits after SIGTERM");
+    }
+
+    /*
+     * The open-files wall. With `ulimit -n 300` the child can hold ~300 descriptors; we open more
+     * connections than that. A gateway that keeps calling accept() at the wall gets EMFILE back
+     * immediately, forever, and spins a core. Ours pauses accepting below the wall: the excess
+     * waits in the kernel's backlog, the process stays quiet, connections already open keep
+     * working, and accepting resumes when some close.
+     */
+    @Test
+    @DisplayName("at the open-files limit the gateway pauses accepting instead of spinning, then recovers")
+    void fileDescriptorWall() throws Exception {
+        Child child = fork(300, "--handshake-timeout", "60s", "--fd-reserve", "32");
+        long pid = child.process().pid();
+        List<Socket> flood = new ArrayList<>();
+        try (Socket keepAlive = new Socket("127.0.0.1", child.port())) {
+            JsonNode before = health(keepAlive);
+            assertTrue(before.get("accepting").asBoolean(), before.toString());
+            for (int i = 0; i < 400; i++) {
+                Socket s = new Socket();
+                s.connect(new InetSocketAddress("127.0.0.1", child.port()), 2000);
+                flood.add(s);
+            }
+            JsonNode atWall = awaitHealth(keepAlive, h -> !h.get("accepting").asBoolean());
+            int held = atWall.get("connections").asInt();
+            assertTrue(held < 300, "held " + held + " connections under a 300-file limit");
+
+            long cpuBefore = cpuTicks(pid);
+            Thread.sleep(2000); // a measurement window, not a wait for a condition
+            long cpuUsed = cpuTicks(pid) - cpuBefore;
+            long ticksPerSecond = 100; // USER_HZ on Linux
+            assertTrue(cpuUsed < ticksPerSecond, "the gateway used " + cpuUsed + " ticks of CPU in 2 s at the wall: "
+                    + "an accept loop is spinning");
+            assertTrue(child.process().isAlive());
+            child.awaitOutput("pausing accept");
+
+            for (Socket s : flood) {
+                s.close();
+            }
+            flood.clear();
+            awaitHealth(keepAlive, h -> h.get("accepting").asBoolean());
+        } finally {
+            for (Socket s : flood) {
+                s.close();
+            }
+        }
+        try (WsTestClient c = WsTestClient.connect(child.uri("ws", "/ws"))) {
+            c.send("{\"op\":\"login\",\"uid\":3}");
+            assertNotNull(c.awaitMatching(s -> s.contains("login_ok"), Duration.ofSeconds(10)));
+        }
+    }
+
+    private static JsonNode awaitHealth(Socket keepAlive, java.util.function.Predicate<JsonNode> until) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        JsonNode h;
+        while (!until.test(h = health(keepAlive))) {
+            if (System.nanoTime() > deadline) {
+                fail("health never matched; last: " + h);
+            }
+        }
+        return h;
+    }
+
+    /** GET /health on an already accepted keep-alive connection (a new one might wait in the backlog). */
+    private static JsonNode health(Socket s) throws IOException {
+        OutputStream out = s.getOutputStream();
+        out.write("GET /health HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        var in = s.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("connection closed; got: " + head);
+            }
+            head.append((char) b);
+        }
+        Matcher m = Pattern.compile("(?i)content-length:\\s*(\\d+)").matcher(head);
+        assertTrue(m.find(), head.toString());
+        byte[] body = in.readNBytes(Integer.parseInt(m.group(1)));
+        return JSON.readTree(body);
+    }
+
+    /** utime + stime of a process, in clock ticks, from /proc/PID/stat. */
+    private static long cpuTicks(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14 and 15 of stat(5)
+    }
+}
