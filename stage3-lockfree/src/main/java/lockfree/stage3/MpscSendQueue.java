@@ -29,11 +29,11 @@ import java.lang.invoke.VarHandle;
  * Powers of two from 4 up are honoured exactly: with capacity 16 and nothing draining, the 17th
  * offer fails. Other values get the next power of two (1000 holds 1024).
  *
- * <p><b>The drain.</b> {@link #wip} counts signals: every successful offer and every
+ * <p><b>The drain.</b> {@code wip} counts signals: every successful offer and every
  * {@link #scheduleDrain()} adds one. Only the signal that finds zero schedules a drain; the others
  * just leave their mark, which the running drain collects before it exits:
  * <pre>
- *   producer:  offer(m) -&gt; getAndAdd(wip, +1) == 0 ?  execute(drain)  : (a drain is running)
+ *   producer:  offer(m) -&gt; getAndAdd(wip, +1) == 0 ?  execute(drain)  : (one is scheduled or running)
  *   drain:     missed = 1
  *              loop: write until empty or not writable, flush
  *                    missed = getAndAdd(wip, -missed) - missed

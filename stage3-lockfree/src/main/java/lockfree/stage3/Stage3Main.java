@@ -6,7 +6,7 @@ import lockfree.common.Stage;
 /** Stage 3's gateway: common's gateway with this stage's session manager and send queue. */
 public final class Stage3Main {
     public static final Stage STAGE = new Stage("stage3-lockfree",
-            "CAS: NonBlockingHashMapLong + per-session lifecycle CAS; JCTools MPSC queue, CAS-guarded drain",
+            "NonBlockingHashMapLong and a CAS lifecycle per session; MPSC send queue, counter-guarded drain",
             LockFreeSessionManager::new, MpscSendQueue::new);
 
     private Stage3Main() {

@@ -179,6 +179,7 @@ class NoLocksTest {
         }
         Set<String> onPath = new LinkedHashSet<>();
         List<String> found = new ArrayList<>();
+        Set<String> sleepers = new LinkedHashSet<>();
         while (!todo.isEmpty()) {
             String name = todo.poll();
             if (!name.startsWith("org/jctools/") || !onPath.add(name)) {
@@ -186,6 +187,9 @@ class NoLocksTest {
             }
             ClassScan scan = scan(name);
             found.addAll(scan.monitors());
+            if (scan.calls().contains("java/lang/Thread.sleep") || scan.calls().contains("java/lang/Object.wait")) {
+                sleepers.add(name);
+            }
             scan.references().stream()
                     .filter(r -> r.startsWith("java/util/concurrent/locks/"))
                     .forEach(r -> found.add(name + " uses " + r));
@@ -194,6 +198,13 @@ class NoLocksTest {
         assertTrue(onPath.contains("org/jctools/maps/NonBlockingHashMapLong"), "the map is on the path: " + onPath);
         assertTrue(onPath.contains("org/jctools/queues/unpadded/MpscChunkedUnpaddedArrayQueue"), "the queue is on the path: " + onPath);
         assertEquals(List.of(), found, "locks in the " + onPath.size() + " JCTools classes on stage 3's path");
+        // The one place that can put a thread to sleep, the resize throttle described in the
+        // README ("Where lock-free code still waits"). NonBlockingHashMap's copy of it is reached
+        // only because NonBlockingHashMapLong stores to a static volatile field of that class as
+        // a fence; the walk follows classes, not call paths. A JCTools upgrade that adds another
+        // sleeper fails here, and the README must be brought up to date with it.
+        assertEquals(Set.of("org/jctools/maps/NonBlockingHashMapLong$CHM", "org/jctools/maps/NonBlockingHashMap$CHM"),
+                sleepers, "JCTools classes on the path that call Thread.sleep or Object.wait");
     }
 
     // ---- helpers ---------------------------------------------------------------------------------
@@ -207,7 +218,7 @@ class NoLocksTest {
     }
 
     /** What one class file contains that matters here. */
-    record ClassScan(List<String> monitors, Set<String> references) {
+    record ClassScan(List<String> monitors, Set<String> references, Set<String> calls) {
     }
 
     private static List<String> monitorEnters(JavaClass javaClass) {
@@ -217,8 +228,9 @@ class NoLocksTest {
     /**
      * Reads a class file with the ASM that ArchUnit ships (the JDK's own class-file API is not on
      * Java 17). Collects the methods whose code contains MONITORENTER (a synchronized block) or
-     * that are ACC_SYNCHRONIZED, and every class the code refers to: supertypes, field and method
-     * owners, types it creates, casts or tests. Names are internal ({@code org/jctools/...}).
+     * that are ACC_SYNCHRONIZED, every class the code refers to (supertypes, field and method
+     * owners, types it creates, casts or tests) and every method it calls ({@code owner.name}).
+     * Names are internal ({@code org/jctools/...}).
      */
     private static ClassScan scan(String internalName) {
         byte[] bytes;
@@ -233,6 +245,7 @@ class NoLocksTest {
         String className = internalName.replace('/', '.');
         List<String> monitors = new ArrayList<>();
         Set<String> references = new LinkedHashSet<>();
+        Set<String> calls = new LinkedHashSet<>();
         new ClassReader(bytes).accept(new ClassVisitor(Opcodes.ASM9) {
             @Override
             public void visit(int version, int access, String name, String signature, String superName, String[] interfaces) {
@@ -274,11 +287,12 @@ class NoLocksTest {
                     @Override
                     public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
                         references.add(elementType(owner));
+                        calls.add(owner + "." + name);
                     }
                 };
             }
         }, ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
-        return new ClassScan(monitors, references);
+        return new ClassScan(monitors, references, calls);
     }
 
     /* Instructions on arrays name the array type ("[Lorg/x/Y;"); we want Y. */
