@@ -102,7 +102,7 @@ public final class LockFreeSessionManager implements SessionManager {
         this(() -> { });
     }
 
-    /** For the test that runs a remove inside bind's race window, deterministically. */
+    /** For the tests that run another operation inside bind's race window, deterministically. */
     LockFreeSessionManager(Runnable betweenPublishAndConfirm) {
         this.betweenPublishAndConfirm = betweenPublishAndConfirm;
     }
@@ -205,7 +205,7 @@ public final class LockFreeSessionManager implements SessionManager {
         if (entry == null || entry.session != session) {
             return false;
         }
-        // The one step that closes a session, from any state; wait-free (no retry loop). Exactly
+        // The one step that closes a session, from any state, with no retry loop. Exactly
         // one caller reads a state other than CLOSED, so a double close reports true once.
         // Needs acquire: when it reads BOUND, the binder's put (step 2) must be visible before
         // our remove(uid, entry) below looks at the slot. Release is not needed: a binder that
