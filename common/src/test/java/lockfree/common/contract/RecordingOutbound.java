@@ -57,21 +57,25 @@ public final class RecordingOutbound<E> implements Outbound<E>, AutoCloseable {
 
     /* Counted on submission, so a drain scheduled after a quiet check still changes the count. */
     private final AtomicLong executes = new AtomicLong();
+    /* Run once inside the next flush(), then cleared; see duringNextFlush(). */
+    private final AtomicReference<Runnable> nextFlushAction = new AtomicReference<>();
     /* Which thread is inside write/flush/discard right now: two at once means overlapping drains. */
     private final AtomicReference<Thread> inside = new AtomicReference<>();
 
     /*
      * The record. A correct drain touches it from the consumer thread only, but a broken one may
      * call in from producer threads, and that is exactly when we must not lose or corrupt entries,
-     * so every field below is guarded by `lock` rather than by the thread confinement we expect.
+     * so it is updated under `lock` rather than trusting the thread confinement we expect. The
+     * counters are also volatile so a test or benchmark can poll them without taking the lock
+     * (and without slowing the drain it is watching).
      */
     private final Object lock = new Object();
     private final List<E> written = new ArrayList<>();
     private final List<E> discarded = new ArrayList<>();
     private final List<String> violations = new ArrayList<>();
-    private long writeCount;
-    private long discardCount;
-    private long flushCount;
+    private volatile long writeCount;
+    private volatile long discardCount;
+    private volatile long flushCount;
     private long writesSinceFlush;
 
     /** An outbound that keeps every written and discarded message, for tests. */
@@ -159,6 +163,10 @@ public final class RecordingOutbound<E> implements Outbound<E>, AutoCloseable {
                 flushCount++;
                 writesSinceFlush = 0;
             }
+            Runnable action = nextFlushAction.getAndSet(null);
+            if (action != null) {
+                action.run();
+            }
         } finally {
             exit(me);
         }
@@ -230,6 +238,16 @@ public final class RecordingOutbound<E> implements Outbound<E>, AutoCloseable {
         open = false;
     }
 
+    /**
+     * Runs {@code action} on the consumer thread inside the next {@link #flush()}, after the flush
+     * is recorded. While it runs the drain is stuck in that flush, so a test can make something
+     * happen at an exact point of a drain: e.g. offer from another thread after the drain's last
+     * poll and before it decides it is done.
+     */
+    public void duringNextFlush(Runnable action) {
+        nextFlushAction.set(action);
+    }
+
     // ---- waiting -----------------------------------------------------------------------------
 
     /**
@@ -283,22 +301,17 @@ public final class RecordingOutbound<E> implements Outbound<E>, AutoCloseable {
         }
     }
 
+    /** Messages written so far; readable without locking, so a test may spin on it. */
     public long writeCount() {
-        synchronized (lock) {
-            return writeCount;
-        }
+        return writeCount;
     }
 
     public long discardCount() {
-        synchronized (lock) {
-            return discardCount;
-        }
+        return discardCount;
     }
 
     public long flushCount() {
-        synchronized (lock) {
-            return flushCount;
-        }
+        return flushCount;
     }
 
     /** Messages written after the last flush: they would sit in the channel, never reaching the socket. */

@@ -10,6 +10,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionService;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -124,9 +125,10 @@ public abstract class SendQueueContract {
         assertEquals(range(0, capacity), out.written(), "the refused offers were never queued");
         assertEquals(0, queue.size());
 
-        assertTrue(queue.offer(-1), "a drained queue has room again");
+        assertTrue(queue.offer(capacity), "a drained queue has room again");
         out.awaitQuiescence(QUIET);
-        assertEquals(-1, out.written().get(capacity));
+        assertEquals(range(0, capacity + 1), out.written());
+        assertEquals(0, queue.size());
         assertNoViolations(out);
     }
 
@@ -245,6 +247,66 @@ public abstract class SendQueueContract {
         assertEquals(range(0, 10), out.written());
         assertEquals(0, out.unflushedWrites());
         assertEquals(0, queue.size());
+        assertNoViolations(out);
+    }
+
+    /**
+     * The missed wake-up at the end of a drain. Queues that schedule a drain only when none is
+     * pending keep a "drain scheduled" flag: the producer that sets it schedules the drain, the
+     * drain clears it once the queue is empty. A drain that polls until empty, flushes, and then
+     * clears the flag without looking at the queue again loses every message offered after its
+     * last poll: the producer saw the flag still set and scheduled nothing, and the message waits
+     * for the next offer, which may never come (the last message of a conversation gets stuck).
+     *
+     * <p>This test puts an offer exactly there: the outbound holds the drain inside its flush while
+     * another thread offers. For a drain that flushes once after its loop, that is after the last
+     * poll; for one that flushes after every write, it is between two polls. Either way the
+     * message must be written, and the offer must not wait for the drain to finish flushing.
+     */
+    @Test
+    @Timeout(20)
+    void anOfferMadeWhileTheDrainIsFlushingIsNotStranded() throws Exception {
+        RecordingOutbound<Integer> out = outbound();
+        SendQueue<Integer> queue = factory().create(CAPACITY, out);
+        ExecutorService producer = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "contract-producer");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            for (int round = 0; round < 3; round++) {
+                int first = 2 * round;
+                int late = first + 1;
+                CompletableFuture<Boolean> lateOffer = new CompletableFuture<>();
+                out.duringNextFlush(() -> {
+                    try {
+                        lateOffer.complete(producer.submit(() -> queue.offer(late)).get(5, TimeUnit.SECONDS));
+                    } catch (Exception e) {
+                        lateOffer.completeExceptionally(e);
+                    }
+                });
+
+                assertTrue(queue.offer(first));
+                out.awaitQuiescence(QUIET);
+
+                // The action runs inside the flush, so at a quiet point it has run, or no flush came.
+                if (!lateOffer.isDone()) {
+                    fail("round " + round + ": no flush after " + first + " was offered; written " + out.written());
+                }
+                try {
+                    assertTrue(lateOffer.get(), "the queue had room for the late offer");
+                } catch (ExecutionException e) {
+                    fail("round " + round + ": the late offer did not complete while the drain was flushing", e.getCause());
+                }
+                if (queue.size() != 0) {
+                    fail("round " + round + ": message " + late + " stranded: nothing drained it after the flush; " + out);
+                }
+                assertEquals(range(0, late + 1), out.written());
+            }
+        } finally {
+            producer.shutdownNow();
+        }
+        assertEquals(0, out.unflushedWrites());
         assertNoViolations(out);
     }
 

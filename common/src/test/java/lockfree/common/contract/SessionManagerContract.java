@@ -299,7 +299,7 @@ public abstract class SessionManagerContract {
     @Test
     @Timeout(20)
     void concurrentReloginsOfOneUserHaveOneWinnerAndKickEveryoneElseOnce() throws Exception {
-        int rounds = 500;
+        int rounds = 1_500;
         Session[][] sessions = new Session[rounds][THREADS];
         Session[][] displaced = new Session[rounds][THREADS];
         for (int r = 0; r < rounds; r++) {
