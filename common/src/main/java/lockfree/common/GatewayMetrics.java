@@ -3,8 +3,11 @@ package lockfree.common;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Info;
+import io.prometheus.metrics.core.metrics.SummaryWithCallback;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Quantile;
+import io.prometheus.metrics.model.snapshots.Quantiles;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -33,6 +36,7 @@ public final class GatewayMetrics {
     final Counter logins;
     final Counter kicks;
     final Counter connectionsRefused;
+    final DeliveryLatency deliveryLatency = new DeliveryLatency();
 
     GatewayMetrics(String stage) {
         Info.builder().name("gateway_stage_info").help("Which stage of the workshop this gateway is")
@@ -47,6 +51,16 @@ public final class GatewayMetrics {
         errors = Counter.builder().name("gateway_errors_total")
                 .help("Bad input answered with an error frame, close code or HTTP error, by error code")
                 .labelNames("code").register(registry);
+        SummaryWithCallback.builder().name("gateway_delivery_latency_seconds")
+                .help("From offer to a send queue until the drain writes the frame; quantiles over the last second or so")
+                .callback(cb -> deliveryLatency.report((count, sum, q) -> {
+                    Quantile[] quantiles = new Quantile[q.length];
+                    for (int i = 0; i < q.length; i++) {
+                        quantiles[i] = new Quantile(DeliveryLatency.QUANTILES[i], q[i]);
+                    }
+                    cb.call(count, sum, Quantiles.of(quantiles));
+                }))
+                .register(registry);
     }
 
     private Counter counter(String name, String help) {

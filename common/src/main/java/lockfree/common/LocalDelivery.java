@@ -45,7 +45,7 @@ public final class LocalDelivery {
      * its life: the socket write, the queue's discard, or us when the queue refuses it.
      */
     Router.Outcome offer(Session s, ByteBuf frame) {
-        TextWebSocketFrame f = new TextWebSocketFrame(frame.retainedDuplicate());
+        TextWebSocketFrame f = new DeliveryLatency.Stamped(frame.retainedDuplicate(), System.nanoTime());
         if (s.sendQueue().offer(f)) {
             if (s.fullSinceNanos() != 0) {
                 s.fullSinceNanos(0);
