@@ -91,6 +91,14 @@ import java.util.concurrent.locks.LockSupport;
 public final class RedisRouter implements Router {
     private static final Logger log = LoggerFactory.getLogger(RedisRouter.class);
 
+    static {
+        // netty-all brings both epoll and io_uring; Lettuce then picks epoll (as the gateway does)
+        // but warns about it on every connection. Say "epoll" up front unless the user chose.
+        if (System.getProperty("io.lettuce.core.iouring") == null) {
+            System.setProperty("io.lettuce.core.iouring", "false");
+        }
+    }
+
     static final String USER_CHANNEL = "gateway:user:";
     static final String ALL_CHANNEL = "gateway:all";
 
@@ -230,7 +238,7 @@ public final class RedisRouter implements Router {
 
         this.redisUri = RedisURI.create(uri.toString());
         this.redisUri.setTimeout(Duration.ofSeconds(2));
-        this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(1).build();
+        this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
         this.client = RedisClient.create(resources);
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(false)
