@@ -2,6 +2,7 @@ package lockfree.common;
 
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.core.metrics.SummaryWithCallback;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
@@ -63,8 +64,19 @@ public final class GatewayMetrics {
                 .register(registry);
     }
 
-    private Counter counter(String name, String help) {
+    /** Registers a counter on this gateway's registry; routers add their own series this way. */
+    Counter counter(String name, String help) {
         return Counter.builder().name(name).help(help).register(registry);
+    }
+
+    Counter counter(String name, String help, String label) {
+        return Counter.builder().name(name).help(help).labelNames(label).register(registry);
+    }
+
+    /** A histogram with fixed bucket bounds (classic buckets only: the text format shows them). */
+    Histogram histogram(String name, String help, double... upperBounds) {
+        return Histogram.builder().name(name).help(help).classicOnly().classicUpperBounds(upperBounds)
+                .register(registry);
     }
 
     /** A gauge read at scrape time, so nothing on the hot path has to keep it up to date. */
