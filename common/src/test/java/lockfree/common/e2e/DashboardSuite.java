@@ -194,8 +194,8 @@ public abstract class DashboardSuite {
     void dashboardFollowsTheGateway() {
         WebDriver browser = browser();
         browser.get(url("/").toString());
-        new WebDriverWait(browser, WAIT).until(d -> "0".equals(value(d, "sessions")));
-        assertEquals(stage().name(), browser.findElement(By.id("stage")).getText());
+        new WebDriverWait(browser, WAIT).until(d -> "0".equals(value(d, "sessions"))
+                && stage().name().equals(d.findElement(By.id("stage")).getText()));
 
         WsTestClient alice = login(1);
         login(2);
