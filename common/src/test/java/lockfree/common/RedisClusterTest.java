@@ -40,7 +40,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * at start, Redis restarted, a node killed). Without a redis-server binary the tests are skipped
  * with the reason printed, except under CI, where they fail ({@link RedisServer#binaryOrSkip}).
  */
-@Timeout(20)
+@Timeout(60) // a bound, not a speed claim: the first test pays for loading Lettuce, one forks a JVM; CI machines are loaded
 class RedisClusterTest {
     private static final Duration WAIT = Duration.ofSeconds(5);
     private static final ObjectMapper JSON = new ObjectMapper();
