@@ -26,7 +26,7 @@ import java.util.function.Function;
  * alive while the next one runs.
  *
  * <p>The coordinator talks to each client JVM over its stdin and stdout, one line each way:
- * {@code CONNECTED <n>}, then {@code GO}, then {@code RESULT <json>}, then {@code CLOSE}.
+ * {@code CONNECTED <n>}, then optionally {@code WARMUP <msgs>} / {@code WARM done}, then {@code GO}, then {@code RESULT <json>}, then {@code CLOSE}.
  */
 final class Coordinator {
     private final StressSettings settings;
@@ -102,6 +102,14 @@ final class Coordinator {
             long heap1 = sum(gateways, g -> g.liveHeapBytes(jcmd));
             long rss1 = sum(gateways, GatewayProcess::rssBytes);
 
+            if (settings.warmup() > 0 && settings.scenario() != Scenario.IDLE) {
+                out.printf("   warming up: %d %s%n", settings.warmup(),
+                        settings.scenario() == Scenario.BROADCAST ? "pushes" : "messages per user");
+                workers.forEach(w -> w.say("WARMUP " + settings.warmup()));
+                for (Worker w : workers) {
+                    w.expect("WARM");
+                }
+            }
             long dropped0 = droppedTotal(gateways);
             long cpu0 = sum(gateways, GatewayProcess::cpuNanos);
             workers.forEach(w -> w.say("GO"));
@@ -112,7 +120,8 @@ final class Coordinator {
             long cpu1 = sum(gateways, GatewayProcess::cpuNanos);
             long dropped1 = droppedTotal(gateways);
             workers.forEach(w -> w.say("CLOSE"));
-            return merge(name, load, results, cpu0 < 0 || cpu1 < 0 ? -1 : cpu1 - cpu0, dropped1 - dropped0,
+            return merge(name, load, results, cpu0 < 0 || cpu1 < 0 ? -1 : cpu1 - cpu0,
+                    dropped0 < 0 || dropped1 < 0 ? -1 : dropped1 - dropped0,
                     perConnection(heap0, heap1, connected), perConnection(rss0, rss1, connected));
         } finally {
             for (Worker w : workers) {
@@ -140,10 +149,16 @@ final class Coordinator {
         return total;
     }
 
-    private static long droppedTotal(List<GatewayProcess> gateways) throws IOException, InterruptedException {
+    /** Summed over the gateways; -1 if one of them could not be read (reported as n/a, not fatal). */
+    private long droppedTotal(List<GatewayProcess> gateways) throws InterruptedException {
         long total = 0;
         for (GatewayProcess g : gateways) {
-            total += (long) g.metric("gateway_pushes_dropped_total");
+            try {
+                total += (long) g.metric("gateway_pushes_dropped_total");
+            } catch (IOException e) {
+                out.println("   could not read /metrics on port " + g.port() + ": " + e);
+                return -1;
+            }
         }
         return total;
     }

@@ -103,7 +103,7 @@ final class GatewayProcess implements AutoCloseable {
 
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
         HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(10)).build();
+                .timeout(Duration.ofSeconds(60)).build();
         return http.send(req, HttpResponse.BodyHandlers.ofString());
     }
 

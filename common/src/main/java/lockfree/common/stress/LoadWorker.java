@@ -35,7 +35,9 @@ final class LoadWorker implements AutoCloseable, LoadClient.Listener {
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
     private final WorkerSpec spec;
-    private final Tally tally = new Tally();
+    /* Replaced after the warm-up round, before any measured send; the event loops see the new one
+       through the volatile read. */
+    private volatile Tally tally = new Tally();
     private final LoadClient client;
     private final LongAccumulator lastDelivery = new LongAccumulator(Math::max, Long.MIN_VALUE);
     private final AtomicReference<String> firstOddity = new AtomicReference<>();
@@ -96,6 +98,32 @@ final class LoadWorker implements AutoCloseable, LoadClient.Listener {
         return users.length;
     }
 
+    /**
+     * A round of the same scenario with {@code msgs} messages per user (pushes for broadcast),
+     * thrown away afterwards: the first thousands of messages run in the JVMs' interpreters, on
+     * both sides, and would measure the JIT compiler instead of the gateway.
+     */
+    void warmUp(int msgs) throws InterruptedException {
+        if (msgs > 0 && spec.scenario() != Scenario.IDLE) {
+            warmupMsgs = msgs;
+            try {
+                run();
+            } finally {
+                warmupMsgs = -1;
+            }
+        }
+        tally = new Tally();
+        lastDelivery.reset();
+        firstOddity.set(null);
+    }
+
+    private int warmupMsgs = -1;
+
+    /** Messages per user (pushes) of the round being run: the warm-up's or the measured one's. */
+    private int msgs() {
+        return warmupMsgs >= 0 ? warmupMsgs : spec.msgs();
+    }
+
     /** Runs the scenario, waits for the stragglers, and returns what happened. */
     WorkerResult run() throws InterruptedException {
         long start = System.nanoTime();
@@ -126,7 +154,7 @@ final class LoadWorker implements AutoCloseable, LoadClient.Listener {
     /* Message i goes from user i % n to a random other user, due at start + i / rate. */
     private boolean unicastOpen(long start, long stopSending) {
         int n = users.length;
-        long total = (long) n * spec.msgs();
+        long total = (long) n * msgs();
         Pacer pacer = new Pacer(start, spec.rate());
         StringBuilder sb = new StringBuilder(96);
         for (long i = 0; i < total; i++) {
@@ -145,7 +173,7 @@ final class LoadWorker implements AutoCloseable, LoadClient.Listener {
         int n = users.length;
         remaining = new AtomicIntegerArray(n);
         for (int i = 0; i < n; i++) {
-            remaining.set(i, spec.msgs());
+            remaining.set(i, msgs());
         }
         closedLoopDeadline = stopSending;
         for (int i = 0; i < n; i++) {
@@ -154,12 +182,12 @@ final class LoadWorker implements AutoCloseable, LoadClient.Listener {
         // Done when every user has sent everything and every ack is in, or at the deadline.
         while (System.nanoTime() < stopSending) {
             Counts c = tally.counts();
-            if (c.sent() == (long) n * spec.msgs() && c.answers() >= c.requests()) {
+            if (c.sent() == (long) n * msgs() && c.answers() >= c.requests()) {
                 return false;
             }
             java.util.concurrent.locks.LockSupport.parkNanos(POLL_NANOS);
         }
-        return tally.counts().sent() < (long) n * spec.msgs();
+        return tally.counts().sent() < (long) n * msgs();
     }
 
     private volatile long closedLoopDeadline;
@@ -192,7 +220,7 @@ final class LoadWorker implements AutoCloseable, LoadClient.Listener {
         URI push = URI.create("http://" + spec.host() + ':' + spec.port() + "/push");
         Pacer pacer = new Pacer(start, spec.rate());
         long recipients = users.length;
-        for (int k = 0; k < spec.msgs(); k++) {
+        for (int k = 0; k < msgs(); k++) {
             long due = spec.closedLoop() ? System.nanoTime() : pacer.awaitDue(k);
             if (due > stopSending) {
                 return true;

@@ -28,7 +28,7 @@ final class Report {
         number(sb, "connect p99 (ms)", stages, s -> s.connectLatency().p99(), false);
         row(sb, "sent", stages, s -> Long.toString(s.counts().sent()));
         row(sb, "delivered", stages, s -> s.counts().delivered() + " (" + String.format(Locale.ROOT, "%.2f%%", s.successPercent()) + ")");
-        row(sb, "dropped: acks / gateway", stages, s -> s.counts().dropped() + " / " + s.droppedByGateway());
+        row(sb, "dropped: acks / gateway", stages, s -> s.counts().dropped() + " / " + (s.droppedByGateway() < 0 ? "n/a" : s.droppedByGateway()));
         row(sb, "offline", stages, s -> Long.toString(s.counts().offline()));
         row(sb, "LOST", stages, s -> Long.toString(s.lost()));
         row(sb, "unexpected frames", stages, s -> Long.toString(s.unexpectedFrames()));

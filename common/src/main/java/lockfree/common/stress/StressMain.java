@@ -88,6 +88,10 @@ public final class StressMain implements Callable<Integer> {
     @Option(names = "--connect-concurrency", defaultValue = "200", description = "Connections being set up at once per client JVM. Default: ${DEFAULT-VALUE}")
     int connectConcurrency;
 
+    @Option(names = "--warmup", defaultValue = "2",
+            description = "Messages per user (broadcast: pushes) sent first and not measured, so the JIT has compiled both sides. Default: ${DEFAULT-VALUE}")
+    int warmup;
+
     private final PrintStream out;
     private final String[] commandLine;
 
@@ -115,7 +119,7 @@ public final class StressMain implements Callable<Integer> {
     StressSettings settings() {
         return new StressSettings(users, msgs, Scenario.parse(scenario), StressSettings.parseStages(stage), rate,
                 closedLoop, Durations.parse(duration), Durations.parse(settle), Durations.parse(connectTimeout),
-                perProcess, port, json, root, gatewayArgs, gatewayJvm, clientJvm, clientThreads, connectConcurrency);
+                perProcess, port, json, root, gatewayArgs, gatewayJvm, clientJvm, clientThreads, connectConcurrency, warmup);
     }
 
     @Override
@@ -169,7 +173,7 @@ public final class StressMain implements Callable<Integer> {
         return "stress " + s.scenario().wire() + ": " + s.users() + " users, " + load;
     }
 
-    /** A client JVM: {@code CONNECTED n}, wait for GO, {@code RESULT json}, wait for CLOSE or EOF. */
+    /** A client JVM: {@code CONNECTED n}, optionally WARMUP n / {@code WARM}, wait for GO, {@code RESULT json}, wait for CLOSE or EOF. */
     @Command(name = "worker", hidden = true)
     static final class WorkerCommand implements Callable<Integer> {
         /* The coordinator's own encoding of a WorkerSpec; parsed by WorkerSpec.parse, not picocli. */
@@ -184,7 +188,14 @@ public final class StressMain implements Callable<Integer> {
             try (LoadWorker worker = new LoadWorker(spec)) {
                 out.println("CONNECTED " + worker.connect());
                 out.flush();
-                if (!"GO".equals(in.readLine())) {
+                String word = in.readLine();
+                if (word != null && word.startsWith("WARMUP ")) {
+                    worker.warmUp(Integer.parseInt(word.substring("WARMUP ".length()).trim()));
+                    out.println("WARM done");
+                    out.flush();
+                    word = in.readLine();
+                }
+                if (!"GO".equals(word)) {
                     return 1; // the coordinator went away
                 }
                 WorkerResult result = worker.run();

@@ -20,6 +20,7 @@ import java.util.Map;
  * and one client JVM holding that gateway's users. On a machine whose limit is raised
  * ({@code ulimit -n 1048576}), {@code --per-process 1000000} keeps everything in one pair.
  *
+ * @param warmup messages per user (pushes, for broadcast) sent and thrown away before measuring
  * @param rate target sends per second over all shards (unicast: messages; broadcast: pushes);
  *             0 picks the scenario's default
  */
@@ -27,7 +28,7 @@ record StressSettings(int users, int msgs, Scenario scenario, List<Integer> stag
                       boolean closedLoop, Duration duration, Duration settle, Duration connectTimeout,
                       int perProcess, int basePort, Path json, Path root, List<String> gatewayArgs,
                       List<String> gatewayJvm, List<String> clientJvm, int clientThreads,
-                      int connectConcurrency) {
+                      int connectConcurrency, int warmup) {
 
     static final double DEFAULT_UNICAST_RATE = 5000;
     static final double DEFAULT_BROADCAST_RATE = 2;
@@ -38,6 +39,7 @@ record StressSettings(int users, int msgs, Scenario scenario, List<Integer> stag
         gatewayJvm = List.copyOf(gatewayJvm);
         clientJvm = List.copyOf(clientJvm);
         require(users >= 1, "USERS must be at least 1, got " + users);
+        require(warmup >= 0, "--warmup must not be negative, got " + warmup);
         require(msgs >= 0, "MSGS must not be negative, got " + msgs);
         require(rate >= 0, "RATE must not be negative, got " + rate);
         require(perProcess >= 2, "--per-process must be at least 2, got " + perProcess);
