@@ -84,6 +84,9 @@ final class Coordinator {
                 GatewayProcess g = GatewayProcess.start(java, jar, settings.basePort() + k, settings.gatewayJvm(),
                         settings.gatewayArgsOf(k), logs.resolve(name + "-gateway-" + k + ".log"));
                 gateways.add(g);
+                synchronized (children) {
+                    children.add(g.process());
+                }
             }
             for (GatewayProcess g : gateways) {
                 g.awaitHealthy(Duration.ofSeconds(60));
@@ -112,14 +115,17 @@ final class Coordinator {
             }
             long dropped0 = droppedTotal(gateways);
             long cpu0 = sum(gateways, GatewayProcess::cpuNanos);
+            long clientCpu0 = clientCpu(workers);
             workers.forEach(w -> w.say("GO"));
             List<WorkerResult> results = new ArrayList<>();
             for (Worker w : workers) {
                 results.add(LoadClient.JSON.readValue(w.expect("RESULT"), WorkerResult.class));
             }
             long cpu1 = sum(gateways, GatewayProcess::cpuNanos);
+            long clientCpu1 = clientCpu(workers);
             long dropped1 = droppedTotal(gateways);
             workers.forEach(w -> w.say("CLOSE"));
+            out.printf("   client JVM CPU during the send phase: %.1f s%n", (clientCpu1 - clientCpu0) / 1e9);
             return merge(name, load, results, cpu0 < 0 || cpu1 < 0 ? -1 : cpu1 - cpu0,
                     dropped0 < 0 || dropped1 < 0 ? -1 : dropped1 - dropped0,
                     perConnection(heap0, heap1, connected), perConnection(rss0, rss1, connected));
@@ -131,6 +137,19 @@ final class Coordinator {
                 g.close();
             }
         }
+    }
+
+    /** The client JVMs' CPU, read the same way as the gateways': is the load generator the bottleneck? */
+    private static long clientCpu(List<Worker> workers) {
+        long total = 0;
+        for (Worker w : workers) {
+            try {
+                total += GatewayProcess.cpuNanos(Files.readString(Path.of("/proc", Long.toString(w.process.pid()), "stat")));
+            } catch (IOException | RuntimeException e) {
+                return -1;
+            }
+        }
+        return total;
     }
 
     private static long perConnection(long before, long after, int connections) {

@@ -62,6 +62,10 @@ final class GatewayProcess implements AutoCloseable {
         return port;
     }
 
+    Process process() {
+        return process;
+    }
+
     long pid() {
         return process.pid();
     }

@@ -30,7 +30,7 @@ final class Report {
         row(sb, "delivered", stages, s -> s.counts().delivered() + " (" + String.format(Locale.ROOT, "%.2f%%", s.successPercent()) + ")");
         row(sb, "dropped: acks / gateway", stages, s -> s.counts().dropped() + " / " + (s.droppedByGateway() < 0 ? "n/a" : s.droppedByGateway()));
         row(sb, "offline", stages, s -> Long.toString(s.counts().offline()));
-        row(sb, "LOST", stages, s -> Long.toString(s.lost()));
+        row(sb, "LOST (not in by --settle)", stages, s -> Long.toString(s.lost()));
         row(sb, "unexpected frames", stages, s -> Long.toString(s.unexpectedFrames()));
         number(sb, "throughput (msg/s)", stages, StageResult::throughput, true);
         number(sb, "latency p50 (ms)", stages, s -> s.latency().p50(), true);

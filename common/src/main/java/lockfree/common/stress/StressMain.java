@@ -54,7 +54,7 @@ public final class StressMain implements Callable<Integer> {
     @Option(names = "--duration", defaultValue = "120s", description = "Longest send phase; sending stops there. Default: ${DEFAULT-VALUE}")
     String duration;
 
-    @Option(names = "--settle", defaultValue = "15s", description = "Longest wait after the last send for answers and deliveries. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--settle", defaultValue = "60s", description = "Longest wait after the last send for answers and deliveries. Default: ${DEFAULT-VALUE}")
     String settle;
 
     @Option(names = "--connect-timeout", defaultValue = "180s", description = "Longest connect phase. Default: ${DEFAULT-VALUE}")
