@@ -46,6 +46,12 @@ final class Report {
             if (s.stoppedEarly()) {
                 sb.append("! ").append(s.stage()).append(": the duration limit stopped sending early\n");
             }
+            if (s.droppedByGateway() >= 0 && s.droppedByGateway() != s.counts().dropped()) {
+                sb.append("! ").append(s.stage()).append(": the answers reported ").append(s.counts().dropped())
+                        .append(" drops but the gateway counted ").append(s.droppedByGateway())
+                        .append(" (a push that reaches fewer users than are logged in, with no drop counted, ")
+                        .append("means the broadcast walk missed users)\n");
+            }
             if (s.note() != null) {
                 sb.append("! ").append(s.stage()).append(": ").append(s.note()).append('\n');
             }
