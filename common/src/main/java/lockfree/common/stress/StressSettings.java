@@ -30,7 +30,7 @@ record StressSettings(int users, int msgs, Scenario scenario, List<Integer> stag
                       List<String> gatewayJvm, List<String> clientJvm, int clientThreads,
                       int connectConcurrency, int warmup) {
 
-    static final double DEFAULT_UNICAST_RATE = 5000;
+    static final double DEFAULT_UNICAST_RATE = 2000;
     static final double DEFAULT_BROADCAST_RATE = 2;
 
     StressSettings {
