@@ -54,8 +54,8 @@ public abstract class SessionTableBenchmark {
     @Param({"100000"})
     public int users;
 
-    /** 100: reads only. 95 and 50: the rest are re-logins (bind/remove pairs). */
-    @Param({"100", "95", "50"})
+    /** 100: reads only (the read latency). 95 and 50: the rest are re-logins. 0: re-logins only (the write latency). */
+    @Param({"100", "95", "50", "0"})
     public int readPercent;
 
     protected SessionManager sessions;
