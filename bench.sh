@@ -13,6 +13,7 @@
 #   ./bench.sh flame [stage ...]   async-profiler CPU and lock flame graphs (HTML) of the 100%-read
 #                                  session-table workload, 2 threads; default stage0 stage3
 #
+# BENCH_OFFLINE=1 builds with mvn -o; BENCH_SKIP_BUILD=1 reuses the last build.
 # Numbers need a quiet machine: on a shared one, read the error columns and compare stages only
 # within one run. Every mode records `cat /proc/loadavg` beside its output.
 set -euo pipefail
@@ -24,6 +25,7 @@ MVN=(./mvnw -q -B)
 # Compiles every stage's test classes and the benchmarks module, and writes each module's test
 # classpath to <module>/target/test.classpath. One Maven run for all modules.
 build() {
+    [[ "${BENCH_SKIP_BUILD:-}" == 1 ]] && return 0   # already built by an earlier ./bench.sh
     "${MVN[@]}" -pl benchmarks -am test-compile dependency:build-classpath \
         -Dmdep.outputFile=target/test.classpath -Dmdep.includeScope=test >&2
 }
