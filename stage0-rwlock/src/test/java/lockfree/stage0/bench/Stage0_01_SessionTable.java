@@ -36,3 +36,24 @@ public class Stage0_01_SessionTable extends SessionTableBenchmark {
         return new RwLockSessionManager();
     }
 }
+
+/*
+ * RESULT, from the cross-stage run that runs this same workload for all four stages
+ * (./bench.sh all, 2026-11-24 04:50-05:08 UTC, 2-vCPU AMD EPYC VM, OpenJDK 17.0.15, JMH 1.37,
+ * 2 forks x 3 x 1 s; load average 13-24 from other builds: indicative only, read the errors).
+ * Ratios to the other stages and the reasons: docs/BENCHMARKS.md.
+ *
+ *   reads  threads        ns/op
+ *    100%        1       740 ± 1533
+ *    100%        2      3511 ± 1892
+ *    100%        4      8959 ± 11807   (4 threads oversubscribe 2 cores)
+ *     95%        1       533 ± 257
+ *     95%        2      7649 ± 6159
+ *     95%        4      2760 ± 3714
+ *     50%        1      1938 ± 1638
+ *     50%        2     15970 ± 26287
+ *     50%        4      8784 ± 8472
+ *      0%        1      4966 ± 4344
+ *      0%        2     17296 ± 19476
+ *      0%        4     58225 ± 163214
+ */

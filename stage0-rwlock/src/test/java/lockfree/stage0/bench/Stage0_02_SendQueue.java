@@ -32,3 +32,13 @@ public class Stage0_02_SendQueue extends SendQueueBenchmark {
         return new LockedSendQueue<>(capacity, outbound);
     }
 }
+
+/*
+ * RESULT, from the cross-stage run that runs this same workload for all four stages
+ * (./bench.sh all, 2026-11-24 04:50-05:08 UTC, 2-vCPU AMD EPYC VM, OpenJDK 17.0.15, JMH 1.37,
+ * 2 forks x 3 x 1 s; load average 13-24 from other builds: indicative only, read the errors).
+ * Ratios to the other stages and the reasons: docs/BENCHMARKS.md.
+ *
+ *   oneProducer       1.84 ± 1.27 messages/us
+ *   threeProducers    0.65 ± 0.40 messages/us
+ */

@@ -30,3 +30,13 @@ public class Stage3_02_SendQueue extends SendQueueBenchmark {
         return new MpscSendQueue<>(capacity, outbound);
     }
 }
+
+/*
+ * RESULT, from the cross-stage run that runs this same workload for all four stages
+ * (./bench.sh all, 2026-11-24 04:50-05:08 UTC, 2-vCPU AMD EPYC VM, OpenJDK 17.0.15, JMH 1.37,
+ * 2 forks x 3 x 1 s; load average 13-24 from other builds: indicative only, read the errors).
+ * Ratios to the other stages and the reasons: docs/BENCHMARKS.md.
+ *
+ *   oneProducer       1.94 ± 2.75 messages/us
+ *   threeProducers    1.08 ± 1.78 messages/us
+ */
