@@ -53,7 +53,9 @@ case "$mode" in
         m=$(stage_module "$mode")
         n=${mode#stage}
         load
-        java -cp "$(classpath "$m")" org.openjdk.jmh.Main "Stage${n}_" "$@"
+        # A first argument that is not an option is the benchmark pattern; default: all of the stage's.
+        if [[ $# -eq 0 || "$1" == -* ]]; then set -- "Stage${n}_" "$@"; fi
+        java -cp "$(classpath "$m")" org.openjdk.jmh.Main "$@"
         load
         ;;
     all)

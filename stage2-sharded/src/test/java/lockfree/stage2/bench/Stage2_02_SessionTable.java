@@ -38,3 +38,20 @@ public class Stage2_02_SessionTable extends SessionTableBenchmark {
         return new ShardedSessionManager(shards);
     }
 }
+
+/*
+ * RESULT (2026-11-24 05:15-05:25 UTC, 2-vCPU AMD EPYC VM, OpenJDK 17.0.15, JMH 1.37, -t 2, 2 forks x
+ * 3 x 1 s, load average about 20 from other builds: indicative only). Discussed in the README.
+ *
+ *   reads  shards        ns/op
+ *    100%       1      1299 ± 3938
+ *    100%       4       450 ± 165
+ *    100%      16      1170 ± 572
+ *    100%      32      1360 ± 1205
+ *    100%      64      2396 ± 1607
+ *     95%       1      7290 ± 3851
+ *     95%       4      5275 ± 4523
+ *     95%      16      4579 ± 6851
+ *     95%      32      5505 ± 5675
+ *     95%      64      5848 ± 5161
+ */
