@@ -40,7 +40,7 @@ public class Stage2_02_SessionTable extends SessionTableBenchmark {
 }
 
 /*
- * RESULT (2026-11-24 05:15-05:25 UTC, 2-vCPU AMD EPYC VM, OpenJDK 17.0.15, JMH 1.37, -t 2, 2 forks x
+ * RESULT (2026-11-24 05:14-05:22 UTC, 2-vCPU AMD EPYC VM, OpenJDK 17.0.15, JMH 1.37, -t 2, 2 forks x
  * 3 x 1 s, load average about 20 from other builds: indicative only). Discussed in the README.
  *
  *   reads  shards        ns/op
