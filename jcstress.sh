@@ -23,8 +23,9 @@
 # otherwise. ACCEPTABLE_INTERESTING outcomes (the broken variants doing what they are there to show)
 # do not fail the run.
 #
-# Output: target/jcstress/console.txt (the whole console), target/jcstress/results/index.html
-# (the report, one page per test). MVN overrides the Maven command (default ./mvnw -q -B).
+# Output: target/jcstress/console.txt (the whole console), target/jcstress/summary.txt (when,
+# which JDK and mode, and every test's outcome table), target/jcstress/results/index.html (the
+# report, one page per test). MVN overrides the Maven command (default ./mvnw -q -B).
 set -euo pipefail
 
 cd "$(dirname "$0")"
@@ -87,18 +88,32 @@ done
 cd "$out"
 echo "==> java org.openjdk.jcstress.Main ${mode_args[*]} -t '$filter'" >&2
 set +e
-java -cp "$cp" org.openjdk.jcstress.Main "${mode_args[@]}" -t "$filter" -r "$out/results" 2>&1 \
+# -v: the final summary lists every test's outcome table, not only the interesting ones.
+java -cp "$cp" org.openjdk.jcstress.Main "${mode_args[@]}" -v -t "$filter" -r "$out/results" 2>&1 \
     | tee "$out/console.txt"
 rc=${PIPESTATUS[0]}
 set -e
 
 summary=$(sed -n '/^RUN RESULTS:/,$p' "$out/console.txt")
+{
+  echo "jcstress run: ./jcstress.sh $what $mode${3:+ $3}"
+  echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'); JDK: $(java -version 2>&1 | sed -n 2p)"
+  echo "machine: $(nproc) CPUs, load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (shared with other jobs)"
+  echo "jcstress options: ${mode_args[*]} -t $filter"
+  echo
+  echo "$summary"
+} > "$out/summary.txt"
 fail=0
 if [[ $rc -ne 0 ]]; then
   echo "jcstress exited with $rc" >&2; fail=1
 fi
 if [[ -z $summary ]]; then
   echo "no RUN RESULTS summary in the jcstress output" >&2; fail=1
+fi
+# A test jcstress cannot schedule (more actors than CPUs) is skipped with only a note: a test
+# that did not run proves nothing, so that fails the run too.
+if grep -q "No scheduling is possible" "$out/console.txt"; then
+  echo "jcstress: some tests need more CPUs than this machine has and did not run" >&2; fail=1
 fi
 for kind in "Failed tests" "Error tests"; do
   if ! grep -q "^  $kind: No matches\.$" <<<"$summary"; then

@@ -18,10 +18,14 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 /*
  * The drain's missed wake-up: two producers and a drain that is just finishing.
  *
- * Message 0 is queued and its drain scheduled before the test starts. Then, at once: the event
- * loop runs that drain, and two producers offer 1 and 2. The arbiter runs every drain scheduled
- * since, as the event loop would later. A message still queued after that is stranded: it sits
- * there until some later offer happens to schedule a drain, which for a quiet user may be never.
+ * Message 0 is queued and its drain scheduled before the test starts. Then, at once: a producer
+ * thread offers 1, and the session's event loop offers 2 (a delivery handled on the same event
+ * loop) and runs the pending drain. The arbiter runs every drain scheduled since, as the event
+ * loop would later. A message still queued after that is stranded: it sits there until some
+ * later offer happens to schedule a drain, which for a quiet user may be never.
+ *
+ * (A third, separate producer thread would make three actors; jcstress cannot schedule three
+ * actors on this 2-CPU machine and skips such tests, so the second producer is the event loop.)
  *
  *   FlagNoRecheck  (minimal model: an MPSC queue and an AtomicBoolean "drain scheduled"; an offer
  *                   schedules only if it flips the flag false -> true; the drain writes until
@@ -84,12 +88,8 @@ public class Stage3_03_DrainSignal {
         }
 
         @Actor
-        public void producer2() {
-            offer(2);
-        }
-
-        @Actor
         public void eventLoop() {
+            offer(2);   // a delivery handled on this event loop: the second producer
             eventLoop.runPending();
         }
 
@@ -120,12 +120,8 @@ public class Stage3_03_DrainSignal {
         }
 
         @Actor
-        public void producer2() {
-            queue.offer(2);
-        }
-
-        @Actor
         public void eventLoop() {
+            queue.offer(2);   // a delivery handled on this event loop: the second producer
             eventLoop.runPending();
         }
 
