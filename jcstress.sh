@@ -3,15 +3,16 @@
 #
 #   ./jcstress.sh [stage0|stage1|stage2|stage3|all] [mode] [test regexp]
 #
-#   ./jcstress.sh stage1                 one stage, "quick" mode (about a second per test and JVM mode)
+#   ./jcstress.sh stage1                 one stage, in the short "ci" mode (the default)
 #   ./jcstress.sh all ci                 every test, short: what CI runs (a few minutes on 2 cores)
-#   ./jcstress.sh stage0 tough Stage0_02 one test file, longer, to catch rare interleavings
+#   ./jcstress.sh stage2 long Stage2_04   one test file, longer, to catch rare interleavings
 #
-# Modes: ci, or any jcstress preset (sanity, quick, default, tough, stress). "ci" is jcstress's
-# quick preset cut down to one JVM configuration (-jvmArgs turns off the flag auto-detection that
-# otherwise multiplies every test by each JIT mode), one fork and one iteration: it still runs
-# every actor method hundreds of thousands of times per test, enough for every FORBIDDEN check to
-# mean something, while hand-run presets try more JIT modes and longer runs.
+# Modes: ci, long, or any jcstress preset (sanity, quick, default, tough, stress). "ci" is
+# jcstress's quick preset cut down to one JVM configuration (-jvmArgs turns off the flag
+# auto-detection that otherwise multiplies every test by each JIT and C2-randomizer mode), one fork
+# and one iteration: each test still runs its actors a few hundred thousand times, enough for
+# every FORBIDDEN check to mean something. "long" is the same configuration for 20 seconds per
+# test; the presets try every JIT mode the JVM offers and take much longer (quick: ~1 min per test).
 #
 # The tests are compiled with each stage's tests (src/test/java/lockfree/<stage>/jcstress), whose
 # annotation processor writes the harness and a META-INF/TestList. This script builds the stages it
@@ -33,7 +34,7 @@ ROOT=$(pwd)
 
 STAGES_ALL=(stage0-rwlock stage1-concurrentmap stage2-sharded stage3-lockfree)
 what=${1:-all}
-mode=${2:-quick}
+mode=${2:-ci}
 filter=${3:-}
 
 modules=()
@@ -55,9 +56,15 @@ if [[ ${#modules[@]} -eq 0 || ! -d ${modules[0]} ]]; then
 fi
 
 case "$mode" in
-  ci) mode_args=(-m quick -f 1 -fsm 0 -iters 1 -sc false -jvmArgs "-Xmx512m") ;;
+  # One JVM configuration (on JDK 17 jcstress still runs each test with biased locking on and
+  # off), one fork, one 200 ms iteration, a small heap that is not pre-touched: start-up is most of
+  # the cost, so the fewer JVMs the better.
+  ci) mode_args=(-m quick -f 1 -fsm 0 -iters 1 -sc false -pth false -jvmArgs "-Xmx256m -XX:+UseSerialGC") ;;
+  # The same single configuration, run 4 times as long in 4 forks (each with its own seed): for
+  # the rare interleavings, at a few minutes per test.
+  long) mode_args=(-m quick -f 4 -fsm 0 -iters 5 -time 1000 -sc false -pth false -jvmArgs "-Xmx256m -XX:+UseSerialGC") ;;
   sanity|quick|default|tough|stress) mode_args=(-m "$mode") ;;
-  *) echo "unknown mode '$mode': ci|sanity|quick|default|tough|stress" >&2; exit 2 ;;
+  *) echo "unknown mode '$mode': ci|long|sanity|quick|default|tough|stress" >&2; exit 2 ;;
 esac
 
 # Only this stage's jcstress classes (the regexp is matched against the test's class name).
