@@ -23,16 +23,21 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ManualEventLoop<E> implements Outbound<E> {
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    /* Drains scheduled and not yet finished, and the most there ever were at once. */
-    private final AtomicInteger inFlight = new AtomicInteger();
-    private final AtomicInteger maxInFlight = new AtomicInteger();
+    /*
+     * Drains scheduled and not yet started, and the most there ever were at once. Not "until
+     * finished": a drain that has seen the queue empty and released its flag or counter may still
+     * be returning when a producer schedules the next one, which is correct, since the event loop
+     * runs them one after the other.
+     */
+    private final AtomicInteger waiting = new AtomicInteger();
+    private final AtomicInteger maxWaiting = new AtomicInteger();
 
     final List<E> written = new ArrayList<>();
     int flushes;
 
     @Override
     public void execute(Runnable drain) {
-        maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+        maxWaiting.accumulateAndGet(waiting.incrementAndGet(), Math::max);
         tasks.add(drain);
     }
 
@@ -40,14 +45,14 @@ final class ManualEventLoop<E> implements Outbound<E> {
     void runPending() {
         Runnable task;
         while ((task = tasks.poll()) != null) {
+            waiting.decrementAndGet();
             task.run();
-            inFlight.decrementAndGet();
         }
     }
 
-    /** The most drains that were scheduled or running at the same time. */
-    int maxInFlight() {
-        return maxInFlight.get();
+    /** The most drains that were scheduled and waiting to run at the same time. */
+    int maxWaiting() {
+        return maxWaiting.get();
     }
 
     @Override
