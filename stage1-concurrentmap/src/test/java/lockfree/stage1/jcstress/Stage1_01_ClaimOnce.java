@@ -31,10 +31,20 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * Result: r1 = thread 1 believes it claimed the key, r2 = thread 2 believes it did.
  *
  * HOW TO RUN THIS TEST:
- *   ./jcstress.sh stage1 quick Stage1_01
+ *   ./jcstress.sh stage1 ci Stage1_01      (longer: mode long, or a jcstress preset)
  *
- * Observed (see stage1-concurrentmap/docs/jcstress-*.txt for the run it comes from):
- * RESULTS_PLACEHOLDER
+ * Observed: ./jcstress.sh all ci, 2026-11-24, OpenJDK 17.0.15, 2 CPUs shared with other jobs (load
+ * average ~18); raw output in stage1-concurrentmap/docs/jcstress-ci.txt. Samples are runs of the actors.
+ *   ContainsKeyThenPut:
+ *          RESULT  SAMPLES     FREQ       EXPECT  DESCRIPTION
+ *     false, true   52,454   28.60%   Acceptable  Exactly one claimed the key.
+ *     true, false  130,529   71.16%   Acceptable  Exactly one claimed the key.
+ *      true, true      437    0.24%  Interesting  Both passed the check before either put: both believe the...
+ *   PutIfAbsent:
+ *          RESULT  SAMPLES     FREQ      EXPECT  DESCRIPTION
+ *     false, true   34,560   41.98%  Acceptable  Exactly one claimed the key.
+ *     true, false   47,761   58.02%  Acceptable  Exactly one claimed the key.
+ *      true, true        0    0.00%   Forbidden  Both believe they own user 7.
  */
 public class Stage1_01_ClaimOnce {
 

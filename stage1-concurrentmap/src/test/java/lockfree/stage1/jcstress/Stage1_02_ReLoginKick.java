@@ -34,10 +34,22 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * bound to at the end (0 = nobody, 1 = A, 2 = B, 3 = C).
  *
  * HOW TO RUN THIS TEST:
- *   ./jcstress.sh stage1 quick Stage1_02
+ *   ./jcstress.sh stage1 ci Stage1_02      (longer: mode long, or a jcstress preset)
  *
- * Observed (see stage1-concurrentmap/docs/jcstress-*.txt for the run it comes from):
- * RESULTS_PLACEHOLDER
+ * Observed: ./jcstress.sh all ci, 2026-11-24, OpenJDK 17.0.15, 2 CPUs shared with other jobs (load
+ * average ~18); raw output in stage1-concurrentmap/docs/jcstress-ci.txt. Samples are runs of the actors.
+ *   GetThenPut:
+ *      RESULT  SAMPLES     FREQ       EXPECT  DESCRIPTION
+ *     1, 1, 2      242    0.15%  Interesting  Both got A: A kicked twice, the overwritten login never k...
+ *     1, 1, 3      306    0.19%  Interesting  Both got A: A kicked twice, the overwritten login never k...
+ *     1, 2, 3  112,963   68.38%   Acceptable  B first (kicks A), then C (kicks B); C bound.
+ *     3, 1, 2   51,694   31.29%   Acceptable  C first (kicks A), then B (kicks C); B bound.
+ *   RealManager:
+ *      RESULT  SAMPLES     FREQ      EXPECT  DESCRIPTION
+ *     1, 1, 2        0    0.00%   Forbidden  Both got A: a login overwritten without being kicked.
+ *     1, 1, 3        0    0.00%   Forbidden  Both got A: a login overwritten without being kicked.
+ *     1, 2, 3  107,114   79.71%  Acceptable  B first (kicks A), then C (kicks B); C bound.
+ *     3, 1, 2   27,261   20.29%  Acceptable  C first (kicks A), then B (kicks C); B bound.
  */
 public class Stage1_02_ReLoginKick {
 

@@ -33,10 +33,20 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * at the end (0 = nobody, 1 = A, 2 = B).
  *
  * HOW TO RUN THIS TEST:
- *   ./jcstress.sh stage1 quick Stage1_03
+ *   ./jcstress.sh stage1 ci Stage1_03      (longer: mode long, or a jcstress preset)
  *
- * Observed (see stage1-concurrentmap/docs/jcstress-*.txt for the run it comes from):
- * RESULTS_PLACEHOLDER
+ * Observed: ./jcstress.sh all ci, 2026-11-24, OpenJDK 17.0.15, 2 CPUs shared with other jobs (load
+ * average ~18); raw output in stage1-concurrentmap/docs/jcstress-ci.txt. Samples are runs of the actors.
+ *   GetThenRemove:
+ *     RESULT  SAMPLES     FREQ       EXPECT  DESCRIPTION
+ *       0, 2   75,039   72.83%   Acceptable  A's close first: nobody to kick, B bound.
+ *       1, 0      455    0.44%  Interesting  B's put landed between A's check and A's remove: user 7 o...
+ *       1, 2   27,544   26.73%   Acceptable  Re-login first: A kicked, then A's close left B alone.
+ *   RealManager:
+ *     RESULT  SAMPLES     FREQ      EXPECT  DESCRIPTION
+ *       0, 2  208,043   66.73%  Acceptable  A's close first: nobody to kick, B bound.
+ *       1, 0        0    0.00%   Forbidden  A's close unbound B: the conditional remove failed.
+ *       1, 2  103,746   33.27%  Acceptable  Re-login first: A kicked, then A's close left B alone.
  */
 public class Stage1_03_ConditionalRemove {
 
