@@ -40,6 +40,9 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * The price is an occasional drain that finds nothing. Stage 3 keeps the flag's job but makes it a
  * counter, so the drain re-checks instead (Stage3_03_DrainSignal).
  *
+ * The window is a few instructions wide: the ci run below stranded a message once; mode long
+ * stranded 94 in 10 million runs (stage2-sharded/docs/jcstress-long.txt).
+ *
  * Result: r1 = messages written, r2 = messages stranded in the queue.
  *
  * HOW TO RUN THIS TEST:
