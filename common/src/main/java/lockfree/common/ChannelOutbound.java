@@ -40,6 +40,7 @@ final class ChannelOutbound implements Outbound<Object> {
     @Override
     public void write(Object message) {
         metrics.messagesOut.inc();
+        metrics.deliveryLatency.record(message);
         channel.write(message, channel.voidPromise());
     }
 

@@ -134,9 +134,14 @@ public final class Gateway implements AutoCloseable {
                 epoll ? "epoll" : "NIO", router.kind());
     }
 
-    /** Starts a gateway with the embedded {@link LocalRouter}. Returns once it is listening. */
+    /**
+     * Starts a gateway with the embedded {@link LocalRouter}, or with the {@link RedisRouter} when
+     * the config names a Redis. Returns once it is listening (not waiting for Redis).
+     */
     public static Gateway start(Stage stage, GatewayConfig config) {
-        return new Gateway(stage, config, LocalRouter::new);
+        return new Gateway(stage, config, config.redis() == null
+                ? LocalRouter::new
+                : local -> new RedisRouter(config.redis(), local, RedisRouter.Options.defaults()));
     }
 
     /** Starts a gateway whose router the caller builds around this node's local delivery. */

@@ -1,6 +1,7 @@
 package lockfree.common;
 
 import java.net.InetAddress;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -24,6 +25,8 @@ import java.util.Objects;
  * @param fdReserve          file descriptors kept free below the process limit: the gateway stops
  *                           accepting before it runs out (EMFILE makes the accept loop spin)
  * @param ioThreads          event loop threads; 0 = Netty's default (2 x cores)
+ * @param redis              {@code redis://host:port} of the Redis that joins this node to a cluster
+ *                           ({@link RedisRouter}), or null for one node on its own ({@link LocalRouter})
  */
 public record GatewayConfig(
         InetAddress bind,
@@ -39,7 +42,8 @@ public record GatewayConfig(
         Duration slowConsumerTimeout,
         Duration shutdownTimeout,
         int fdReserve,
-        int ioThreads) {
+        int ioThreads,
+        URI redis) {
 
     public static final int DEFAULT_PORT = 8080;
 
@@ -56,6 +60,9 @@ public record GatewayConfig(
         requirePositive("handshake-timeout", handshakeTimeout);
         requirePositive("slow-consumer-timeout", slowConsumerTimeout);
         requirePositive("shutdown-timeout", shutdownTimeout);
+        if (redis != null && (!"redis".equals(redis.getScheme()) || redis.getHost() == null)) {
+            throw new IllegalArgumentException("--redis must look like redis://host:port, got " + redis);
+        }
         if (secret != null && secret.isEmpty()) {
             secret = null;
         }
@@ -68,23 +75,24 @@ public record GatewayConfig(
     public static GatewayConfig defaults() {
         return new GatewayConfig(InetAddress.getLoopbackAddress(), DEFAULT_PORT, null, null,
                 10_000, 1024, Duration.ofSeconds(60), Duration.ofSeconds(10), 64 * 1024,
-                1000, Duration.ofSeconds(5), Duration.ofSeconds(5), 64, 0);
+                1000, Duration.ofSeconds(5), Duration.ofSeconds(5), 64, 0, null);
     }
 
-    public GatewayConfig withBind(InetAddress v) { return new GatewayConfig(v, port, secret, apiKey, maxConnections, queueCapacity, idleTimeout, handshakeTimeout, maxFrameBytes, rateLimitPerSecond, slowConsumerTimeout, shutdownTimeout, fdReserve, ioThreads); }
-    public GatewayConfig withPort(int v) { return new GatewayConfig(bind, v, secret, apiKey, maxConnections, queueCapacity, idleTimeout, handshakeTimeout, maxFrameBytes, rateLimitPerSecond, slowConsumerTimeout, shutdownTimeout, fdReserve, ioThreads); }
-    public GatewayConfig withSecret(String v) { return new GatewayConfig(bind, port, v, apiKey, maxConnections, queueCapacity, idleTimeout, handshakeTimeout, maxFrameBytes, rateLimitPerSecond, slowConsumerTimeout, shutdownTimeout, fdReserve, ioThreads); }
-    public GatewayConfig withApiKey(String v) { return new GatewayConfig(bind, port, secret, v, maxConnections, queueCapacity, idleTimeout, handshakeTimeout, maxFrameBytes, rateLimitPerSecond, slowConsumerTimeout, shutdownTimeout, fdReserve, ioThreads); }
-    public GatewayConfig withMaxConnections(int v) { return new GatewayConfig(bind, port, secret, apiKey, v, queueCapacity, idleTimeout, handshakeTimeout, maxFrameBytes, rateLimitPerSecond, slowConsumerTimeout, shutdownTimeout, fdReserve, ioThreads); }
-    public GatewayConfig withQueueCapacity(int v) { return new GatewayConfig(bind, port, secret, apiKey, maxConnections, v, idleTimeout, handshakeTimeout, maxFrameBytes, rateLimitPerSecond, slowConsumerTimeout, shutdownTimeout, fdReserve, ioThreads); }
-    public GatewayConfig withIdleTimeout(Duration v) { return new GatewayConfig(bind, port, secret, apiKey, maxConnections, queueCapacity, v, handshakeTimeout, maxFrameBytes, rateLimitPerSecond, slowConsumerTimeout, shutdownTimeout, fdReserve, ioThreads); }
-    public GatewayConfig withHandshakeTimeout(Duration v) { return new GatewayConfig(bind, port, secret, apiKey, maxConnections, queueCapacity, idleTimeout, v, maxFrameBytes, rateLimitPerSecond, slowConsumerTimeout, shutdownTimeout, fdReserve, ioThreads); }
-    public GatewayConfig withMaxFrameBytes(int v) { return new GatewayConfig(bind, port, secret, apiKey, maxConnections, queueCapacity, idleTimeout, handshakeTimeout, v, rateLimitPerSecond, slowConsumerTimeout, shutdownTimeout, fdReserve, ioThreads); }
-    public GatewayConfig withRateLimitPerSecond(int v) { return new GatewayConfig(bind, port, secret, apiKey, maxConnections, queueCapacity, idleTimeout, handshakeTimeout, maxFrameBytes, v, slowConsumerTimeout, shutdownTimeout, fdReserve, ioThreads); }
-    public GatewayConfig withSlowConsumerTimeout(Duration v) { return new GatewayConfig(bind, port, secret, apiKey, maxConnections, queueCapacity, idleTimeout, handshakeTimeout, maxFrameBytes, rateLimitPerSecond, v, shutdownTimeout, fdReserve, ioThreads); }
-    public GatewayConfig withShutdownTimeout(Duration v) { return new GatewayConfig(bind, port, secret, apiKey, maxConnections, queueCapacity, idleTimeout, handshakeTimeout, maxFrameBytes, rateLimitPerSecond, slowConsumerTimeout, v, fdReserve, ioThreads); }
-    public GatewayConfig withFdReserve(int v) { return new GatewayConfig(bind, port, secret, apiKey, maxConnections, queueCapacity, idleTimeout, handshakeTimeout, maxFrameBytes, rateLimitPerSecond, slowConsumerTimeout, shutdownTimeout, v, ioThreads); }
-    public GatewayConfig withIoThreads(int v) { return new GatewayConfig(bind, port, secret, apiKey, maxConnections, queueCapacity, idleTimeout, handshakeTimeout, maxFrameBytes, rateLimitPerSecond, slowConsumerTimeout, shutdownTimeout, fdReserve, v); }
+    public GatewayConfig withBind(InetAddress v) { return new GatewayConfig(v, port, secret, apiKey, maxConnections, queueCapacity, idleTimeout, handshakeTimeout, maxFrameBytes, rateLimitPerSecond, slowConsumerTimeout, shutdownTimeout, fdReserve, ioThreads, redis); }
+    public GatewayConfig withPort(int v) { return new GatewayConfig(bind, v, secret, apiKey, maxConnections, queueCapacity, idleTimeout, handshakeTimeout, maxFrameBytes, rateLimitPerSecond, slowConsumerTimeout, shutdownTimeout, fdReserve, ioThreads, redis); }
+    public GatewayConfig withSecret(String v) { return new GatewayConfig(bind, port, v, apiKey, maxConnections, queueCapacity, idleTimeout, handshakeTimeout, maxFrameBytes, rateLimitPerSecond, slowConsumerTimeout, shutdownTimeout, fdReserve, ioThreads, redis); }
+    public GatewayConfig withApiKey(String v) { return new GatewayConfig(bind, port, secret, v, maxConnections, queueCapacity, idleTimeout, handshakeTimeout, maxFrameBytes, rateLimitPerSecond, slowConsumerTimeout, shutdownTimeout, fdReserve, ioThreads, redis); }
+    public GatewayConfig withMaxConnections(int v) { return new GatewayConfig(bind, port, secret, apiKey, v, queueCapacity, idleTimeout, handshakeTimeout, maxFrameBytes, rateLimitPerSecond, slowConsumerTimeout, shutdownTimeout, fdReserve, ioThreads, redis); }
+    public GatewayConfig withQueueCapacity(int v) { return new GatewayConfig(bind, port, secret, apiKey, maxConnections, v, idleTimeout, handshakeTimeout, maxFrameBytes, rateLimitPerSecond, slowConsumerTimeout, shutdownTimeout, fdReserve, ioThreads, redis); }
+    public GatewayConfig withIdleTimeout(Duration v) { return new GatewayConfig(bind, port, secret, apiKey, maxConnections, queueCapacity, v, handshakeTimeout, maxFrameBytes, rateLimitPerSecond, slowConsumerTimeout, shutdownTimeout, fdReserve, ioThreads, redis); }
+    public GatewayConfig withHandshakeTimeout(Duration v) { return new GatewayConfig(bind, port, secret, apiKey, maxConnections, queueCapacity, idleTimeout, v, maxFrameBytes, rateLimitPerSecond, slowConsumerTimeout, shutdownTimeout, fdReserve, ioThreads, redis); }
+    public GatewayConfig withMaxFrameBytes(int v) { return new GatewayConfig(bind, port, secret, apiKey, maxConnections, queueCapacity, idleTimeout, handshakeTimeout, v, rateLimitPerSecond, slowConsumerTimeout, shutdownTimeout, fdReserve, ioThreads, redis); }
+    public GatewayConfig withRateLimitPerSecond(int v) { return new GatewayConfig(bind, port, secret, apiKey, maxConnections, queueCapacity, idleTimeout, handshakeTimeout, maxFrameBytes, v, slowConsumerTimeout, shutdownTimeout, fdReserve, ioThreads, redis); }
+    public GatewayConfig withSlowConsumerTimeout(Duration v) { return new GatewayConfig(bind, port, secret, apiKey, maxConnections, queueCapacity, idleTimeout, handshakeTimeout, maxFrameBytes, rateLimitPerSecond, v, shutdownTimeout, fdReserve, ioThreads, redis); }
+    public GatewayConfig withShutdownTimeout(Duration v) { return new GatewayConfig(bind, port, secret, apiKey, maxConnections, queueCapacity, idleTimeout, handshakeTimeout, maxFrameBytes, rateLimitPerSecond, slowConsumerTimeout, v, fdReserve, ioThreads, redis); }
+    public GatewayConfig withFdReserve(int v) { return new GatewayConfig(bind, port, secret, apiKey, maxConnections, queueCapacity, idleTimeout, handshakeTimeout, maxFrameBytes, rateLimitPerSecond, slowConsumerTimeout, shutdownTimeout, v, ioThreads, redis); }
+    public GatewayConfig withRedis(URI v) { return new GatewayConfig(bind, port, secret, apiKey, maxConnections, queueCapacity, idleTimeout, handshakeTimeout, maxFrameBytes, rateLimitPerSecond, slowConsumerTimeout, shutdownTimeout, fdReserve, ioThreads, v); }
+    public GatewayConfig withIoThreads(int v) { return new GatewayConfig(bind, port, secret, apiKey, maxConnections, queueCapacity, idleTimeout, handshakeTimeout, maxFrameBytes, rateLimitPerSecond, slowConsumerTimeout, shutdownTimeout, fdReserve, v, redis); }
 
     private static void requireRange(String name, int value, int min, int max) {
         if (value < min || value > max) {

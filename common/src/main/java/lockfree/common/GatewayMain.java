@@ -6,6 +6,7 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
 import java.net.InetAddress;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
@@ -99,13 +100,18 @@ public final class GatewayMain {
                 description = "Event loop threads (0 = 2 x cores). Default: ${DEFAULT-VALUE}")
         int ioThreads;
 
+        @Option(names = "--redis", defaultValue = "${env:GATEWAY_REDIS}",
+                description = "redis://host:port: join a cluster of gateways through Redis Pub/Sub (env GATEWAY_REDIS)."
+                        + " Default: none, this node delivers only to its own users")
+        URI redis;
+
         @Override
         public Integer call() throws InterruptedException {
             GatewayConfig config;
             Gateway gateway;
             try {
                 config = new GatewayConfig(bind, port, secret, apiKey, maxConnections, queueCapacity, idleTimeout,
-                        handshakeTimeout, maxFrame, rateLimit, slowConsumerTimeout, shutdownTimeout, fdReserve, ioThreads);
+                        handshakeTimeout, maxFrame, rateLimit, slowConsumerTimeout, shutdownTimeout, fdReserve, ioThreads, redis);
                 gateway = Gateway.start(stage, config);
             } catch (IllegalArgumentException e) {
                 System.err.println("error: " + e.getMessage());
@@ -164,7 +170,8 @@ public final class GatewayMain {
         out.println("  auth       " + (c.secret() == null
                 ? "NONE: any uid may log in, so the gateway listens on loopback only (set --secret for tokens)"
                 : "HMAC tokens required (mint one: ... token --uid 42)"));
-        out.println("  router     " + g.router().kind());
+        out.println("  router     " + (c.redis() == null ? "local (this node only; --redis redis://host:port joins a cluster)"
+                : "redis " + c.redis() + (g.router().isUp() ? "" : "  (not reachable yet: retrying, local delivery works)")));
         out.println("Ctrl-C (SIGTERM) stops it: queues are flushed and sessions closed with 1001.");
         out.flush();
     }

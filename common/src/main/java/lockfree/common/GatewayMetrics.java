@@ -2,9 +2,13 @@ package lockfree.common;
 
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.core.metrics.Info;
+import io.prometheus.metrics.core.metrics.SummaryWithCallback;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Quantile;
+import io.prometheus.metrics.model.snapshots.Quantiles;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -33,6 +37,7 @@ public final class GatewayMetrics {
     final Counter logins;
     final Counter kicks;
     final Counter connectionsRefused;
+    final DeliveryLatency deliveryLatency = new DeliveryLatency();
 
     GatewayMetrics(String stage) {
         Info.builder().name("gateway_stage_info").help("Which stage of the workshop this gateway is")
@@ -47,10 +52,31 @@ public final class GatewayMetrics {
         errors = Counter.builder().name("gateway_errors_total")
                 .help("Bad input answered with an error frame, close code or HTTP error, by error code")
                 .labelNames("code").register(registry);
+        SummaryWithCallback.builder().name("gateway_delivery_latency_seconds")
+                .help("From offer to a send queue until the drain writes the frame; quantiles over the last second or so")
+                .callback(cb -> deliveryLatency.report((count, sum, q) -> {
+                    Quantile[] quantiles = new Quantile[q.length];
+                    for (int i = 0; i < q.length; i++) {
+                        quantiles[i] = new Quantile(DeliveryLatency.QUANTILES[i], q[i]);
+                    }
+                    cb.call(count, sum, Quantiles.of(quantiles));
+                }))
+                .register(registry);
     }
 
-    private Counter counter(String name, String help) {
+    /** Registers a counter on this gateway's registry; routers add their own series this way. */
+    Counter counter(String name, String help) {
         return Counter.builder().name(name).help(help).register(registry);
+    }
+
+    Counter counter(String name, String help, String label) {
+        return Counter.builder().name(name).help(help).labelNames(label).register(registry);
+    }
+
+    /** A histogram with fixed bucket bounds (classic buckets only: the text format shows them). */
+    Histogram histogram(String name, String help, double... upperBounds) {
+        return Histogram.builder().name(name).help(help).classicOnly().classicUpperBounds(upperBounds)
+                .register(registry);
     }
 
     /** A gauge read at scrape time, so nothing on the hot path has to keep it up to date. */

@@ -22,7 +22,8 @@ import java.security.MessageDigest;
 
 /**
  * The HTTP side of the gateway, on the same port as the WebSocket: {@code POST /push} for
- * backends, {@code GET /metrics} for Prometheus, {@code GET /health}, and a one-line {@code GET /}.
+ * backends, {@code GET /metrics} for Prometheus, {@code GET /health}, {@code GET /api/info} (what
+ * the page shows about this gateway) and the browser page itself ({@link StaticFiles}, {@code GET /}).
  * WebSocket upgrades on {@code /ws} never reach this handler; the protocol handler before it
  * takes them.
  */
@@ -32,6 +33,7 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     private static final String JSON = "application/json; charset=utf-8";
 
     private final Gateway gateway;
+    private final StaticFiles staticFiles = new StaticFiles();
 
     HttpApiHandler(Gateway gateway) {
         this.gateway = gateway;
@@ -58,13 +60,16 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 }
             }
             case "/health" -> respond(ctx, HttpResponseStatus.OK, gateway.healthJson(), keepAlive);
-            case "/" -> respond(ctx, HttpResponseStatus.OK, "text/plain; charset=utf-8",
-                    gateway.stage().name() + " gateway. WebSocket: ws://<this host>/ws; "
-                            + "backend: POST /push; metrics: GET /metrics; health: GET /health\n", keepAlive);
+            case "/api/info" -> respond(ctx, HttpResponseStatus.OK, info(), keepAlive);
             default -> {
-                gateway.metrics().error(ErrorCode.NOT_FOUND);
-                respond(ctx, HttpResponseStatus.NOT_FOUND,
-                        errorBody(ErrorCode.NOT_FOUND, "no such path: " + path), keepAlive);
+                FullHttpResponse file = req.method() == HttpMethod.GET ? staticFiles.get(path) : null;
+                if (file != null) {
+                    send(ctx, file, keepAlive);
+                } else {
+                    gateway.metrics().error(ErrorCode.NOT_FOUND);
+                    respond(ctx, HttpResponseStatus.NOT_FOUND,
+                            errorBody(ErrorCode.NOT_FOUND, "no such path: " + path), keepAlive);
+                }
             }
         }
     }
@@ -94,6 +99,30 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             frame.release();
         }
         respond(ctx, HttpResponseStatus.ACCEPTED, Protocol.object(g -> g.writeNumberField("accepted", accepted)), keepAlive);
+    }
+
+    /*
+     * What the page needs to know once: which stage, how it is configured, whether login needs a
+     * token. Settings only; every number that changes is read from /metrics, the one source.
+     */
+    private String info() {
+        GatewayConfig c = gateway.config();
+        return Protocol.object(g -> {
+            g.writeStringField("stage", gateway.stage().name());
+            g.writeStringField("title", gateway.stage().title());
+            g.writeBooleanField("secret", c.secret() != null);
+            g.writeBooleanField("apiKey", c.apiKey() != null);
+            g.writeObjectFieldStart("settings");
+            g.writeNumberField("queueCapacity", c.queueCapacity());
+            g.writeNumberField("maxConnections", c.maxConnections());
+            g.writeNumberField("rateLimit", c.rateLimitPerSecond());
+            g.writeNumberField("maxFrame", c.maxFrameBytes());
+            g.writeStringField("idleTimeout", c.idleTimeout().toString());
+            g.writeStringField("slowConsumerTimeout", c.slowConsumerTimeout().toString());
+            g.writeStringField("transport", gateway.epoll() ? "epoll" : "nio");
+            g.writeStringField("router", gateway.router().kind());
+            g.writeEndObject();
+        });
     }
 
     /* Constant time, like the token check: the key must not leak through response timing. */

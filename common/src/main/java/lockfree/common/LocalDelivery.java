@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /**
  * The last step of every push on this node: find the user's session (the stage's
@@ -20,6 +21,20 @@ public final class LocalDelivery {
         this.sessions = sessions;
         this.metrics = metrics;
         this.slowConsumerNanos = slowConsumerTimeout.toNanos();
+    }
+
+    /** The session bound to {@code uid} on this node, or null. */
+    Session session(long uid) {
+        return sessions.getByUserId(uid);
+    }
+
+    /** Every logged-in session on this node (weakly consistent, see {@link SessionManager#forEachUser}). */
+    void forEachUser(Consumer<Session> action) {
+        sessions.forEachUser(action);
+    }
+
+    GatewayMetrics metrics() {
+        return metrics;
     }
 
     /** Offers {@code frame} (not consumed) to the session bound to {@code uid}. */
@@ -45,7 +60,7 @@ public final class LocalDelivery {
      * its life: the socket write, the queue's discard, or us when the queue refuses it.
      */
     Router.Outcome offer(Session s, ByteBuf frame) {
-        TextWebSocketFrame f = new TextWebSocketFrame(frame.retainedDuplicate());
+        TextWebSocketFrame f = new DeliveryLatency.Stamped(frame.retainedDuplicate(), System.nanoTime());
         if (s.sendQueue().offer(f)) {
             if (s.fullSinceNanos() != 0) {
                 s.fullSinceNanos(0);

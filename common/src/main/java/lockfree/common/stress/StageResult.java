@@ -1,0 +1,36 @@
+package lockfree.common.stress;
+
+/**
+ * One stage's numbers, merged over its gateway and client JVMs. Written to {@code --json} as is.
+ *
+ * @param stage                 the gateway's name, e.g. {@code stage0-rwlock}
+ * @param loadAverage           {@code /proc/loadavg} just before this stage's run: the machine is shared
+ * @param gateways              gateway JVMs (= client JVMs)
+ * @param users                 users asked for
+ * @param connected             users logged in
+ * @param connectFailures       users that did not get in, and why the first one failed
+ * @param connectSeconds        wall time of the slowest client JVM's connect phase
+ * @param connectLatency        per user: TCP connect + WebSocket upgrade + login, ms
+ * @param counts                the success accounting (see {@link Counts})
+ * @param lost                  {@link Counts#lost()}: must be 0
+ * @param successPercent        delivered / sent
+ * @param droppedByGateway      the gateways' {@code gateway_pushes_dropped_total} over the run: should
+ *                              equal {@code counts.dropped}
+ * @param unexpectedFrames      error frames, failed pushes, odd acks
+ * @param sendSeconds           the send phase (slowest client JVM)
+ * @param throughput            deliveries per second, first due send to last delivery
+ * @param latency               end to end, ms, from the due send time (open loop)
+ * @param gatewayCpuSeconds     user + system CPU of all gateway JVMs during the send phase
+ * @param cpuMicrosPerDelivery  that CPU per delivered message
+ * @param heapPerConnection     growth of the gateways' live heap (after a full GC) per logged-in user, bytes
+ * @param rssPerConnection      growth of the gateways' resident memory per logged-in user, bytes
+ * @param stoppedEarly          the duration limit stopped sending before every message was sent
+ * @param note                  the first unexpected thing any client saw, or null
+ */
+public record StageResult(String stage, String loadAverage, int gateways, int users, int connected,
+                          int connectFailures, double connectSeconds, Latency connectLatency, Counts counts,
+                          long lost, double successPercent, long droppedByGateway, long unexpectedFrames,
+                          double sendSeconds, double throughput, Latency latency, double gatewayCpuSeconds,
+                          double cpuMicrosPerDelivery, long heapPerConnection, long rssPerConnection,
+                          boolean stoppedEarly, String note) {
+}

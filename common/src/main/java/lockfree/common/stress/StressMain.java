@@ -1,0 +1,209 @@
+package lockfree.common.stress;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * The stress tool's command line: {@code ./stress.sh} runs it with the plan's knobs
+ * ({@code USERS=10000 MSGS=10}). Without a subcommand it coordinates a run; {@code worker} is the
+ * client JVM the coordinator starts (not meant to be run by hand).
+ */
+@Command(name = "stress.sh", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Puts USERS WebSocket users on each stage's gateway (each in its own JVM, identical flags),",
+                "runs a scenario among them, and prints latency percentiles and where every message went."},
+        footer = {"", "Environment (read by stress.sh): USERS MSGS SCENARIO STAGE RATE DURATION CLOSED_LOOP JSON.",
+                "Example: USERS=10000 MSGS=10 STAGE=all ./stress.sh --json docs/stress/unicast.json"})
+public final class StressMain implements Callable<Integer> {
+
+    @Option(names = "--users", defaultValue = "10000", description = "Users (WebSocket connections). Default: ${DEFAULT-VALUE}")
+    int users;
+
+    @Option(names = "--msgs", defaultValue = "10", description = "Messages per user (unicast) or pushes (broadcast). Default: ${DEFAULT-VALUE}")
+    int msgs;
+
+    @Option(names = "--scenario", defaultValue = "unicast", description = "unicast, broadcast or idle. Default: ${DEFAULT-VALUE}")
+    String scenario;
+
+    @Option(names = "--stage", defaultValue = "all", description = "0..3, a list like 0,3, or all. Default: ${DEFAULT-VALUE}")
+    String stage;
+
+    @Option(names = "--rate", defaultValue = "0", description = {"Open loop: target sends per second over all users",
+            "(unicast: messages, default " + (int) StressSettings.DEFAULT_UNICAST_RATE
+                    + "; broadcast: pushes, default " + (int) StressSettings.DEFAULT_BROADCAST_RATE + ")."})
+    double rate;
+
+    @Option(names = "--closed-loop", description = "Each user sends its next message when the previous one is acked (hides queueing delay; see docs/STRESS.md).")
+    boolean closedLoop;
+
+    @Option(names = "--duration", defaultValue = "120s", description = "Longest send phase; sending stops there. Default: ${DEFAULT-VALUE}")
+    String duration;
+
+    @Option(names = "--settle", defaultValue = "60s", description = "Longest wait after the last send for answers and deliveries. Default: ${DEFAULT-VALUE}")
+    String settle;
+
+    @Option(names = "--connect-timeout", defaultValue = "180s", description = "Longest connect phase. Default: ${DEFAULT-VALUE}")
+    String connectTimeout;
+
+    @Option(names = "--per-process", defaultValue = "18000",
+            description = "Most connections one JVM holds; more users add gateway+client JVM pairs. Default: ${DEFAULT-VALUE}")
+    int perProcess;
+
+    @Option(names = "--port", defaultValue = "18080", description = "First gateway port (shard k uses port+k). Default: ${DEFAULT-VALUE}")
+    int port;
+
+    @Option(names = "--json", description = "Write the results to this file.")
+    Path json;
+
+    @Option(names = "--root", defaultValue = ".", description = "Project root (where the stageN-*/target jars are). Default: ${DEFAULT-VALUE}")
+    Path root;
+
+    @Option(names = "--gateway-arg", description = "Extra gateway flag as --flag=value, e.g. --gateway-arg=--queue-capacity=4096 (repeatable).")
+    List<String> gatewayArgs = new ArrayList<>();
+
+    @Option(names = "--gateway-jvm", description = "JVM option for the gateways, e.g. --gateway-jvm=-Xmx2g (repeatable).")
+    List<String> gatewayJvm = new ArrayList<>();
+
+    @Option(names = "--client-jvm", description = "JVM option for the client JVMs (repeatable).")
+    List<String> clientJvm = new ArrayList<>();
+
+    @Option(names = "--client-threads", defaultValue = "2", description = "Event-loop threads per client JVM. Default: ${DEFAULT-VALUE}")
+    int clientThreads;
+
+    @Option(names = "--connect-concurrency", defaultValue = "200", description = "Connections being set up at once per client JVM. Default: ${DEFAULT-VALUE}")
+    int connectConcurrency;
+
+    @Option(names = "--warmup", defaultValue = "2",
+            description = "Messages per user (broadcast: pushes) sent first and not measured, so the JIT has compiled both sides. Default: ${DEFAULT-VALUE}")
+    int warmup;
+
+    private final PrintStream out;
+    private final String[] commandLine;
+
+    StressMain(PrintStream out, String[] commandLine) {
+        this.out = out;
+        this.commandLine = commandLine;
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(System.out, args));
+    }
+
+    static int run(PrintStream out, String... args) {
+        return commandLine(out, args).execute(args);
+    }
+
+    static CommandLine commandLine(PrintStream out, String... args) {
+        // Overwritten options allowed: stress.sh turns the environment into flags first, so a flag
+        // the user adds after them must win rather than be refused as given twice.
+        return new CommandLine(new StressMain(out, args)).addSubcommand("worker", new WorkerCommand())
+                .setOverwrittenOptionsAllowed(true);
+    }
+
+    /** The validated settings this command line describes. */
+    StressSettings settings() {
+        return new StressSettings(users, msgs, Scenario.parse(scenario), StressSettings.parseStages(stage), rate,
+                closedLoop, Durations.parse(duration), Durations.parse(settle), Durations.parse(connectTimeout),
+                perProcess, port, json, root, gatewayArgs, gatewayJvm, clientJvm, clientThreads, connectConcurrency, warmup);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        StressSettings s;
+        try {
+            s = settings();
+            for (int st : s.stages()) {
+                Coordinator.stageJar(s.root(), st);
+            }
+        } catch (IllegalArgumentException | java.io.IOException e) {
+            System.err.println("error: " + e.getMessage());
+            return 2;
+        }
+        String title = title(s);
+        out.println(title);
+        if (s.shards() > 1 && s.scenario() != Scenario.IDLE) {
+            out.println("note: " + s.shards() + " gateways without a router between them: each user's messages go to "
+                    + "users on its own gateway, and a broadcast reaches each gateway's own users");
+        }
+        List<StageResult> results = new Coordinator(s, out).runAll();
+        out.println();
+        out.print(Report.table(title, results));
+        if (s.json() != null) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("command", String.join(" ", commandLine));
+            doc.put("date", ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+            doc.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(),
+                    "jdk", System.getProperty("java.vm.name") + ' ' + System.getProperty("java.runtime.version"),
+                    "os", System.getProperty("os.name") + ' ' + System.getProperty("os.version")));
+            doc.put("settings", Map.of("users", s.users(), "msgs", s.msgs(), "scenario", s.scenario().wire(),
+                    "rate", s.effectiveRate(), "closedLoop", s.closedLoop(), "gatewayJvmsPerStage", s.shards(),
+                    "gatewayArgs", s.gatewayArgsOf(0)));
+            doc.put("stages", results);
+            Files.createDirectories(s.json().toAbsolutePath().getParent());
+            LoadClient.JSON.writerWithDefaultPrettyPrinter().writeValue(s.json().toFile(), doc);
+            out.println("wrote " + s.json());
+        }
+        long lost = results.stream().mapToLong(StageResult::lost).sum();
+        return lost == 0 ? 0 : 1;
+    }
+
+    static String title(StressSettings s) {
+        String load = switch (s.scenario()) {
+            case UNICAST -> s.msgs() + " msgs each to random users, " + (s.closedLoop() ? "closed loop"
+                    : String.format(Locale.ROOT, "open loop at %.0f msg/s", s.effectiveRate()));
+            case BROADCAST -> s.msgs() + " pushes to all, " + (s.closedLoop() ? "closed loop"
+                    : String.format(Locale.ROOT, "open loop at %.1f pushes/s", s.effectiveRate()));
+            case IDLE -> "connections held";
+        };
+        return "stress " + s.scenario().wire() + ": " + s.users() + " users, " + load;
+    }
+
+    /** A client JVM: {@code CONNECTED n}, optionally WARMUP n / {@code WARM}, wait for GO, {@code RESULT json}, wait for CLOSE or EOF. */
+    @Command(name = "worker", hidden = true)
+    static final class WorkerCommand implements Callable<Integer> {
+        /* The coordinator's own encoding of a WorkerSpec; parsed by WorkerSpec.parse, not picocli. */
+        @CommandLine.Unmatched
+        List<String> args = new ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            WorkerSpec spec = WorkerSpec.parse(args);
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            PrintStream out = System.out;
+            try (LoadWorker worker = new LoadWorker(spec)) {
+                out.println("CONNECTED " + worker.connect());
+                out.flush();
+                String word = in.readLine();
+                if (word != null && word.startsWith("WARMUP ")) {
+                    worker.warmUp(Integer.parseInt(word.substring("WARMUP ".length()).trim()));
+                    out.println("WARM done");
+                    out.flush();
+                    word = in.readLine();
+                }
+                if (!"GO".equals(word)) {
+                    return 1; // the coordinator went away
+                }
+                WorkerResult result = worker.run();
+                out.println("RESULT " + LoadClient.JSON.writeValueAsString(result));
+                out.flush();
+                in.readLine(); // CLOSE, or EOF
+            }
+            return 0;
+        }
+    }
+}

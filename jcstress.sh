@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# Runs the workshop's jcstress tests: the races each stage has, and how the next stage closes them.
+#
+#   ./jcstress.sh [stage0|stage1|stage2|stage3|all] [mode] [test regexp]
+#
+#   ./jcstress.sh stage1                 one stage, in the short "ci" mode (the default)
+#   ./jcstress.sh all ci                 every test, short: what CI runs (a few minutes on 2 cores)
+#   ./jcstress.sh stage2 long Stage2_04   one test file, longer, to catch rare interleavings
+#
+# Modes: ci, long, or any jcstress preset (sanity, quick, default, tough, stress). "ci" is
+# jcstress's quick preset cut down to one JVM configuration (-jvmArgs turns off the flag
+# auto-detection that otherwise multiplies every test by each JIT and C2-randomizer mode), one fork
+# and one iteration: each test still runs its actors a few hundred thousand times, enough for
+# every FORBIDDEN check to mean something. "long" is the same configuration for 20 seconds per
+# test; the presets try every JIT mode the JVM offers and take much longer (quick: ~1 min per test).
+#
+# The tests are compiled with each stage's tests (src/test/java/lockfree/<stage>/jcstress), whose
+# annotation processor writes the harness and a META-INF/TestList. This script builds the stages it
+# needs, merges their TestLists (jcstress reads only the first one on the class path), and runs
+# jcstress once for all of them, so the JVM probing at start-up is paid once.
+#
+# The exit code of jcstress alone is not enough. Version 0.16 does end with an AssertionError (exit
+# 1) when a FORBIDDEN outcome was seen, but it exits 0 when tests did not run at all (e.g. a test
+# with more actors than the machine has CPUs is skipped with a note), and older versions exit 0
+# on failures too. So this script also reads the summary it prints: "Failed tests:" and "Error
+# tests:" must both say "No matches.", and no test may have been skipped; otherwise it exits 1.
+# ACCEPTABLE_INTERESTING outcomes (the broken variants doing what they are there to show) do not
+# fail the run.
+#
+# Output: target/jcstress/console.txt (the whole console), target/jcstress/summary.txt (when,
+# which JDK and mode, and every test's outcome table), target/jcstress/results/index.html (the
+# report, one page per test). MVN overrides the Maven command (default ./mvnw -q -B).
+set -euo pipefail
+
+cd "$(dirname "$0")"
+ROOT=$(pwd)
+
+STAGES_ALL=(stage0-rwlock stage1-concurrentmap stage2-sharded stage3-lockfree)
+what=${1:-all}
+mode=${2:-ci}
+filter=${3:-}
+
+modules=()
+case "$what" in
+  all)
+    for m in "${STAGES_ALL[@]}"; do
+      [[ -d $m ]] && modules+=("$m")
+    done ;;
+  stage0|stage1|stage2|stage3)
+    for m in "${STAGES_ALL[@]}"; do
+      [[ $m == "$what"-* ]] && modules+=("$m")
+    done ;;
+  -h|--help|help)
+    sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+  *) echo "unknown stage '$what': stage0|stage1|stage2|stage3|all" >&2; exit 2 ;;
+esac
+if [[ ${#modules[@]} -eq 0 || ! -d ${modules[0]} ]]; then
+  echo "no module for '$what' in this checkout" >&2; exit 2
+fi
+
+case "$mode" in
+  # One JVM configuration (on JDK 17 jcstress still runs each test with biased locking on and
+  # off), one fork, one 200 ms iteration, a small heap that is not pre-touched: start-up is most of
+  # the cost, so the fewer JVMs the better.
+  ci) mode_args=(-m quick -f 1 -fsm 0 -iters 1 -sc false -pth false -jvmArgs "-Xmx256m -XX:+UseSerialGC") ;;
+  # The same single configuration, run 4 times as long in 4 forks (each with its own seed): for
+  # the rare interleavings, at a few minutes per test.
+  long) mode_args=(-m quick -f 4 -fsm 0 -iters 5 -time 1000 -sc false -pth false -jvmArgs "-Xmx256m -XX:+UseSerialGC") ;;
+  sanity|quick|default|tough|stress) mode_args=(-m "$mode") ;;
+  *) echo "unknown mode '$mode': ci|long|sanity|quick|default|tough|stress" >&2; exit 2 ;;
+esac
+
+# Only this stage's jcstress classes (the regexp is matched against the test's class name).
+if [[ -z $filter ]]; then
+  pkgs=()
+  for m in "${modules[@]}"; do pkgs+=("lockfree\\.${m%%-*}\\.jcstress\\."); done
+  filter="($(IFS='|'; echo "${pkgs[*]}"))"
+fi
+
+# Build: compile each stage's tests (the annotation processor generates the harness) and write its
+# test class path. -am also builds common, whose classes and test-jar the stages use.
+mvn_cmd=${MVN:-./mvnw -q -B}
+pl=$(IFS=,; echo "${modules[*]}")
+echo "==> building $pl" >&2
+$mvn_cmd -pl "$pl" -am test-compile dependency:build-classpath \
+    -Dmdep.outputFile=target/test.classpath -Dmdep.includeScope=test >&2
+
+out=$ROOT/target/jcstress
+rm -rf "$out"
+mkdir -p "$out/merged/META-INF"
+cp=$out/merged
+for m in "${modules[@]}"; do
+  cat "$ROOT/$m/target/test-classes/META-INF/TestList" >> "$out/merged/META-INF/TestList"
+  cp=$cp:$ROOT/$m/target/test-classes:$ROOT/$m/target/classes:$(cat "$ROOT/$m/target/test.classpath")
+done
+
+# jcstress writes its binary result blob into the working directory: keep it under target/.
+cd "$out"
+echo "==> java org.openjdk.jcstress.Main ${mode_args[*]} -t '$filter'" >&2
+set +e
+# -v: the final summary lists every test's outcome table, not only the interesting ones.
+java -cp "$cp" org.openjdk.jcstress.Main "${mode_args[@]}" -v -t "$filter" -r "$out/results" 2>&1 \
+    | tee "$out/console.txt"
+rc=${PIPESTATUS[0]}
+set -e
+
+summary=$(sed -n '/^RUN RESULTS:/,$p' "$out/console.txt")
+{
+  echo "jcstress run: ./jcstress.sh $what $mode${3:+ $3}"
+  echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'); JDK: $(java -version 2>&1 | sed -n 2p)"
+  echo "machine: $(nproc) CPUs, load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (shared with other jobs)"
+  echo "jcstress options: ${mode_args[*]} -t $filter"
+  echo
+  echo "$summary"
+} > "$out/summary.txt"
+fail=0
+if [[ $rc -ne 0 ]]; then
+  echo "jcstress exited with $rc" >&2; fail=1
+fi
+if [[ -z $summary ]]; then
+  echo "no RUN RESULTS summary in the jcstress output" >&2; fail=1
+fi
+# A test jcstress cannot schedule (more actors than CPUs) is skipped with only a note: a test
+# that did not run proves nothing, so that fails the run too.
+if grep -q "No scheduling is possible" "$out/console.txt"; then
+  echo "jcstress: some tests need more CPUs than this machine has and did not run" >&2; fail=1
+fi
+for kind in "Failed tests" "Error tests"; do
+  if ! grep -q "^  $kind: No matches\.$" <<<"$summary"; then
+    echo "jcstress: $kind present (a FORBIDDEN outcome or a crash), see $out/results/index.html" >&2
+    fail=1
+  fi
+done
+if [[ $fail -ne 0 ]]; then
+  echo "==> FAILED" >&2
+  exit 1
+fi
+echo "==> jcstress OK: no FORBIDDEN outcome, no error ($what, mode $mode)" >&2

@@ -1,0 +1,138 @@
+package lockfree.stage0.jcstress;
+
+import lockfree.common.Session;
+import lockfree.stage0.RwLockSessionManager;
+import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.Arbiter;
+import org.openjdk.jcstress.annotations.JCStressTest;
+import org.openjdk.jcstress.annotations.Outcome;
+import org.openjdk.jcstress.annotations.State;
+import org.openjdk.jcstress.infra.results.II_Result;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE_INTERESTING;
+import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
+
+/*
+ * The late close of an old connection.
+ *
+ * User 7 is logged in on connection A (session 1). The user logs in again on connection B
+ * (session 2): the gateway binds B and kicks A. A's close is handled on A's event loop, B's login
+ * on B's, so the two calls race: remove(A) may run before or after bind(B).
+ *
+ * Whatever the order, user 7 must end up bound to B. remove(A) therefore has to be conditional:
+ * "unbind user 7 if user 7 is still A". Both variants below hold the write lock, so neither can
+ * corrupt the HashMap; what differs is only WHAT the locked step does.
+ *
+ *   Unconditional  (a minimal model: one HashMap, one lock, remove(uid))       BROKEN
+ *   RealManager    (RwLockSessionManager, the stage's class: remove(uid, A))    FIXED
+ *
+ * Note that this race is not about memory ordering at all: a single thread running bind(B), then
+ * remove(A) hits it too. jcstress shows how often the two orders occur when two threads race.
+ *
+ * Result: r1 = the session bind(B) displaced (0 = nobody, 1 = A); r2 = who user 7 is bound to at
+ * the end (0 = nobody, 1 = A, 2 = B).
+ *
+ * HOW TO RUN THIS TEST:
+ *   ./jcstress.sh stage0 ci Stage0_01      (longer: mode long, or a jcstress preset)
+ *
+ * Observed: ./jcstress.sh all ci, 2026-11-24, OpenJDK 17.0.15, 2 CPUs shared with other jobs (load
+ * average ~18); raw output in stage0-rwlock/docs/jcstress-ci.txt. Samples are runs of the actors.
+ *   RealManager:
+ *     RESULT  SAMPLES     FREQ      EXPECT  DESCRIPTION
+ *       0, 2  177,051   77.85%  Acceptable  A's close first: nobody to kick, B bound.
+ *       1, 0        0    0.00%   Forbidden  A's close unbound B: the conditional remove failed.
+ *       1, 2   50,384   22.15%  Acceptable  Re-login first: A kicked, then A's late close left B alone.
+ *   Unconditional:
+ *     RESULT  SAMPLES     FREQ       EXPECT  DESCRIPTION
+ *       0, 2  110,384   66.42%   Acceptable  A's close first: nobody to kick, B bound.
+ *       1, 0   55,806   33.58%  Interesting  Re-login first (A kicked), then A's close unbound B: user...
+ */
+public class Stage0_01_ConditionalRemove {
+
+    static final long USER = 7;
+
+    static int code(Session s) {
+        return s == null ? 0 : (int) s.id();
+    }
+
+    @JCStressTest
+    @Outcome(id = "0, 2", expect = ACCEPTABLE, desc = "A's close first: nobody to kick, B bound.")
+    @Outcome(id = "1, 0", expect = ACCEPTABLE_INTERESTING,
+            desc = "Re-login first (A kicked), then A's close unbound B: user 7 online but unreachable.")
+    @Outcome(expect = FORBIDDEN, desc = "Anything else.")
+    @State
+    public static class Unconditional {
+        private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+        private final Map<Long, Long> users = new HashMap<>();   // uid -> session id
+
+        public Unconditional() {
+            users.put(USER, 1L);
+        }
+
+        @Actor
+        public void lateCloseOfA() {
+            lock.writeLock().lock();
+            try {
+                users.remove(USER);   // the bug: whoever is bound now, not necessarily A
+            } finally {
+                lock.writeLock().unlock();
+            }
+        }
+
+        @Actor
+        public void reLoginAsB(II_Result r) {
+            lock.writeLock().lock();
+            try {
+                Long displaced = users.put(USER, 2L);
+                r.r1 = displaced == null ? 0 : displaced.intValue();
+            } finally {
+                lock.writeLock().unlock();
+            }
+        }
+
+        @Arbiter
+        public void bound(II_Result r) {
+            Long bound = users.get(USER);
+            r.r2 = bound == null ? 0 : bound.intValue();
+        }
+    }
+
+    @JCStressTest
+    @Outcome(id = "1, 2", expect = ACCEPTABLE, desc = "Re-login first: A kicked, then A's late close left B alone.")
+    @Outcome(id = "0, 2", expect = ACCEPTABLE, desc = "A's close first: nobody to kick, B bound.")
+    @Outcome(id = "1, 0", expect = FORBIDDEN,
+            desc = "A's close unbound B: the conditional remove failed.")
+    @Outcome(expect = FORBIDDEN, desc = "Anything else.")
+    @State
+    public static class RealManager {
+        private final RwLockSessionManager manager = new RwLockSessionManager();
+        private final Session a = Session.detached(1, USER);
+        private final Session b = Session.detached(2, USER);
+
+        public RealManager() {
+            manager.add(a);
+            manager.bind(a);
+            manager.add(b);   // B's handshake is done; its login frame is what races
+        }
+
+        @Actor
+        public void lateCloseOfA() {
+            manager.remove(a);
+        }
+
+        @Actor
+        public void reLoginAsB(II_Result r) {
+            r.r1 = code(manager.bind(b));
+        }
+
+        @Arbiter
+        public void bound(II_Result r) {
+            r.r2 = code(manager.getByUserId(USER));
+        }
+    }
+}

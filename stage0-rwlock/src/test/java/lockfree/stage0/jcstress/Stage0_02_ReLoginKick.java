@@ -1,0 +1,158 @@
+package lockfree.stage0.jcstress;
+
+import lockfree.common.Session;
+import lockfree.stage0.RwLockSessionManager;
+import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.Arbiter;
+import org.openjdk.jcstress.annotations.JCStressTest;
+import org.openjdk.jcstress.annotations.Outcome;
+import org.openjdk.jcstress.annotations.State;
+import org.openjdk.jcstress.infra.results.III_Result;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE_INTERESTING;
+import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
+
+/*
+ * Two logins of one user at once, and the kick.
+ *
+ * User 7 is online on connection A (session 1). Two more logins of user 7 arrive at the same time,
+ * on B (session 2) and C (session 3). The gateway's rule is "the last login wins, every earlier
+ * session is kicked", so whatever the order, exactly one of B and C stays bound and each of A and
+ * the loser is kicked exactly once. bind() must therefore return the session it displaced from the
+ * same atomic step that installs the new one.
+ *
+ *   LookThenBind  (a minimal model: look under the read lock, install under the write lock) BROKEN
+ *   RealManager   (RwLockSessionManager.bind: put() under the write lock returns the old)  FIXED
+ *
+ * LookThenBind is the tempting version: "the check is a read, so take the cheap read lock for it".
+ * Between releasing the read lock and taking the write lock the other login can run its own look,
+ * so both logins see A, both kick A, and the one that installs first is overwritten without ever
+ * being kicked: a live connection for a user that is bound elsewhere. Every step holds a lock; the
+ * bug is that the decision and the action are in two different critical sections.
+ *
+ * Result: r1 = the session bind(B) displaced, r2 = the one bind(C) displaced, r3 = who user 7 is
+ * bound to at the end (0 = nobody, 1 = A, 2 = B, 3 = C).
+ *
+ * HOW TO RUN THIS TEST:
+ *   ./jcstress.sh stage0 ci Stage0_02      (longer: mode long, or a jcstress preset)
+ *
+ * Observed: ./jcstress.sh all ci, 2026-11-24, OpenJDK 17.0.15, 2 CPUs shared with other jobs (load
+ * average ~18); raw output in stage0-rwlock/docs/jcstress-ci.txt. Samples are runs of the actors.
+ *   LookThenBind:
+ *      RESULT  SAMPLES     FREQ       EXPECT  DESCRIPTION
+ *     1, 1, 2        4   <0.01%  Interesting  Both saw A: A kicked twice, the overwritten login never k...
+ *     1, 1, 3        5   <0.01%  Interesting  Both saw A: A kicked twice, the overwritten login never k...
+ *     1, 2, 3   99,824   75.88%   Acceptable  B first (kicks A), then C (kicks B); C bound.
+ *     3, 1, 2   31,726   24.12%   Acceptable  C first (kicks A), then B (kicks C); B bound.
+ *   RealManager:
+ *      RESULT  SAMPLES     FREQ      EXPECT  DESCRIPTION
+ *     1, 1, 2        0    0.00%   Forbidden  Both saw A: a login overwritten without being kicked.
+ *     1, 1, 3        0    0.00%   Forbidden  Both saw A: a login overwritten without being kicked.
+ *     1, 2, 3  331,071   73.44%  Acceptable  B first (kicks A), then C (kicks B); C bound.
+ *     3, 1, 2  119,736   26.56%  Acceptable  C first (kicks A), then B (kicks C); B bound.
+ */
+public class Stage0_02_ReLoginKick {
+
+    static final long USER = 7;
+
+    static int code(Session s) {
+        return s == null ? 0 : (int) s.id();
+    }
+
+    @JCStressTest
+    @Outcome(id = "1, 2, 3", expect = ACCEPTABLE, desc = "B first (kicks A), then C (kicks B); C bound.")
+    @Outcome(id = "3, 1, 2", expect = ACCEPTABLE, desc = "C first (kicks A), then B (kicks C); B bound.")
+    @Outcome(id = {"1, 1, 2", "1, 1, 3"}, expect = ACCEPTABLE_INTERESTING,
+            desc = "Both saw A: A kicked twice, the overwritten login never kicked and still connected.")
+    @Outcome(expect = FORBIDDEN, desc = "Anything else.")
+    @State
+    public static class LookThenBind {
+        private final Lock readLock;
+        private final Lock writeLock;
+        private final Map<Long, Session> users = new HashMap<>();
+        private final Session b = Session.detached(2, USER);
+        private final Session c = Session.detached(3, USER);
+
+        public LookThenBind() {
+            ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+            readLock = lock.readLock();
+            writeLock = lock.writeLock();
+            users.put(USER, Session.detached(1, USER));
+        }
+
+        Session bind(Session s) {
+            Session current;
+            readLock.lock();
+            try {
+                current = users.get(USER);
+            } finally {
+                readLock.unlock();
+            }
+            // The window: the other login can look now and see the same `current`.
+            writeLock.lock();
+            try {
+                users.put(USER, s);
+            } finally {
+                writeLock.unlock();
+            }
+            return current;
+        }
+
+        @Actor
+        public void loginB(III_Result r) {
+            r.r1 = code(bind(b));
+        }
+
+        @Actor
+        public void loginC(III_Result r) {
+            r.r2 = code(bind(c));
+        }
+
+        @Arbiter
+        public void bound(III_Result r) {
+            r.r3 = code(users.get(USER));
+        }
+    }
+
+    @JCStressTest
+    @Outcome(id = "1, 2, 3", expect = ACCEPTABLE, desc = "B first (kicks A), then C (kicks B); C bound.")
+    @Outcome(id = "3, 1, 2", expect = ACCEPTABLE, desc = "C first (kicks A), then B (kicks C); B bound.")
+    @Outcome(id = {"1, 1, 2", "1, 1, 3"}, expect = FORBIDDEN,
+            desc = "Both saw A: a login overwritten without being kicked.")
+    @Outcome(expect = FORBIDDEN, desc = "Anything else.")
+    @State
+    public static class RealManager {
+        private final RwLockSessionManager manager = new RwLockSessionManager();
+        private final Session b = Session.detached(2, USER);
+        private final Session c = Session.detached(3, USER);
+
+        public RealManager() {
+            Session a = Session.detached(1, USER);
+            manager.add(a);
+            manager.bind(a);
+            manager.add(b);
+            manager.add(c);
+        }
+
+        @Actor
+        public void loginB(III_Result r) {
+            r.r1 = code(manager.bind(b));
+        }
+
+        @Actor
+        public void loginC(III_Result r) {
+            r.r2 = code(manager.bind(c));
+        }
+
+        @Arbiter
+        public void bound(III_Result r) {
+            r.r3 = code(manager.getByUserId(USER));
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package lockfree.stage0.jcstress;
+
+import lockfree.common.Session;
+import lockfree.stage0.RwLockSessionManager;
+import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.JCStressTest;
+import org.openjdk.jcstress.annotations.Outcome;
+import org.openjdk.jcstress.annotations.State;
+import org.openjdk.jcstress.infra.results.JJ_Result;
+
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE_INTERESTING;
+import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
+
+/*
+ * Does another thread see a session fully built?
+ *
+ * A connection's event loop creates a session and hands it over; a delivery thread finds it and
+ * reads its ids. Finding the REFERENCE does not by itself mean seeing the WRITES that built the
+ * object: without a happens-before edge between the two threads the JMM lets the reader see the
+ * reference first and the fields still at their defaults.
+ *
+ *   PlainFields      (minimal model: non-final fields, published through a plain field)   BROKEN
+ *   FinalId          (the real Session, published through a plain field)                 FIXED for id
+ *   ThroughManager   (the real Session, published through RwLockSessionManager.add/get)  FIXED
+ *
+ * PlainFields: nothing orders the constructor's stores before the publishing store; "0, 0" and the
+ * other partial results are allowed. On x86 the hardware keeps stores in order, so only the JIT can
+ * reorder them, and it rarely does: on this machine it never showed, not in the ci run below and
+ * not in 86 million runs in mode long (stage0-rwlock/docs/jcstress-long.txt).
+ *
+ * FinalId: Session.id is final. The JMM's final-field rule (JLS 17.5) guarantees that a thread
+ * which sees the reference sees the final fields as the constructor left them, even through a data
+ * race. Session.userId is not final: Session.detached() sets it after the constructor (assignUser),
+ * and although the field is volatile, the racy publishing store that follows it may become visible
+ * first. So "1, 0" is allowed by the JMM, and is the reason the gateway never publishes a session
+ * through a plain field: every stage hands it over through a lock, a ConcurrentHashMap or a CAS.
+ *
+ * ThroughManager: add() stores into the HashMap under the write lock, get() reads under the read
+ * lock. Unlock-then-lock is a happens-before edge, so everything the creating thread did before
+ * add() is visible to a reader that finds the session: only "not found" or "1, 7".
+ *
+ * Result: r1 = the session id seen, r2 = the user id seen; "-1, -1" = not published yet.
+ *
+ * HOW TO RUN THIS TEST:
+ *   ./jcstress.sh stage0 ci Stage0_04      (longer: mode long, or a jcstress preset)
+ *
+ * Observed: ./jcstress.sh all ci, 2026-11-24, OpenJDK 17.0.15, 2 CPUs shared with other jobs (load
+ * average ~18); raw output in stage0-rwlock/docs/jcstress-ci.txt. Samples are runs of the actors.
+ *   FinalId:
+ *     RESULT  SAMPLES     FREQ       EXPECT  DESCRIPTION
+ *     -1, -1  151,222   26.41%   Acceptable  Not published yet.
+ *       0, 0        0    0.00%    Forbidden  A final field seen at its default.
+ *       0, 7        0    0.00%    Forbidden  A final field seen at its default.
+ *       1, 0        0    0.00%  Interesting  The final id, but not the user id set after the construct...
+ *       1, 7  421,393   73.59%   Acceptable  Seen fully built.
+ *   PlainFields:
+ *     RESULT  SAMPLES     FREQ       EXPECT  DESCRIPTION
+ *     -1, -1   34,323   28.79%   Acceptable  Not published yet.
+ *       0, 0        0    0.00%  Interesting  Saw the reference before the constructor's stores: a half...
+ *       0, 7        0    0.00%  Interesting  Saw the reference before the constructor's stores: a half...
+ *       1, 0        0    0.00%  Interesting  Saw the reference before the constructor's stores: a half...
+ *       1, 7   84,884   71.21%   Acceptable  Seen fully built.
+ *   ThroughManager:
+ *     RESULT  SAMPLES     FREQ      EXPECT  DESCRIPTION
+ *     -1, -1   19,692   15.01%  Acceptable  Not added yet.
+ *       1, 7  111,520   84.99%  Acceptable  Found, and seen fully built.
+ */
+public class Stage0_04_Publication {
+
+    /** A session-shaped object with nothing final: what a Session would be without its finals. */
+    static final class PlainSession {
+        long id;
+        long userId;
+
+        PlainSession(long id, long userId) {
+            this.id = id;
+            this.userId = userId;
+        }
+    }
+
+    @JCStressTest
+    @Outcome(id = "-1, -1", expect = ACCEPTABLE, desc = "Not published yet.")
+    @Outcome(id = "1, 7", expect = ACCEPTABLE, desc = "Seen fully built.")
+    @Outcome(id = {"0, 0", "0, 7", "1, 0"}, expect = ACCEPTABLE_INTERESTING,
+            desc = "Saw the reference before the constructor's stores: a half-built session.")
+    @Outcome(expect = FORBIDDEN, desc = "Anything else.")
+    @State
+    public static class PlainFields {
+        PlainSession published;   // plain: no ordering
+
+        @Actor
+        public void create() {
+            published = new PlainSession(1, 7);
+        }
+
+        @Actor
+        public void deliver(JJ_Result r) {
+            PlainSession s = published;
+            if (s == null) {
+                r.r1 = -1;
+                r.r2 = -1;
+            } else {
+                r.r1 = s.id;
+                r.r2 = s.userId;
+            }
+        }
+    }
+
+    @JCStressTest
+    @Outcome(id = "-1, -1", expect = ACCEPTABLE, desc = "Not published yet.")
+    @Outcome(id = "1, 7", expect = ACCEPTABLE, desc = "Seen fully built.")
+    @Outcome(id = "1, 0", expect = ACCEPTABLE_INTERESTING,
+            desc = "The final id, but not the user id set after the constructor: allowed by the JMM.")
+    @Outcome(id = {"0, 0", "0, 7"}, expect = FORBIDDEN, desc = "A final field seen at its default.")
+    @Outcome(expect = FORBIDDEN, desc = "Anything else.")
+    @State
+    public static class FinalId {
+        Session published;   // plain: a data race, on purpose
+
+        @Actor
+        public void create() {
+            published = Session.detached(1, 7);
+        }
+
+        @Actor
+        public void deliver(JJ_Result r) {
+            Session s = published;
+            if (s == null) {
+                r.r1 = -1;
+                r.r2 = -1;
+            } else {
+                r.r1 = s.id();
+                r.r2 = s.userId();
+            }
+        }
+    }
+
+    @JCStressTest
+    @Outcome(id = "-1, -1", expect = ACCEPTABLE, desc = "Not added yet.")
+    @Outcome(id = "1, 7", expect = ACCEPTABLE, desc = "Found, and seen fully built.")
+    @Outcome(expect = FORBIDDEN, desc = "Found but half-built: the lock failed to publish it.")
+    @State
+    public static class ThroughManager {
+        private final RwLockSessionManager manager = new RwLockSessionManager();
+
+        @Actor
+        public void create() {
+            manager.add(Session.detached(1, 7));
+        }
+
+        @Actor
+        public void deliver(JJ_Result r) {
+            Session s = manager.get(1);
+            if (s == null) {
+                r.r1 = -1;
+                r.r2 = -1;
+            } else {
+                r.r1 = s.id();
+                r.r2 = s.userId();
+            }
+        }
+    }
+}

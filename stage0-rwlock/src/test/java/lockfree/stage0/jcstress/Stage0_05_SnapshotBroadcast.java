@@ -1,0 +1,80 @@
+package lockfree.stage0.jcstress;
+
+import lockfree.common.Session;
+import lockfree.stage0.RwLockSessionManager;
+import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.JCStressTest;
+import org.openjdk.jcstress.annotations.Outcome;
+import org.openjdk.jcstress.annotations.State;
+import org.openjdk.jcstress.infra.results.III_Result;
+
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
+import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
+
+/*
+ * What a broadcast sees of logins that happen while it runs: a snapshot.
+ *
+ * RwLockSessionManager.forEachUser (the stage's real class) copies every bound session under ONE
+ * read-lock section, then calls the action on the copy. User E has been online all along; while
+ * the broadcast runs, one thread logs in user L and then user H, in that order.
+ *
+ * The copy happens at one instant between write sections, so the broadcast sees the users as they
+ * were at that instant: nobody, L, or L and H. It can never see H without L, because H logged in
+ * after L. Stage 2's shard-by-shard walk gives this up (Stage2_03_WeakBroadcast, where "0, 1, 1"
+ * is possible); ConcurrentHashMap's iteration in stage 1 gives it up too.
+ *
+ * Result: r1 = L visited, r2 = H visited (times each), r3 = E visited (times).
+ *
+ * HOW TO RUN THIS TEST:
+ *   ./jcstress.sh stage0 ci Stage0_05      (longer: mode long, or a jcstress preset)
+ *
+ * Observed: ./jcstress.sh all ci, 2026-11-24, OpenJDK 17.0.15, 2 CPUs shared with other jobs (load
+ * average ~18); raw output in stage0-rwlock/docs/jcstress-ci.txt. Samples are runs of the actors.
+ *      RESULT  SAMPLES     FREQ      EXPECT  DESCRIPTION
+ *     0, 0, 1   28,306   21.22%  Acceptable  Snapshot before both logins.
+ *     0, 1, 1        0    0.00%   Forbidden  Saw H without L, who logged in first: not a snapshot.
+ *     1, 0, 1        1   <0.01%  Acceptable  Snapshot between the two logins.
+ *     1, 1, 1  105,107   78.78%  Acceptable  Snapshot after both logins.
+ */
+@JCStressTest
+@Outcome(id = "0, 0, 1", expect = ACCEPTABLE, desc = "Snapshot before both logins.")
+@Outcome(id = "1, 0, 1", expect = ACCEPTABLE, desc = "Snapshot between the two logins.")
+@Outcome(id = "1, 1, 1", expect = ACCEPTABLE, desc = "Snapshot after both logins.")
+@Outcome(id = "0, 1, 1", expect = FORBIDDEN, desc = "Saw H without L, who logged in first: not a snapshot.")
+@Outcome(expect = FORBIDDEN, desc = "E (online throughout) missed or visited twice, or a login visited twice.")
+@State
+public class Stage0_05_SnapshotBroadcast {
+    static final long L = 11;
+    static final long H = 12;
+    static final long E = 13;
+
+    private final RwLockSessionManager manager = new RwLockSessionManager();
+    private final Session l = Session.detached(1, L);
+    private final Session h = Session.detached(2, H);
+
+    public Stage0_05_SnapshotBroadcast() {
+        Session e = Session.detached(3, E);
+        manager.add(e);
+        manager.bind(e);
+        manager.add(l);
+        manager.add(h);
+    }
+
+    @Actor
+    public void loginLThenH() {
+        manager.bind(l);
+        manager.bind(h);
+    }
+
+    @Actor
+    public void broadcast(III_Result r) {
+        int[] seen = new int[3];   // by user: L, H, E
+        manager.forEachUser(s -> {
+            long uid = s.userId();
+            seen[uid == L ? 0 : uid == H ? 1 : 2]++;
+        });
+        r.r1 = seen[0];
+        r.r2 = seen[1];
+        r.r3 = seen[2];
+    }
+}

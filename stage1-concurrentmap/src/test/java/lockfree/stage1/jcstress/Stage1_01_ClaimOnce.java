@@ -1,0 +1,97 @@
+package lockfree.stage1.jcstress;
+
+import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.JCStressTest;
+import org.openjdk.jcstress.annotations.Outcome;
+import org.openjdk.jcstress.annotations.State;
+import org.openjdk.jcstress.infra.results.ZZ_Result;
+
+import java.util.concurrent.ConcurrentHashMap;
+
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE_INTERESTING;
+import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
+
+/*
+ * Check-then-act on a ConcurrentHashMap: containsKey + put.
+ *
+ * Every single call on a ConcurrentHashMap is atomic; two calls in a row are not. This is the
+ * smallest form of the mistake, a minimal model rather than the stage's class: two threads each
+ * try to claim key 7 ("only the first login of user 7 may bind"), and each must learn whether it
+ * won.
+ *
+ *   ContainsKeyThenPut  if (!map.containsKey(7)) { map.put(7, me); won }           BROKEN
+ *   PutIfAbsent         won = map.putIfAbsent(7, me) == null                       FIXED
+ *
+ * Both threads can pass containsKey before either puts: both think they won, and the first put is
+ * silently overwritten. putIfAbsent does the check and the insert under the bin's lock, in one
+ * step. The gateway's own rule is "the last login wins", which needs put's return value or
+ * compute (Stage1_02), but the shape of the bug is the same.
+ *
+ * Result: r1 = thread 1 believes it claimed the key, r2 = thread 2 believes it did.
+ *
+ * HOW TO RUN THIS TEST:
+ *   ./jcstress.sh stage1 ci Stage1_01      (longer: mode long, or a jcstress preset)
+ *
+ * Observed: ./jcstress.sh all ci, 2026-11-24, OpenJDK 17.0.15, 2 CPUs shared with other jobs (load
+ * average ~18); raw output in stage1-concurrentmap/docs/jcstress-ci.txt. Samples are runs of the actors.
+ *   ContainsKeyThenPut:
+ *          RESULT  SAMPLES     FREQ       EXPECT  DESCRIPTION
+ *     false, true   52,454   28.60%   Acceptable  Exactly one claimed the key.
+ *     true, false  130,529   71.16%   Acceptable  Exactly one claimed the key.
+ *      true, true      437    0.24%  Interesting  Both passed the check before either put: both believe the...
+ *   PutIfAbsent:
+ *          RESULT  SAMPLES     FREQ      EXPECT  DESCRIPTION
+ *     false, true   34,560   41.98%  Acceptable  Exactly one claimed the key.
+ *     true, false   47,761   58.02%  Acceptable  Exactly one claimed the key.
+ *      true, true        0    0.00%   Forbidden  Both believe they own user 7.
+ */
+public class Stage1_01_ClaimOnce {
+
+    @JCStressTest
+    @Outcome(id = {"true, false", "false, true"}, expect = ACCEPTABLE, desc = "Exactly one claimed the key.")
+    @Outcome(id = "true, true", expect = ACCEPTABLE_INTERESTING,
+            desc = "Both passed the check before either put: both believe they own user 7.")
+    @Outcome(expect = FORBIDDEN, desc = "Nobody claimed the key.")
+    @State
+    public static class ContainsKeyThenPut {
+        private final ConcurrentHashMap<Long, Integer> map = new ConcurrentHashMap<>();
+
+        boolean claim(int me) {
+            if (!map.containsKey(7L)) {
+                map.put(7L, me);   // the other thread may have put between the check and here
+                return true;
+            }
+            return false;
+        }
+
+        @Actor
+        public void login1(ZZ_Result r) {
+            r.r1 = claim(1);
+        }
+
+        @Actor
+        public void login2(ZZ_Result r) {
+            r.r2 = claim(2);
+        }
+    }
+
+    @JCStressTest
+    @Outcome(id = {"true, false", "false, true"}, expect = ACCEPTABLE, desc = "Exactly one claimed the key.")
+    @Outcome(id = "true, true", expect = FORBIDDEN, desc = "Both believe they own user 7.")
+    @Outcome(expect = FORBIDDEN, desc = "Nobody claimed the key.")
+    @State
+    public static class PutIfAbsent {
+        private final ConcurrentHashMap<Long, Integer> map = new ConcurrentHashMap<>();
+
+        @Actor
+        public void login1(ZZ_Result r) {
+            r.r1 = map.putIfAbsent(7L, 1) == null;
+        }
+
+        @Actor
+        public void login2(ZZ_Result r) {
+            r.r2 = map.putIfAbsent(7L, 2) == null;
+        }
+    }
+}

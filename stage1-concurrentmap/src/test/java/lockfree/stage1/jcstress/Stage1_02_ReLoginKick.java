@@ -1,0 +1,135 @@
+package lockfree.stage1.jcstress;
+
+import lockfree.common.Session;
+import lockfree.stage1.ConcurrentMapSessionManager;
+import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.Arbiter;
+import org.openjdk.jcstress.annotations.JCStressTest;
+import org.openjdk.jcstress.annotations.Outcome;
+import org.openjdk.jcstress.annotations.State;
+import org.openjdk.jcstress.infra.results.III_Result;
+
+import java.util.concurrent.ConcurrentHashMap;
+
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE_INTERESTING;
+import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
+
+/*
+ * Two logins of one user at once, on ConcurrentHashMap: get + put against compute.
+ *
+ * Same story as Stage0_02: user 7 is online on A (session 1); logins on B (2) and C (3) race.
+ * Exactly one of them must stay bound, and every session it replaced must be kicked once.
+ *
+ *   GetThenPut    (minimal model: old = users.get(7); users.put(7, me); kick old)        BROKEN
+ *   RealManager   (ConcurrentMapSessionManager.bind: users.compute under the bin lock)   FIXED
+ *
+ * Without stage 0's global lock the get and the put are two separate atomic steps. Both logins can
+ * get A before either puts; both kick A, and the first put is overwritten by the second without its
+ * session ever being kicked: a live connection whose user is bound elsewhere.
+ * compute() reads the current session, checks the login is still registered and installs the new
+ * one while holding the bin lock: one step, so the second login always sees the first.
+ *
+ * Result: r1 = the session bind(B) displaced, r2 = the one bind(C) displaced, r3 = who user 7 is
+ * bound to at the end (0 = nobody, 1 = A, 2 = B, 3 = C).
+ *
+ * HOW TO RUN THIS TEST:
+ *   ./jcstress.sh stage1 ci Stage1_02      (longer: mode long, or a jcstress preset)
+ *
+ * Observed: ./jcstress.sh all ci, 2026-11-24, OpenJDK 17.0.15, 2 CPUs shared with other jobs (load
+ * average ~18); raw output in stage1-concurrentmap/docs/jcstress-ci.txt. Samples are runs of the actors.
+ *   GetThenPut:
+ *      RESULT  SAMPLES     FREQ       EXPECT  DESCRIPTION
+ *     1, 1, 2      242    0.15%  Interesting  Both got A: A kicked twice, the overwritten login never k...
+ *     1, 1, 3      306    0.19%  Interesting  Both got A: A kicked twice, the overwritten login never k...
+ *     1, 2, 3  112,963   68.38%   Acceptable  B first (kicks A), then C (kicks B); C bound.
+ *     3, 1, 2   51,694   31.29%   Acceptable  C first (kicks A), then B (kicks C); B bound.
+ *   RealManager:
+ *      RESULT  SAMPLES     FREQ      EXPECT  DESCRIPTION
+ *     1, 1, 2        0    0.00%   Forbidden  Both got A: a login overwritten without being kicked.
+ *     1, 1, 3        0    0.00%   Forbidden  Both got A: a login overwritten without being kicked.
+ *     1, 2, 3  107,114   79.71%  Acceptable  B first (kicks A), then C (kicks B); C bound.
+ *     3, 1, 2   27,261   20.29%  Acceptable  C first (kicks A), then B (kicks C); B bound.
+ */
+public class Stage1_02_ReLoginKick {
+
+    static final long USER = 7;
+
+    static int code(Session s) {
+        return s == null ? 0 : (int) s.id();
+    }
+
+    @JCStressTest
+    @Outcome(id = "1, 2, 3", expect = ACCEPTABLE, desc = "B first (kicks A), then C (kicks B); C bound.")
+    @Outcome(id = "3, 1, 2", expect = ACCEPTABLE, desc = "C first (kicks A), then B (kicks C); B bound.")
+    @Outcome(id = {"1, 1, 2", "1, 1, 3"}, expect = ACCEPTABLE_INTERESTING,
+            desc = "Both got A: A kicked twice, the overwritten login never kicked and still connected.")
+    @Outcome(expect = FORBIDDEN, desc = "Anything else.")
+    @State
+    public static class GetThenPut {
+        private final ConcurrentHashMap<Long, Session> users = new ConcurrentHashMap<>();
+        private final Session b = Session.detached(2, USER);
+        private final Session c = Session.detached(3, USER);
+
+        public GetThenPut() {
+            users.put(USER, Session.detached(1, USER));
+        }
+
+        Session bind(Session s) {
+            Session old = users.get(USER);
+            users.put(USER, s);   // the other login may have got the same `old` meanwhile
+            return old;
+        }
+
+        @Actor
+        public void loginB(III_Result r) {
+            r.r1 = code(bind(b));
+        }
+
+        @Actor
+        public void loginC(III_Result r) {
+            r.r2 = code(bind(c));
+        }
+
+        @Arbiter
+        public void bound(III_Result r) {
+            r.r3 = code(users.get(USER));
+        }
+    }
+
+    @JCStressTest
+    @Outcome(id = "1, 2, 3", expect = ACCEPTABLE, desc = "B first (kicks A), then C (kicks B); C bound.")
+    @Outcome(id = "3, 1, 2", expect = ACCEPTABLE, desc = "C first (kicks A), then B (kicks C); B bound.")
+    @Outcome(id = {"1, 1, 2", "1, 1, 3"}, expect = FORBIDDEN,
+            desc = "Both got A: a login overwritten without being kicked.")
+    @Outcome(expect = FORBIDDEN, desc = "Anything else.")
+    @State
+    public static class RealManager {
+        private final ConcurrentMapSessionManager manager = new ConcurrentMapSessionManager();
+        private final Session b = Session.detached(2, USER);
+        private final Session c = Session.detached(3, USER);
+
+        public RealManager() {
+            Session a = Session.detached(1, USER);
+            manager.add(a);
+            manager.bind(a);
+            manager.add(b);
+            manager.add(c);
+        }
+
+        @Actor
+        public void loginB(III_Result r) {
+            r.r1 = code(manager.bind(b));
+        }
+
+        @Actor
+        public void loginC(III_Result r) {
+            r.r2 = code(manager.bind(c));
+        }
+
+        @Arbiter
+        public void bound(III_Result r) {
+            r.r3 = code(manager.getByUserId(USER));
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package lockfree.stage1.jcstress;
+
+import lockfree.common.Session;
+import lockfree.stage1.ConcurrentMapSessionManager;
+import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.Arbiter;
+import org.openjdk.jcstress.annotations.JCStressTest;
+import org.openjdk.jcstress.annotations.Outcome;
+import org.openjdk.jcstress.annotations.State;
+import org.openjdk.jcstress.infra.results.II_Result;
+
+import java.util.concurrent.ConcurrentHashMap;
+
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE_INTERESTING;
+import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
+
+/*
+ * The conditional remove on ConcurrentHashMap: get + remove against remove(key, value).
+ *
+ * Same story as Stage0_01: user 7 is bound to A (session 1); A's late close races the user's
+ * re-login on B (session 2). User 7 must end up bound to B.
+ *
+ *   GetThenRemove  (minimal model: if (users.get(7) == A) users.remove(7))       BROKEN
+ *   RealManager    (ConcurrentMapSessionManager.remove: users.remove(7, A))      FIXED
+ *
+ * GetThenRemove already is conditional, and still wrong: the re-login's put can land between the
+ * check and the remove, and the remove then takes B out. The window is a few instructions wide,
+ * so this outcome is rare; longer modes show it more often. remove(key, value) compares and removes
+ * under the bin's lock, where no put to that key can interleave.
+ *
+ * Result: r1 = the session the re-login displaced (0 = nobody, 1 = A); r2 = who user 7 is bound to
+ * at the end (0 = nobody, 1 = A, 2 = B).
+ *
+ * HOW TO RUN THIS TEST:
+ *   ./jcstress.sh stage1 ci Stage1_03      (longer: mode long, or a jcstress preset)
+ *
+ * Observed: ./jcstress.sh all ci, 2026-11-24, OpenJDK 17.0.15, 2 CPUs shared with other jobs (load
+ * average ~18); raw output in stage1-concurrentmap/docs/jcstress-ci.txt. Samples are runs of the actors.
+ *   GetThenRemove:
+ *     RESULT  SAMPLES     FREQ       EXPECT  DESCRIPTION
+ *       0, 2   75,039   72.83%   Acceptable  A's close first: nobody to kick, B bound.
+ *       1, 0      455    0.44%  Interesting  B's put landed between A's check and A's remove: user 7 o...
+ *       1, 2   27,544   26.73%   Acceptable  Re-login first: A kicked, then A's close left B alone.
+ *   RealManager:
+ *     RESULT  SAMPLES     FREQ      EXPECT  DESCRIPTION
+ *       0, 2  208,043   66.73%  Acceptable  A's close first: nobody to kick, B bound.
+ *       1, 0        0    0.00%   Forbidden  A's close unbound B: the conditional remove failed.
+ *       1, 2  103,746   33.27%  Acceptable  Re-login first: A kicked, then A's close left B alone.
+ */
+public class Stage1_03_ConditionalRemove {
+
+    static final long USER = 7;
+
+    static int code(Session s) {
+        return s == null ? 0 : (int) s.id();
+    }
+
+    @JCStressTest
+    @Outcome(id = "1, 2", expect = ACCEPTABLE, desc = "Re-login first: A kicked, then A's close left B alone.")
+    @Outcome(id = "0, 2", expect = ACCEPTABLE, desc = "A's close first: nobody to kick, B bound.")
+    @Outcome(id = "1, 0", expect = ACCEPTABLE_INTERESTING,
+            desc = "B's put landed between A's check and A's remove: user 7 online but unreachable.")
+    @Outcome(expect = FORBIDDEN, desc = "Anything else.")
+    @State
+    public static class GetThenRemove {
+        private final ConcurrentHashMap<Long, Session> users = new ConcurrentHashMap<>();
+        private final Session a = Session.detached(1, USER);
+        private final Session b = Session.detached(2, USER);
+
+        public GetThenRemove() {
+            users.put(USER, a);
+        }
+
+        @Actor
+        public void lateCloseOfA() {
+            if (users.get(USER) == a) {
+                users.remove(USER);   // may remove B, put since the check
+            }
+        }
+
+        @Actor
+        public void reLoginAsB(II_Result r) {
+            r.r1 = code(users.put(USER, b));
+        }
+
+        @Arbiter
+        public void bound(II_Result r) {
+            r.r2 = code(users.get(USER));
+        }
+    }
+
+    @JCStressTest
+    @Outcome(id = "1, 2", expect = ACCEPTABLE, desc = "Re-login first: A kicked, then A's close left B alone.")
+    @Outcome(id = "0, 2", expect = ACCEPTABLE, desc = "A's close first: nobody to kick, B bound.")
+    @Outcome(id = "1, 0", expect = FORBIDDEN, desc = "A's close unbound B: the conditional remove failed.")
+    @Outcome(expect = FORBIDDEN, desc = "Anything else.")
+    @State
+    public static class RealManager {
+        private final ConcurrentMapSessionManager manager = new ConcurrentMapSessionManager();
+        private final Session a = Session.detached(1, USER);
+        private final Session b = Session.detached(2, USER);
+
+        public RealManager() {
+            manager.add(a);
+            manager.bind(a);
+            manager.add(b);
+        }
+
+        @Actor
+        public void lateCloseOfA() {
+            manager.remove(a);
+        }
+
+        @Actor
+        public void reLoginAsB(II_Result r) {
+            r.r1 = code(manager.bind(b));
+        }
+
+        @Arbiter
+        public void bound(II_Result r) {
+            r.r2 = code(manager.getByUserId(USER));
+        }
+    }
+}

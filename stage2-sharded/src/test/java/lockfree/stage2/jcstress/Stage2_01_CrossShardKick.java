@@ -1,0 +1,92 @@
+package lockfree.stage2.jcstress;
+
+import lockfree.common.Session;
+import lockfree.stage2.ShardedSessionManager;
+import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.Arbiter;
+import org.openjdk.jcstress.annotations.JCStressTest;
+import org.openjdk.jcstress.annotations.Outcome;
+import org.openjdk.jcstress.annotations.State;
+import org.openjdk.jcstress.infra.results.III_Result;
+
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
+import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
+
+/*
+ * Two logins of one user at once, when each bind spans two shards.
+ *
+ * Stage0_02 again against ShardedSessionManager (32 shards), the stage's real class. The ids are
+ * picked so that every bind crosses shards: user 7 lives in shard U, session B in a shard BELOW U
+ * and session C in a shard ABOVE U. bind() holds the session's id shard (read lock, "is it still
+ * registered?") and the user's shard (write lock, "install, return the displaced one") at once,
+ * taking them lower index first. So B's bind locks (B's shard, U) and C's bind locks (U, C's shard):
+ * both take U, and U's write lock orders them as stage 0's global lock did.
+ *
+ * If the two binds took their locks in opposite orders they could deadlock (B holds its shard and
+ * waits for U while someone holding U waits for B's). Here they cannot, and a deadlock would show
+ * as a hung test, reported by jcstress as an error and failing the run.
+ *
+ * There is no broken variant in this file: the check-then-act version is Stage0_02/Stage1_02, and
+ * the way sharding itself breaks a bind (checking and installing under two separate lock sections)
+ * is Stage2_02.
+ *
+ * Result: r1 = the session bind(B) displaced, r2 = the one bind(C) displaced, r3 = who user 7 is
+ * bound to at the end (0 = nobody, 1 = A, 2 = B, 3 = C).
+ *
+ * HOW TO RUN THIS TEST:
+ *   ./jcstress.sh stage2 ci Stage2_01      (longer: mode long, or a jcstress preset)
+ *
+ * Observed: ./jcstress.sh all ci, 2026-11-24, OpenJDK 17.0.15, 2 CPUs shared with other jobs (load
+ * average ~18); raw output in stage2-sharded/docs/jcstress-ci.txt. Samples are runs of the actors.
+ *      RESULT  SAMPLES     FREQ      EXPECT  DESCRIPTION
+ *     1, 1, 2        0    0.00%   Forbidden  Both found A: a login overwritten without a kick.
+ *     1, 1, 3        0    0.00%   Forbidden  Both found A: a login overwritten without a kick.
+ *     1, 2, 3  126,640   74.68%  Acceptable  B first (kicks A), then C (kicks B); C bound.
+ *     3, 1, 2   42,944   25.32%  Acceptable  C first (kicks A), then B (kicks C); B bound.
+ */
+@JCStressTest
+@Outcome(id = "1, 2, 3", expect = ACCEPTABLE, desc = "B first (kicks A), then C (kicks B); C bound.")
+@Outcome(id = "3, 1, 2", expect = ACCEPTABLE, desc = "C first (kicks A), then B (kicks C); B bound.")
+@Outcome(id = {"1, 1, 2", "1, 1, 3"}, expect = FORBIDDEN, desc = "Both found A: a login overwritten without a kick.")
+@Outcome(expect = FORBIDDEN, desc = "Anything else.")
+@State
+public class Stage2_01_CrossShardKick {
+    static final long USER = 7;
+    static final int USER_SHARD = Shards.of(USER);
+    // Session ids 1..3 would be simpler to read, but their shards are fixed by the hash: pick ids
+    // by shard instead and report them as 1 (A), 2 (B), 3 (C).
+    static final long A = Shards.firstKey(0, s -> s != USER_SHARD);
+    static final long B = Shards.firstKey(0, s -> s < USER_SHARD);
+    static final long C = Shards.firstKey(0, s -> s > USER_SHARD);
+
+    private final ShardedSessionManager manager = new ShardedSessionManager();
+    private final Session a = Session.detached(A, USER);
+    private final Session b = Session.detached(B, USER);
+    private final Session c = Session.detached(C, USER);
+
+    public Stage2_01_CrossShardKick() {
+        manager.add(a);
+        manager.bind(a);
+        manager.add(b);
+        manager.add(c);
+    }
+
+    int code(Session s) {
+        return s == null ? 0 : s == a ? 1 : s == b ? 2 : s == c ? 3 : -1;
+    }
+
+    @Actor
+    public void loginB(III_Result r) {
+        r.r1 = code(manager.bind(b));
+    }
+
+    @Actor
+    public void loginC(III_Result r) {
+        r.r2 = code(manager.bind(c));
+    }
+
+    @Arbiter
+    public void bound(III_Result r) {
+        r.r3 = code(manager.getByUserId(USER));
+    }
+}

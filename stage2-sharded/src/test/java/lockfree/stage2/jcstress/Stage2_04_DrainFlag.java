@@ -1,0 +1,148 @@
+package lockfree.stage2.jcstress;
+
+import lockfree.stage2.BatchingSendQueue;
+import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.Arbiter;
+import org.openjdk.jcstress.annotations.JCStressTest;
+import org.openjdk.jcstress.annotations.Outcome;
+import org.openjdk.jcstress.annotations.State;
+import org.openjdk.jcstress.infra.results.II_Result;
+
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE_INTERESTING;
+import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
+
+/*
+ * The batched drain's flag: where it is cleared decides whether a message can be stranded.
+ *
+ * Stage 2 stops scheduling one drain per offer: a flag says "a drain is pending", and only the
+ * offer that flips it false -> true schedules one. Message 0 is queued and its drain scheduled
+ * before the test starts. Then, at once: a producer thread offers 1, and the session's event loop
+ * offers 2 (a delivery handled on the same event loop, as when sender and recipient share one)
+ * and runs the pending drain. The arbiter runs every drain scheduled since, as the event loop
+ * would later; a message still queued after that is stranded.
+ *
+ * (Two producer threads and a separate event-loop thread would be three actors; jcstress cannot
+ * schedule three actors on this 2-CPU machine and skips such tests, so the second producer is the
+ * event loop itself. The race is between the other producer's offer and the finishing drain.)
+ *
+ *   ClearAfter   (minimal model: the same queue and flag; the drain clears the flag after its
+ *                 last, empty, poll)                                                     BROKEN
+ *   RealQueue    (BatchingSendQueue: clears the flag BEFORE its first poll)              FIXED
+ *
+ * ClearAfter: a producer whose offer lands between the drain's empty poll and the clear sees the
+ * flag still set and schedules nothing; the drain then clears the flag and exits. BatchingSendQueue
+ * clears first, so a producer that sees the flag set enqueued before the clear, hence before the
+ * polls that follow, which find its message; a producer that sees it clear schedules a new drain.
+ * The price is an occasional drain that finds nothing. Stage 3 keeps the flag's job but makes it a
+ * counter, so the drain re-checks instead (Stage3_03_DrainSignal).
+ *
+ * The window is a few instructions wide: the ci run below stranded a message once; mode long
+ * stranded 94 in 10 million runs (stage2-sharded/docs/jcstress-long.txt).
+ *
+ * Result: r1 = messages written, r2 = messages stranded in the queue.
+ *
+ * HOW TO RUN THIS TEST:
+ *   ./jcstress.sh stage2 ci Stage2_04      (longer: mode long, or a jcstress preset)
+ *
+ * Observed: ./jcstress.sh all ci, 2026-11-24, OpenJDK 17.0.15, 2 CPUs shared with other jobs (load
+ * average ~18); raw output in stage2-sharded/docs/jcstress-ci.txt. Samples are runs of the actors.
+ *   ClearAfter:
+ *     RESULT  SAMPLES     FREQ       EXPECT  DESCRIPTION
+ *       1, 2        0    0.00%  Interesting  Offered after the drain's last poll, before its clear: st...
+ *       2, 1        1   <0.01%  Interesting  Offered after the drain's last poll, before its clear: st...
+ *       3, 0   99,687  100.00%   Acceptable  All three written.
+ *   RealQueue:
+ *     RESULT  SAMPLES     FREQ      EXPECT  DESCRIPTION
+ *       1, 2        0    0.00%   Forbidden  A message stranded.
+ *       2, 1        0    0.00%   Forbidden  A message stranded.
+ *       3, 0  209,986  100.00%  Acceptable  All three written.
+ */
+public class Stage2_04_DrainFlag {
+
+    @JCStressTest
+    @Outcome(id = "3, 0", expect = ACCEPTABLE, desc = "All three written.")
+    @Outcome(id = {"2, 1", "1, 2"}, expect = ACCEPTABLE_INTERESTING,
+            desc = "Offered after the drain's last poll, before its clear: stranded.")
+    @Outcome(expect = FORBIDDEN, desc = "Anything else.")
+    @State
+    public static class ClearAfter {
+        private final ManualEventLoop<Integer> eventLoop = new ManualEventLoop<>();
+        private final LinkedBlockingQueue<Integer> queue = new LinkedBlockingQueue<>(16);
+        private final AtomicBoolean drainPending = new AtomicBoolean();
+        private final Runnable drain = this::drain;
+
+        public ClearAfter() {
+            offer(0);
+        }
+
+        void offer(int m) {
+            queue.offer(m);
+            if (drainPending.compareAndSet(false, true)) {
+                eventLoop.execute(drain);
+            }
+        }
+
+        void drain() {
+            Integer m;
+            while ((m = queue.poll()) != null) {
+                eventLoop.write(m);
+            }
+            eventLoop.flush();
+            drainPending.set(false);   // the bug: too late, an offer since the last poll is missed
+        }
+
+        @Actor
+        public void producer1() {
+            offer(1);
+        }
+
+        @Actor
+        public void eventLoop() {
+            offer(2);   // a delivery handled on this event loop: the second producer
+            eventLoop.runPending();
+        }
+
+        @Arbiter
+        public void result(II_Result r) {
+            eventLoop.runPending();
+            r.r1 = eventLoop.written.size();
+            r.r2 = queue.size();
+        }
+    }
+
+    @JCStressTest
+    @Outcome(id = "3, 0", expect = ACCEPTABLE, desc = "All three written.")
+    @Outcome(id = {"2, 1", "1, 2"}, expect = FORBIDDEN, desc = "A message stranded.")
+    @Outcome(expect = FORBIDDEN, desc = "Anything else.")
+    @State
+    public static class RealQueue {
+        private final ManualEventLoop<Integer> eventLoop = new ManualEventLoop<>();
+        private final BatchingSendQueue<Integer> queue = new BatchingSendQueue<>(16, eventLoop);
+
+        public RealQueue() {
+            queue.offer(0);
+        }
+
+        @Actor
+        public void producer1() {
+            queue.offer(1);
+        }
+
+        @Actor
+        public void eventLoop() {
+            queue.offer(2);   // a delivery handled on this event loop: the second producer
+            eventLoop.runPending();
+        }
+
+        @Arbiter
+        public void result(II_Result r) {
+            eventLoop.runPending();
+            r.r1 = eventLoop.written.size();
+            r.r2 = queue.size();
+        }
+    }
+}

@@ -1,0 +1,272 @@
+package lockfree.stage3;
+
+import lockfree.common.Session;
+import lockfree.common.SessionManager;
+import org.jctools.maps.NonBlockingHashMapLong;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.function.Consumer;
+
+/**
+ * Stage 3: the plan's two maps with no lock anywhere on the session path.
+ *
+ * <p>Both maps are JCTools {@link NonBlockingHashMapLong}s: Cliff Click's open-addressing table in
+ * which every write is a CAS on one slot and a resize is copied cooperatively by whichever threads
+ * touch the table. Keys are primitive {@code long}s: {@link NonBlockingHashMapLong#get(long)} and
+ * friends take the session id or user id as is, so no lookup allocates a {@code Long}. (Stages 0-2
+ * must say which keys they use, or a comparison with this stage measures boxing, not locking.)
+ *
+ * <p>A lock-free map alone is not enough. Stage 0 made "bind" and "remove" atomic by doing both
+ * map updates under one write lock; here the two maps are updated by separate CASes, and another
+ * thread can run between them. What ties them together is a small per-session state machine,
+ * advanced only by CAS:
+ *
+ * <pre>
+ *   CONNECTED ──bind──► BINDING ──bind──► BOUND
+ *       │                  │                │
+ *       └──────remove──────┴─────remove─────┴──► CLOSED
+ * </pre>
+ *
+ * States only move to the right, so a CAS that expects a state can never be fooled by the state
+ * leaving and coming back (no ABA on the lifecycle; see README "ABA and the garbage collector").
+ * Whoever moves an entry out of a state owns the work that state implies; the comments on
+ * {@link #bind} and {@link #remove} walk through every interleaving.
+ */
+public final class LockFreeSessionManager implements SessionManager {
+
+    /** Added, not logged in. */
+    static final int CONNECTED = 0;
+    /** bind has claimed the session and is publishing it in the user map. */
+    static final int BINDING = 1;
+    /** Published: reachable by user id until it is displaced or removed. */
+    static final int BOUND = 2;
+    /** Removed. Terminal. */
+    static final int CLOSED = 3;
+
+    /**
+     * This stage's lifecycle record for one session. {@link Session} is common and final, so the
+     * state lives here, in the object both maps point to. One Entry per session, never reused:
+     * that is what makes "remove only if the map still holds this entry" a safe question to ask.
+     */
+    static final class Entry {
+        private static final VarHandle STATE;
+
+        static {
+            try {
+                STATE = MethodHandles.lookup().findVarHandle(Entry.class, "state", int.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        /* Final: any thread that obtains the Entry, however racily, sees its session. */
+        final Session session;
+
+        /*
+         * CONNECTED at construction (the default 0, so no write is needed). Accessed only through
+         * STATE; each access says which ordering it needs.
+         */
+        @SuppressWarnings("unused")
+        private volatile int state;
+
+        Entry(Session session) {
+            this.session = session;
+        }
+
+        /*
+         * Opaque: a filter on the read path, which carries no data from the writer to the reader
+         * (session is final). A stale BOUND for an entry that has just closed delivers one message
+         * to a closed connection, whose drain discards it; the same happens in every stage when a
+         * push races a close. Opaque still forbids reading older values after newer ones.
+         */
+        boolean isClosed() {
+            return (int) STATE.getOpaque(this) == CLOSED;
+        }
+
+        int state() {
+            return (int) STATE.getVolatile(this);
+        }
+    }
+
+    /** Session id -&gt; entry, for every added and not yet removed session. */
+    private final NonBlockingHashMapLong<Entry> bySession = new NonBlockingHashMapLong<>();
+
+    /** User id -&gt; entry of the session the user is bound to. */
+    private final NonBlockingHashMapLong<Entry> byUser = new NonBlockingHashMapLong<>();
+
+    /** Test seam: runs inside {@link #bind} between publishing and confirming. See the tests. */
+    private final Runnable betweenPublishAndConfirm;
+
+    public LockFreeSessionManager() {
+        this(() -> { });
+    }
+
+    /** For the tests that run another operation inside bind's race window, deterministically. */
+    LockFreeSessionManager(Runnable betweenPublishAndConfirm) {
+        this.betweenPublishAndConfirm = betweenPublishAndConfirm;
+    }
+
+    /**
+     * @throws IllegalStateException if a session with this id is already registered
+     */
+    @Override
+    public void add(Session session) {
+        // putIfAbsent is one CAS on the slot. A CAS has volatile semantics, so it is also what
+        // publishes the new Entry to threads that later get() it.
+        Entry previous = bySession.putIfAbsent(session.id(), new Entry(session));
+        if (previous != null) {
+            throw new IllegalStateException(session + " is already registered");
+        }
+    }
+
+    /*
+     * bind, in three steps:
+     *
+     *   1. CAS CONNECTED -> BINDING   claim the session; fails if remove got there first
+     *   2. byUser.put(uid, entry)     publish: an atomic exchange that hands back the displaced entry
+     *   3. CAS BINDING -> BOUND       confirm; fails if remove ran during step 2
+     *
+     * The races, one by one:
+     *
+     * - remove before step 1. remove's getAndSet wrote CLOSED, step 1's CAS fails, bind returns
+     *   null and never touches byUser. No resurrection.
+     *
+     * - remove between steps 1 and 3. remove reads BINDING from its getAndSet. It cannot know
+     *   whether step 2 has happened yet, so it leaves the user map alone: BINDING means "the binder
+     *   owns the user-map entry". Step 3's CAS then fails (the state is CLOSED), and the binder
+     *   removes its own entry with a conditional remove. Exactly one thread cleans up; which one
+     *   is decided by a single atomic variable, so no reasoning about the map's internals is needed.
+     *
+     * - remove after step 3. remove reads BOUND, and BOUND was written after step 2, so step 2's
+     *   put is visible to remove (see the ordering notes at step 3), and remove's conditional
+     *   remove(uid, entry) takes the entry out unless a newer login has already replaced it.
+     *
+     * - two logins of one user (sessions A and B). Both reach step 2; the puts are serialized by
+     *   the slot's CAS. The first put displaces whatever was there, the second displaces the
+     *   first. Each displaced session is returned exactly once, to exactly one binder, to be
+     *   kicked; the last put wins. Never two live bindings, never a kick lost.
+     *
+     * Why not the shorter "put, then re-check the state" version? It also closes the first two
+     * races, but only if remove, after writing CLOSED, is guaranteed to see the put when it reads
+     * the slot: a store-then-load on each side (Dekker's pattern), which is sound only when both
+     * loads are sequentially consistent. NonBlockingHashMapLong reads its slots with plain loads,
+     * so that argument would rest on how HotSpot happens to compile them. The BINDING state makes
+     * the hand-off explicit instead.
+     */
+    @Override
+    public Session bind(Session session) {
+        long uid = session.userId();
+        if (uid <= 0) {
+            throw new IllegalStateException(session + " has no user id: call assignUser first");
+        }
+        Entry entry = bySession.get(session.id());
+        if (entry == null || entry.session != session) {
+            return null; // never added, or already removed
+        }
+
+        // Step 1. Needs atomicity against remove's getAndSet, nothing more: the binder reads no
+        // data written by others after it. A session already BINDING or BOUND (a repeated bind)
+        // fails here too: one login per connection, and the first one stands.
+        if (!Entry.STATE.compareAndSet(entry, CONNECTED, BINDING)) {
+            return null;
+        }
+
+        // Step 2. put(long, V) is an atomic exchange on the slot: concurrent logins of one user
+        // are ordered by it, and each sees the entry the previous one installed.
+        Entry displaced = byUser.put(uid, entry);
+
+        betweenPublishAndConfirm.run();
+
+        // Step 3. Needs release: a remove that reads BOUND with acquire then also sees step 2's
+        // put, and its conditional remove finds our entry. (The volatile CAS used here is release
+        // and acquire; VarHandle has no strong release-only compareAndSet, and this runs once per
+        // login, so the difference would not show.)
+        if (!Entry.STATE.compareAndSet(entry, BINDING, BOUND)) {
+            // remove ran during step 2 and left the user map to us. Conditional: if a newer
+            // login already replaced our entry, that binding is not ours to touch.
+            byUser.remove(uid, entry);
+            // We still displaced someone in step 2, and there is no safe way to put them back
+            // (they may be closing too). The outcome is the one the caller would see had our
+            // login completed and the connection closed a moment later: the old session is kicked
+            // and the user is bound to nothing. Linearize bind before remove, and report it so.
+        }
+        return liveSession(displaced);
+    }
+
+    /* A displaced entry that is already closing needs no kick: its own remove is under way. */
+    private static Session liveSession(Entry displaced) {
+        return displaced == null || displaced.isClosed() ? null : displaced.session;
+    }
+
+    @Override
+    public boolean remove(Session session) {
+        Entry entry = bySession.get(session.id());
+        if (entry == null || entry.session != session) {
+            return false;
+        }
+        // The one step that closes a session, from any state, with no retry loop. Exactly
+        // one caller reads a state other than CLOSED, so a double close reports true once.
+        // Needs acquire: when it reads BOUND, the binder's put (step 2) must be visible before
+        // our remove(uid, entry) below looks at the slot. Release is not needed: a binder that
+        // fails step 3 reads nothing of ours. The volatile getAndSet gives both.
+        int last = (int) Entry.STATE.getAndSet(entry, CLOSED);
+        if (last == CLOSED) {
+            return false;
+        }
+        // Conditional on the entry: a later add() of the same id (a test reusing ids) is kept.
+        bySession.remove(session.id(), entry);
+        if (last == BOUND) {
+            // Conditional remove, the first rule of SessionManager: if the user has logged in
+            // again, byUser holds the new entry and this does nothing. Entry identity, not the
+            // session id, is compared: NonBlockingHashMapLong.remove(k, v) uses equals, which
+            // Entry leaves as identity.
+            byUser.remove(session.userId(), entry);
+        }
+        // last == BINDING: the binder owns the user map entry and will take it out (see bind).
+        // last == CONNECTED: never bound, nothing else to do.
+        return true;
+    }
+
+    @Override
+    public Session get(long sessionId) {
+        Entry entry = bySession.get(sessionId);
+        return entry == null ? null : entry.session;
+    }
+
+    /*
+     * The broadcast path: one lookup in a lock-free table (plain loads, no CAS, no allocation)
+     * and one opaque read of the state. An entry whose session has closed but which is still in
+     * the map for a moment (between remove's getAndSet and its conditional remove) is skipped.
+     */
+    @Override
+    public Session getByUserId(long userId) {
+        Entry entry = byUser.get(userId);
+        return entry == null || entry.isClosed() ? null : entry.session;
+    }
+
+    @Override
+    public int size() {
+        return bySession.size();
+    }
+
+    /* Exact when no bind or remove is in flight; may count a closing entry for a moment. */
+    @Override
+    public int userCount() {
+        return byUser.size();
+    }
+
+    /*
+     * NonBlockingHashMapLong's iterator walks a snapshot of one table, visiting each key slot once
+     * and reading the slot's current value as it goes: weakly consistent, no user twice, and a
+     * user bound throughout is in the snapshot. Closing entries are skipped as in getByUserId.
+     */
+    @Override
+    public void forEachUser(Consumer<Session> action) {
+        for (Entry entry : byUser.values()) {
+            if (!entry.isClosed()) {
+                action.accept(entry.session);
+            }
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package lockfree.stage3.bench;
+
+import lockfree.common.SendQueue;
+import lockfree.common.bench.SendQueueBenchmark;
+import lockfree.common.contract.RecordingOutbound;
+import lockfree.stage3.MpscSendQueue;
+
+/*
+ * Stage 3's send queue: JCTools' chunked MPSC queue and a drain scheduled by whichever producer
+ * moves a work-in-progress counter off zero (read MpscSendQueue's comment).
+ *
+ * A producer's offer is one CAS on the producer index plus a store into the slot; the consumer
+ * never CASes and never takes a lock. Producers contend only with each other, on that one index,
+ * and never wait for a thread that holds something: a producer descheduled in the middle of its
+ * offer delays nobody (relaxedPoll skips its slot until it is filled). The plan predicts push
+ * latency -30..50% from the lock-free ring buffer; with one producer there is little contention
+ * to remove, so the difference, if any, should show with three.
+ *
+ * Memory: 208 bytes for an idle session's whole queue (stage3-lockfree/docs/queue-footprint.txt).
+ *
+ * HOW TO RUN (from the repository root):
+ *
+ *   ./bench.sh stage3 Stage3_02
+ *
+ * RESULT: see the end of this file.
+ */
+public class Stage3_02_SendQueue extends SendQueueBenchmark {
+    @Override
+    protected SendQueue<Object> newQueue(int capacity, RecordingOutbound<Object> outbound) {
+        return new MpscSendQueue<>(capacity, outbound);
+    }
+}
+
+/*
+ * RESULT, from the cross-stage run that runs this same workload for all four stages
+ * (./bench.sh all, 2026-11-24 04:50-05:08 UTC, 2-vCPU AMD EPYC VM, OpenJDK 17.0.15, JMH 1.37,
+ * 2 forks x 3 x 1 s; load average 13-24 from other builds: indicative only, read the errors).
+ * Ratios to the other stages and the reasons: docs/BENCHMARKS.md.
+ *
+ *   oneProducer       1.94 ± 2.75 messages/us
+ *   threeProducers    1.08 ± 1.78 messages/us
+ */

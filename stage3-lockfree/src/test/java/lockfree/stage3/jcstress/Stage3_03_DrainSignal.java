@@ -1,0 +1,145 @@
+package lockfree.stage3.jcstress;
+
+import lockfree.stage3.MpscSendQueue;
+import org.jctools.queues.MpscArrayQueue;
+import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.Arbiter;
+import org.openjdk.jcstress.annotations.JCStressTest;
+import org.openjdk.jcstress.annotations.Outcome;
+import org.openjdk.jcstress.annotations.State;
+import org.openjdk.jcstress.infra.results.II_Result;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE_INTERESTING;
+import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
+
+/*
+ * The drain's missed wake-up: two producers and a drain that is just finishing.
+ *
+ * Message 0 is queued and its drain scheduled before the test starts. Then, at once: a producer
+ * thread offers 1, and the session's event loop offers 2 (a delivery handled on the same event
+ * loop) and runs the pending drain. The arbiter runs every drain scheduled since, as the event
+ * loop would later. A message still queued after that is stranded: it sits there until some
+ * later offer happens to schedule a drain, which for a quiet user may be never.
+ *
+ * (A third, separate producer thread would make three actors; jcstress cannot schedule three
+ * actors on this 2-CPU machine and skips such tests, so the second producer is the event loop.)
+ *
+ *   FlagNoRecheck  (minimal model: an MPSC queue and an AtomicBoolean "drain scheduled"; an offer
+ *                   schedules only if it flips the flag false -> true; the drain writes until
+ *                   the queue is empty, then clears the flag and exits)                   BROKEN
+ *   RealQueue      (MpscSendQueue: a counter of signals instead of a flag; the drain
+ *                   subtracts what it has seen and goes round again if anything is left) FIXED
+ *
+ * FlagNoRecheck strands a message when an offer lands after the drain's last (empty) poll but
+ * before it clears the flag: the producer sees the flag still set and schedules nothing, and the
+ * drain exits without looking again. In MpscSendQueue that producer's increment makes the drain's
+ * getAndAdd(-missed) return non-zero, and the drain goes round again; a producer that comes after
+ * the decrement finds zero and schedules a new drain. (Stage 2's BatchingSendQueue closes the same
+ * window differently: it clears its flag BEFORE polling.)
+ *
+ * Result: r1 = messages written, r2 = messages stranded in the queue.
+ *
+ * HOW TO RUN THIS TEST:
+ *   ./jcstress.sh stage3 ci Stage3_03      (longer: mode long, or a jcstress preset)
+ *
+ * Observed: ./jcstress.sh all ci, 2026-11-24, OpenJDK 17.0.15, 2 CPUs shared with other jobs (load
+ * average ~18); raw output in stage3-lockfree/docs/jcstress-ci.txt. Samples are runs of the actors.
+ *   FlagNoRecheck:
+ *     RESULT  SAMPLES     FREQ       EXPECT  DESCRIPTION
+ *       1, 2        0    0.00%  Interesting  Offered while the drain was finishing, saw the flag still...
+ *       2, 1        3   <0.01%  Interesting  Offered while the drain was finishing, saw the flag still...
+ *       3, 0  115,096  100.00%   Acceptable  All three written.
+ *   RealQueue:
+ *     RESULT  SAMPLES     FREQ      EXPECT  DESCRIPTION
+ *       1, 2        0    0.00%   Forbidden  A message stranded.
+ *       2, 1        0    0.00%   Forbidden  A message stranded.
+ *       3, 0  400,743  100.00%  Acceptable  All three written.
+ */
+public class Stage3_03_DrainSignal {
+
+    @JCStressTest
+    @Outcome(id = "3, 0", expect = ACCEPTABLE, desc = "All three written.")
+    @Outcome(id = {"2, 1", "1, 2"}, expect = ACCEPTABLE_INTERESTING,
+            desc = "Offered while the drain was finishing, saw the flag still set: stranded.")
+    @Outcome(expect = FORBIDDEN, desc = "Anything else.")
+    @State
+    public static class FlagNoRecheck {
+        private final ManualEventLoop<Integer> eventLoop = new ManualEventLoop<>();
+        private final MpscArrayQueue<Integer> queue = new MpscArrayQueue<>(16);
+        private final AtomicBoolean scheduled = new AtomicBoolean();
+        private final Runnable drain = this::drain;
+
+        public FlagNoRecheck() {
+            offer(0);
+        }
+
+        void offer(int m) {
+            queue.offer(m);
+            if (scheduled.compareAndSet(false, true)) {
+                eventLoop.execute(drain);
+            }
+        }
+
+        void drain() {
+            Integer m;
+            while ((m = queue.poll()) != null) {
+                eventLoop.write(m);
+            }
+            eventLoop.flush();
+            scheduled.set(false);   // the bug: an offer since the last poll is not looked at
+        }
+
+        @Actor
+        public void producer1() {
+            offer(1);
+        }
+
+        @Actor
+        public void eventLoop() {
+            offer(2);   // a delivery handled on this event loop: the second producer
+            eventLoop.runPending();
+        }
+
+        @Arbiter
+        public void result(II_Result r) {
+            eventLoop.runPending();
+            r.r1 = eventLoop.written.size();
+            r.r2 = queue.size();
+        }
+    }
+
+    @JCStressTest
+    @Outcome(id = "3, 0", expect = ACCEPTABLE, desc = "All three written.")
+    @Outcome(id = {"2, 1", "1, 2"}, expect = FORBIDDEN, desc = "A message stranded.")
+    @Outcome(expect = FORBIDDEN, desc = "Anything else.")
+    @State
+    public static class RealQueue {
+        private final ManualEventLoop<Integer> eventLoop = new ManualEventLoop<>();
+        private final MpscSendQueue<Integer> queue = new MpscSendQueue<>(16, eventLoop);
+
+        public RealQueue() {
+            queue.offer(0);
+        }
+
+        @Actor
+        public void producer1() {
+            queue.offer(1);
+        }
+
+        @Actor
+        public void eventLoop() {
+            queue.offer(2);   // a delivery handled on this event loop: the second producer
+            eventLoop.runPending();
+        }
+
+        @Arbiter
+        public void result(II_Result r) {
+            eventLoop.runPending();
+            r.r1 = eventLoop.written.size();
+            r.r2 = queue.size();
+        }
+    }
+}

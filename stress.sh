@@ -1,0 +1,27 @@
+#!/usr/bin/env sh
+# The stress test with the plan's knobs. Examples:
+#   USERS=10000 MSGS=10 ./stress.sh                        unicast against all four stages
+#   SCENARIO=broadcast STAGE=0 ./stress.sh                  one stage
+#   SCENARIO=idle USERS=50000 ./stress.sh --json out.json   flags work too (./stress.sh --help)
+# Every knob is also a flag; flags given on the command line win over the environment.
+# Builds the stage jars if they are missing, then runs the coordinator (see docs/STRESS.md).
+set -eu
+cd "$(dirname "$0")"
+
+jars_missing=false
+for d in stage0-* stage1-* stage2-* stage3-*; do
+  [ -d "$d" ] || continue
+  [ -f "$d/target/$d-gateway.jar" ] || jars_missing=true
+done
+if [ "$jars_missing" = true ] || [ "${REBUILD:-}" = 1 ]; then
+  echo "building the stage jars: ./mvnw -q package -DskipTests" >&2
+  ./mvnw -q package -DskipTests
+fi
+
+set --  --users "${USERS:-10000}" --msgs "${MSGS:-10}" --scenario "${SCENARIO:-unicast}" \
+        --stage "${STAGE:-all}" --rate "${RATE:-0}" --duration "${DURATION:-120s}" "$@"
+[ "${CLOSED_LOOP:-}" = 1 ] && set -- --closed-loop "$@"
+[ -n "${JSON:-}" ] && set -- --json "$JSON" "$@"
+
+# Any stage's jar carries common, and with it the stress tool and its client.
+exec java -cp stage0-rwlock/target/stage0-rwlock-gateway.jar lockfree.common.stress.StressMain "$@"
