@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 class WipSendQueueTest {
-    private static final int INVOCATIONS = 200;
+    private static final int INVOCATIONS = 100;
 
     /** The rules every stage's send queue keeps, on a real consumer thread. */
     @Nested
