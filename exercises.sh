@@ -18,10 +18,8 @@ stale() {
 }
 if stale; then
   echo "Building the exercises module (first start, or the build changed)..."
-  # maven-dependency-plugin writes the test class path; its version is pinned here because the
-  # parent pom's pluginManagement does not list it.
-  if ! ./mvnw -q -B -pl exercises -am test-compile \
-      org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
+  # maven-dependency-plugin (version managed in the parent pom) writes the test class path.
+  if ! ./mvnw -q -B -pl exercises -am test-compile dependency:build-classpath \
       -Dmdep.outputFile=target/workshop.classpath -Dmdep.includeScope=test; then
     echo "The build failed. If the error is in an exercise file you edited, fix it or put the stub back" >&2
     echo "with: git checkout -- <that file>, then start ./exercises.sh again." >&2
