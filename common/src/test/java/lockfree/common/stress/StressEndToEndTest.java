@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The client half of the tool against a real gateway on loopback, in this JVM: a few hundred users,
- * every message accounted for. The gateway runs {@link MonitorStage}; the stages run the same tool
+ * every message accounted for. The gateway runs {@link lockfree.common.testkit.SynchronizedStage}; the stages run the same tool
  * against their own gateways with {@code ./stress.sh}. No speed is asserted, only correctness.
  */
 @Timeout(60)
@@ -27,7 +27,7 @@ class StressEndToEndTest {
 
     @BeforeEach
     void start() {
-        gateway = Gateway.start(MonitorStage.STAGE, GatewayConfig.defaults().withPort(0)
+        gateway = Gateway.start(lockfree.common.testkit.SynchronizedStage.STAGE, GatewayConfig.defaults().withPort(0)
                 .withRateLimitPerSecond(1_000_000).withMaxConnections(1000));
     }
 
@@ -93,7 +93,7 @@ class StressEndToEndTest {
     @Test
     void usersTheGatewayRefusesAreReportedNotCounted() throws Exception {
         gateway.stop();
-        gateway = Gateway.start(MonitorStage.STAGE, GatewayConfig.defaults().withPort(0).withMaxConnections(10));
+        gateway = Gateway.start(lockfree.common.testkit.SynchronizedStage.STAGE, GatewayConfig.defaults().withPort(0).withMaxConnections(10));
         try (LoadWorker w = new LoadWorker(spec(15, 1, Scenario.IDLE, 1, false))) {
             assertEquals(10, w.connect());
             WorkerResult r = w.run();
