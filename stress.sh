@@ -3,6 +3,7 @@
 #   USERS=10000 MSGS=10 ./stress.sh                        unicast against all four stages
 #   SCENARIO=broadcast STAGE=0 ./stress.sh                  one stage
 #   SCENARIO=idle USERS=50000 ./stress.sh --json out.json   flags work too (./stress.sh --help)
+#   SCENARIO=idle USERS=100000 STAGE=3 REDIS=auto ./stress.sh   scale-out: 6 gateway JVMs joined by Redis
 # Every knob is also a flag; flags given on the command line win over the environment.
 # Builds the stage jars if they are missing, then runs the coordinator (see docs/STRESS.md).
 set -eu
@@ -22,6 +23,7 @@ set --  --users "${USERS:-10000}" --msgs "${MSGS:-10}" --scenario "${SCENARIO:-u
         --stage "${STAGE:-all}" --rate "${RATE:-0}" --duration "${DURATION:-120s}" "$@"
 [ "${CLOSED_LOOP:-}" = 1 ] && set -- --closed-loop "$@"
 [ -n "${JSON:-}" ] && set -- --json "$JSON" "$@"
+[ -n "${REDIS:-}" ] && set -- --redis "$REDIS" "$@"
 
 # Any stage's jar carries common, and with it the stress tool and its client.
 exec java -cp stage0-rwlock/target/stage0-rwlock-gateway.jar lockfree.common.stress.StressMain "$@"

@@ -1,5 +1,6 @@
 package lockfree.common.stress;
 
+import lockfree.common.LocalRedisServer;
 import org.HdrHistogram.Histogram;
 
 import java.io.BufferedReader;
@@ -8,6 +9,7 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -18,31 +20,39 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 
 /**
- * Runs the stress test against each selected stage in turn: start its gateway JVM(s), start the
- * client JVM(s), let them connect, measure the gateway, say GO, collect the results, stop
- * everything. Every stage gets the same flags and the same load; nothing of one stage's run is
- * alive while the next one runs.
+ * Runs the stress test against each selected stage in turn: start its gateway JVM(s) (and, to join
+ * them, a Redis), start the client JVM(s), let them connect, measure the gateways, run the rounds,
+ * collect the results, stop everything. Every stage gets the same flags and the same load; nothing
+ * of one stage's run is alive while the next one runs.
  *
- * <p>The coordinator talks to each client JVM over its stdin and stdout, one line each way:
- * {@code CONNECTED <n>}, then optionally {@code WARMUP <msgs>} / {@code WARM done}, then {@code GO}, then {@code RESULT <json>}, then {@code CLOSE}.
+ * <p>The coordinator talks to each client JVM over its stdin and stdout, one line each way
+ * ({@link StressMain.WorkerCommand}). It, not the clients, decides when a round is over: with a
+ * router, a message sent by one client JVM is received by another, so only the sum over all of
+ * them says whether every message has arrived.
  */
 final class Coordinator {
+    /** How often a settling round's counts are read from every client (and, with a router, gateway). */
+    private static final Duration POLL = Duration.ofMillis(100);
+
     private final StressSettings settings;
     private final PrintStream out;
     private final Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     private final Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
     private final boolean linux = Files.isDirectory(Path.of("/proc/self"));
     private final List<Process> children = new ArrayList<>();
+    private final List<LocalRedisServer> redisServers = new ArrayList<>();
 
     Coordinator(StressSettings settings, PrintStream out) {
         this.settings = settings;
         this.out = out;
-        // Ctrl-C on the coordinator must not leave gateways or clients behind.
+        // Ctrl-C on the coordinator must not leave gateways, clients or a Redis behind.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             synchronized (children) {
                 children.forEach(Process::destroyForcibly);
+                redisServers.forEach(LocalRedisServer::kill);
             }
         }, "stress-cleanup"));
     }
@@ -71,18 +81,44 @@ final class Coordinator {
                 + "; build the jars first: ./mvnw -q package -DskipTests");
     }
 
+    /** A fresh redis-server for one stage's run, so no stage inherits another's subscriptions. */
+    private LocalRedisServer startRedis() throws IOException {
+        Path binary = LocalRedisServer.findBinary().orElseThrow(() -> new IOException(
+                "REDIS=auto needs redis-server on the PATH (apt-get install redis-server, brew install redis) "
+                        + "or in $REDIS_SERVER; or pass REDIS=redis://host:port"));
+        LocalRedisServer redis = new LocalRedisServer(binary, LocalRedisServer.freePort());
+        synchronized (children) {
+            redisServers.add(redis);
+        }
+        redis.start();
+        return redis;
+    }
+
     private StageResult runStage(int ordinal, Path jar) throws IOException, InterruptedException {
         String name = jar.getFileName().toString().replace("-gateway.jar", "");
         String load = loadAverage();
         int shards = settings.shards();
-        out.printf("%n== %s: %d gateway JVM(s), %d client JVM(s), load average before: %s%n", name, shards, shards, load);
+        out.printf("%n== %s: %d gateway JVM(s), %d client JVM(s)%s, load average before: %s%n", name, shards, shards,
+                settings.cluster() ? " joined by Redis" : "", load);
         Path logs = settings.root().resolve("target").resolve("stress");
         List<GatewayProcess> gateways = new ArrayList<>();
         List<Worker> workers = new ArrayList<>();
+        LocalRedisServer ownRedis = null;
         try {
+            URI redis = null;
+            if (settings.cluster()) {
+                ownRedis = StressSettings.AUTO_REDIS.equals(settings.redis()) ? startRedis() : null;
+                redis = ownRedis != null ? ownRedis.uri() : URI.create(settings.redis());
+                out.printf("   router: %s%n", redis);
+            }
             for (int k = 0; k < shards; k++) {
+                List<String> args = new ArrayList<>(settings.gatewayArgsOf(k));
+                if (redis != null) {
+                    args.add("--redis");
+                    args.add(redis.toString());
+                }
                 GatewayProcess g = GatewayProcess.start(java, jar, settings.basePort() + k, settings.gatewayJvm(),
-                        settings.gatewayArgsOf(k), logs.resolve(name + "-gateway-" + k + ".log"));
+                        args, logs.resolve(name + "-gateway-" + k + ".log"));
                 gateways.add(g);
                 synchronized (children) {
                     children.add(g.process());
@@ -93,42 +129,56 @@ final class Coordinator {
             }
             long heap0 = sum(gateways, g -> g.liveHeapBytes(jcmd));
             long rss0 = sum(gateways, GatewayProcess::rssBytes);
+            long redis0 = redis == null ? -1 : RedisMemory.usedBytes(redis);
 
             for (int k = 0; k < shards; k++) {
                 workers.add(startWorker(settings.workerSpec(ordinal, k, linux), logs.resolve(name + "-client-" + k + ".log")));
             }
+            int[] connectedBy = new int[shards];
             int connected = 0;
-            for (Worker w : workers) {
-                connected += Integer.parseInt(w.expect("CONNECTED").trim());
+            for (int k = 0; k < shards; k++) {
+                connectedBy[k] = Integer.parseInt(workers.get(k).expect("CONNECTED").trim());
+                connected += connectedBy[k];
             }
             out.printf("   %d of %d users logged in%n", connected, settings.users());
+            if (redis != null) {
+                awaitSubscriptions(gateways, connected);
+            }
             long heap1 = sum(gateways, g -> g.liveHeapBytes(jcmd));
             long rss1 = sum(gateways, GatewayProcess::rssBytes);
+            long redis1 = redis == null ? -1 : RedisMemory.usedBytes(redis);
+            // Who a push is meant for: with a router, everyone; on its own, the gateway's own users.
+            long everyone = connected;
+            IntFunction<Long> audience = k -> settings.cluster() ? everyone : connectedBy[k];
 
-            if (settings.warmup() > 0 && settings.scenario() != Scenario.IDLE) {
+            boolean sends = settings.scenario() != Scenario.IDLE;
+            if (settings.warmup() > 0 && sends) {
                 out.printf("   warming up: %d %s%n", settings.warmup(),
                         settings.scenario() == Scenario.BROADCAST ? "pushes" : "messages per user");
-                workers.forEach(w -> w.say("WARMUP " + settings.warmup()));
-                for (Worker w : workers) {
-                    w.expect("WARM");
-                }
+                GatewayCounters before = GatewayCounters.read(gateways, settings.cluster());
+                round(workers, k -> "WARMUP " + settings.warmup() + ' ' + audience.apply(k));
+                awaitSettled(workers, gateways, before);
             }
-            long dropped0 = droppedTotal(gateways);
+            GatewayCounters before = GatewayCounters.read(gateways, settings.cluster());
             long cpu0 = sum(gateways, GatewayProcess::cpuNanos);
             long clientCpu0 = clientCpu(workers);
-            workers.forEach(w -> w.say("GO"));
-            List<WorkerResult> results = new ArrayList<>();
-            for (Worker w : workers) {
-                results.add(LoadClient.JSON.readValue(w.expect("RESULT"), WorkerResult.class));
+            round(workers, k -> "GO " + audience.apply(k));
+            if (sends) {
+                awaitSettled(workers, gateways, before);
             }
             long cpu1 = sum(gateways, GatewayProcess::cpuNanos);
             long clientCpu1 = clientCpu(workers);
-            long dropped1 = droppedTotal(gateways);
+            GatewayCounters after = GatewayCounters.read(gateways, settings.cluster());
+            List<WorkerResult> results = new ArrayList<>();
+            for (Worker w : workers) {
+                w.say("RESULT");
+                results.add(LoadClient.JSON.readValue(w.expect("RESULT"), WorkerResult.class));
+            }
             workers.forEach(w -> w.say("CLOSE"));
             out.printf("   client JVM CPU during the send phase: %.1f s%n", (clientCpu1 - clientCpu0) / 1e9);
-            return merge(name, load, results, cpu0 < 0 || cpu1 < 0 ? -1 : cpu1 - cpu0,
-                    dropped0 < 0 || dropped1 < 0 ? -1 : dropped1 - dropped0,
-                    perConnection(heap0, heap1, connected), perConnection(rss0, rss1, connected));
+            return merge(name, load, settings.cluster(), results, cpu0 < 0 || cpu1 < 0 ? -1 : cpu1 - cpu0,
+                    GatewayCounters.delta(before, after), perConnection(heap0, heap1, connected),
+                    perConnection(rss0, rss1, connected), perConnection(redis0, redis1, connected));
         } finally {
             for (Worker w : workers) {
                 w.stop();
@@ -136,7 +186,80 @@ final class Coordinator {
             for (GatewayProcess g : gateways) {
                 g.close();
             }
+            if (ownRedis != null) {
+                ownRedis.close();
+            }
         }
+    }
+
+    /** Says the round's word to every client JVM, then waits until each has sent its share. */
+    private static void round(List<Worker> workers, IntFunction<String> word) throws IOException {
+        for (int k = 0; k < workers.size(); k++) {
+            workers.get(k).say(word.apply(k));
+        }
+        for (Worker w : workers) {
+            w.expect("SENT");
+        }
+    }
+
+    /*
+     * A gateway subscribes a user's channel after the login is answered (batched, on the router's
+     * own thread), so a message sent to a user of another gateway right after everyone logged in
+     * could find no subscriber yet. Wait until the gateways say every user is subscribed.
+     */
+    private void awaitSubscriptions(List<GatewayProcess> gateways, long users) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + settings.connectTimeout().toNanos();
+        long subscribed = 0;
+        while (System.nanoTime() < deadline) {
+            subscribed = 0;
+            for (GatewayProcess g : gateways) {
+                subscribed += (long) GatewayProcess.metricSum(g.metrics(), "gateway_router_subscriptions");
+            }
+            if (subscribed >= users) {
+                return;
+            }
+            TimeUnit.MILLISECONDS.sleep(POLL.toMillis());
+        }
+        out.printf("   ! only %d of %d users subscribed in Redis when the connect limit ran out%n", subscribed, users);
+    }
+
+    /**
+     * Polls every client JVM's counts (and, with a router, the gateways' drop counters) until the
+     * round has settled or {@code --settle} runs out. What has not arrived by then is reported as
+     * lost.
+     */
+    private void awaitSettled(List<Worker> workers, List<GatewayProcess> gateways, GatewayCounters before)
+            throws IOException, InterruptedException {
+        boolean settled = awaitSettled(() -> {
+            Counts sum = Counts.ZERO;
+            for (Worker w : workers) {
+                w.say("COUNTS");
+                sum = sum.plus(LoadClient.JSON.readValue(w.expect("COUNTS"), Counts.class));
+            }
+            return settings.cluster()
+                    ? sum.accountedBy(GatewayCounters.delta(before, GatewayCounters.read(gateways, true))) : sum;
+        }, settings.settle());
+        if (!settled) {
+            out.printf("   ! not settled within --settle %s%n", settings.settle());
+        }
+    }
+
+    /** Reads the counts until they say settled or the time is up; true if they settled. */
+    static boolean awaitSettled(CountsSource counts, Duration limit) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!counts.read().settled()) {
+            if (System.nanoTime() >= deadline) {
+                return false;
+            }
+            TimeUnit.MILLISECONDS.sleep(POLL.toMillis());
+        }
+        return true;
+    }
+
+    /** Where a settling round's counts come from. */
+    @FunctionalInterface
+    interface CountsSource {
+        Counts read() throws IOException, InterruptedException;
     }
 
     /** The client JVMs' CPU, read the same way as the gateways': is the load generator the bottleneck? */
@@ -168,22 +291,13 @@ final class Coordinator {
         return total;
     }
 
-    /** Summed over the gateways; -1 if one of them could not be read (reported as n/a, not fatal). */
-    private long droppedTotal(List<GatewayProcess> gateways) throws InterruptedException {
-        long total = 0;
-        for (GatewayProcess g : gateways) {
-            try {
-                total += (long) g.metric("gateway_pushes_dropped_total");
-            } catch (IOException e) {
-                out.println("   could not read /metrics on port " + g.port() + ": " + e);
-                return -1;
-            }
-        }
-        return total;
-    }
-
-    static StageResult merge(String name, String load, List<WorkerResult> results, long cpuNanos,
-                             long droppedByGateway, long heapPerConn, long rssPerConn) {
+    /**
+     * One stage's numbers from its client JVMs' results and the gateways' counters. With a router
+     * ({@code cluster}), refusals are the gateways' count (see {@link Counts#accountedBy}); on
+     * their own, the clients' (what the acks and push answers said), with the gateways' as a check.
+     */
+    static StageResult merge(String name, String load, boolean cluster, List<WorkerResult> results, long cpuNanos,
+                             GatewayCounters gateways, long heapPerConn, long rssPerConn, long redisPerConn) {
         Histogram latency = null;
         Histogram connect = null;
         Counts counts = Counts.ZERO;
@@ -216,14 +330,18 @@ final class Coordinator {
             stoppedEarly |= r.stoppedEarly();
             note = note != null ? note : r.firstFailure();
         }
+        long droppedByAnswers = counts.dropped();
+        if (cluster) {
+            counts = counts.accountedBy(gateways);
+        }
         long delivered = counts.delivered();
         double cpuSeconds = cpuNanos < 0 ? -1 : cpuNanos / 1e9;
-        return new StageResult(name, load, results.size(), connected + failures, connected, failures, connectSeconds,
-                Latency.of(connect == null ? new Histogram(3) : connect), counts, counts.lost(),
-                counts.successPercent(), droppedByGateway, unexpected, sendSeconds, throughput,
+        return new StageResult(name, load, cluster ? "redis" : "none", results.size(), connected + failures, connected,
+                failures, connectSeconds, Latency.of(connect == null ? new Histogram(3) : connect), counts, counts.lost(),
+                counts.successPercent(), droppedByAnswers, gateways.dropped(), unexpected, sendSeconds, throughput,
                 Latency.of(latency == null ? new Histogram(3) : latency), cpuSeconds,
                 cpuNanos < 0 || delivered == 0 ? -1 : cpuNanos / 1e3 / delivered, heapPerConn, rssPerConn,
-                stoppedEarly, note);
+                redisPerConn, stoppedEarly, note);
     }
 
     static String loadAverage() {

@@ -49,6 +49,18 @@ public record Counts(long sent, long delivered, long dropped, long offline, long
         return sent == 0 ? 100.0 : 100.0 * delivered / sent;
     }
 
+    /**
+     * With gateways joined by a router, the clients hear of only some refusals (those of the
+     * gateway they sent to), so the gateways' own counters take the place of theirs: refused
+     * messages are dropped, messages published for a user nobody held are offline.
+     */
+    Counts accountedBy(GatewayCounters gateways) {
+        if (!gateways.known()) {
+            return this;
+        }
+        return new Counts(sent, delivered, gateways.dropped(), offline + gateways.unheard(), requests, answers);
+    }
+
     public Counts plus(Counts o) {
         return new Counts(sent + o.sent, delivered + o.delivered, dropped + o.dropped, offline + o.offline,
                 requests + o.requests, answers + o.answers);

@@ -92,7 +92,28 @@ final class GatewayProcess implements AutoCloseable {
 
     /** One sample from {@code GET /metrics}, e.g. {@code gateway_pushes_dropped_total}; -1 if absent. */
     double metric(String name) throws IOException, InterruptedException {
-        return metric(get("/metrics").body(), name);
+        return metric(metrics(), name);
+    }
+
+    /** The whole {@code GET /metrics} exposition, to read several samples from one scrape. */
+    String metrics() throws IOException, InterruptedException {
+        return get("/metrics").body();
+    }
+
+    /**
+     * The sum of every sample of {@code name}, labelled or not: e.g. all reasons of
+     * {@code gateway_router_dropped_total}. 0 if there is none.
+     */
+    static double metricSum(String exposition, String name) {
+        double sum = 0;
+        for (String line : exposition.split("\n")) {
+            boolean labelled = line.startsWith(name + '{');
+            if (labelled || line.startsWith(name + ' ')) {
+                String value = labelled ? line.substring(line.lastIndexOf('}') + 1) : line.substring(name.length());
+                sum += Double.parseDouble(value.trim().split(" ")[0]);
+            }
+        }
+        return sum;
     }
 
     /** Finds an unlabelled sample in the Prometheus text format. */

@@ -20,23 +20,26 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAccumulator;
 
 /**
- * One client JVM's load: connects {@link WorkerSpec#users()} users to one gateway, then runs the
- * scenario among them and accounts for every message.
+ * One client JVM's load: connects {@link WorkerSpec#users()} users to one gateway, then sends
+ * rounds of the scenario and accounts for every message it sends or receives.
  *
- * <p>Senders and receivers live in this one JVM, so the {@link System#nanoTime()} a sender writes
- * into a message and the one its receiver reads come from the same monotonic clock, and their
- * difference is the end-to-end latency: client write, gateway read, parse, route, the stage's
- * {@code getByUserId} and send queue, the drain's write, client read.
+ * <p>The latency of a message is the receiver's {@link System#nanoTime()} minus the sender's, which
+ * travels inside the message. Usually sender and receiver live in this JVM. With gateways joined by
+ * the Redis router, a message often goes from a user of one client JVM to a user of another; the
+ * subtraction still holds, because on Linux HotSpot's {@code nanoTime} reads
+ * {@code CLOCK_MONOTONIC}, one clock for every process on the machine. (The JDK promises only one
+ * clock per JVM; the tool runs everything on one Linux machine, and says so.)
  *
- * <p>Three steps, so the coordinator can measure the gateway between them: {@link #connect()},
- * {@link #run()}, {@link #close()}.
+ * <p>The steps, driven by the coordinator so that it can measure the gateways in between and
+ * decide when a round has settled over all client JVMs: {@link #connect()}, then any number of
+ * {@link #round} / {@link #counts()} / {@link #reset()}, then {@link #result()}, {@link #close()}.
  */
 final class LoadWorker implements AutoCloseable, LoadClient.Listener {
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
     private final WorkerSpec spec;
-    /* Replaced after the warm-up round, before any measured send; the event loops see the new one
-       through the volatile read. */
+    /* Replaced by reset() between rounds, once the coordinator has seen the previous round settle;
+       the event loops see the new one through the volatile read. */
     private volatile Tally tally = new Tally();
     private final LoadClient client;
     private final LongAccumulator lastDelivery = new LongAccumulator(Math::max, Long.MIN_VALUE);
@@ -48,6 +51,10 @@ final class LoadWorker implements AutoCloseable, LoadClient.Listener {
     private String firstFailure;
     private double connectSeconds;
     private Histogram connectHistogram = new Histogram(3);
+    /* The last round's send phase, for the result. */
+    private long roundStart;
+    private double sendSeconds;
+    private boolean stoppedEarly;
 
     LoadWorker(WorkerSpec spec) {
         this.spec = spec;
@@ -85,7 +92,7 @@ final class LoadWorker implements AutoCloseable, LoadClient.Listener {
         }
         done.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         connectSeconds = (System.nanoTime() - start) / 1e9;
-        connectHistogram = tally.takeConnect(); // kept here: the warm-up replaces the tally
+        connectHistogram = tally.takeConnect(); // kept here: reset() replaces the tally
         // Only users whose login_ok arrived take part; a late one left out here just idles.
         users = Arrays.stream(opened.clone()).filter(Objects::nonNull).toArray(LoadClient.Conn[]::new);
         for (int i = 0; i < users.length; i++) {
@@ -101,61 +108,56 @@ final class LoadWorker implements AutoCloseable, LoadClient.Listener {
     }
 
     /**
-     * A round of the same scenario with {@code msgs} messages per user (pushes for broadcast),
-     * thrown away afterwards: the first thousands of messages run in the JVMs' interpreters, on
-     * both sides, and would measure the JIT compiler instead of the gateway.
+     * Sends one round of the scenario: {@code msgs} messages per user (unicast) or {@code msgs}
+     * pushes (broadcast, if this worker is the pusher), each push meant for {@code audience} users.
+     * Returns when the last one is written (closed loop: acked), or at the duration limit; what is
+     * still in flight is the coordinator's to wait for. The warm-up is a round like any other,
+     * thrown away by {@link #reset()}: its first thousands of messages run in the JVMs'
+     * interpreters, on both sides, and would measure the JIT compiler instead of the gateway.
      */
-    void warmUp(int msgs) throws InterruptedException {
-        if (msgs > 0 && spec.scenario() != Scenario.IDLE) {
-            warmupMsgs = msgs;
-            try {
-                run();
-            } finally {
-                warmupMsgs = -1;
-            }
+    void round(int msgs, long audience) throws InterruptedException {
+        roundStart = System.nanoTime();
+        long stopSending = roundStart + spec.duration().toNanos();
+        boolean cluster = spec.uidSpace() > 0;
+        boolean early = false;
+        if (users.length >= (cluster ? 1 : 2) || (users.length >= 1 && spec.scenario() == Scenario.BROADCAST)) {
+            early = switch (spec.scenario()) {
+                case UNICAST -> spec.closedLoop() ? unicastClosed(msgs, stopSending) : unicastOpen(msgs, roundStart, stopSending);
+                case BROADCAST -> spec.pusher() && broadcast(msgs, audience, roundStart, stopSending);
+                case IDLE -> false;
+            };
         }
+        sendSeconds = (System.nanoTime() - roundStart) / 1e9;
+        stoppedEarly = early;
+    }
+
+    /** What this worker has counted so far; the coordinator sums these to see a round settle. */
+    Counts counts() {
+        return tally.counts();
+    }
+
+    /** Forgets the round just settled (the warm-up): the next round starts from zero. */
+    void reset() {
         tally = new Tally();
         lastDelivery.reset();
         firstOddity.set(null);
     }
 
-    private int warmupMsgs = -1;
-
-    /** Messages per user (pushes) of the round being run: the warm-up's or the measured one's. */
-    private int msgs() {
-        return warmupMsgs >= 0 ? warmupMsgs : spec.msgs();
-    }
-
-    /** Runs the scenario, waits for the stragglers, and returns what happened. */
-    WorkerResult run() throws InterruptedException {
-        long start = System.nanoTime();
-        long stopSending = start + spec.duration().toNanos();
-        boolean stoppedEarly = false;
-        if (users.length >= 2 || (users.length >= 1 && spec.scenario() == Scenario.BROADCAST)) {
-            stoppedEarly = switch (spec.scenario()) {
-                case UNICAST -> spec.closedLoop() ? unicastClosed(stopSending) : unicastOpen(start, stopSending);
-                case BROADCAST -> broadcast(start, stopSending);
-                case IDLE -> false;
-            };
-        }
-        long sentAll = System.nanoTime();
-        long settleBy = sentAll + spec.settle().toNanos();
-        while (!tally.counts().settled() && System.nanoTime() < settleBy) {
-            java.util.concurrent.locks.LockSupport.parkNanos(POLL_NANOS);
-        }
+    /** What this worker saw of the connect phase and the last round. */
+    WorkerResult result() {
         long last = lastDelivery.get();
-        double active = last == Long.MIN_VALUE ? 0 : Math.max(0, last - start) / 1e9;
+        double active = last == Long.MIN_VALUE ? 0 : Math.max(0, last - roundStart) / 1e9;
         Histogram latency = tally.takeLatency();
         String oddity = firstOddity.get();
         return new WorkerResult(users.length, connectFailures, firstFailure != null ? firstFailure : oddity,
                 connectSeconds, Latency.encode(connectHistogram), tally.counts(), tally.unexpectedFrames(),
-                (sentAll - start) / 1e9, active, stoppedEarly, Latency.encode(latency));
+                sendSeconds, active, stoppedEarly, Latency.encode(latency));
     }
 
     /* Message i goes from user i % n to a random other user, due at start + i / rate. */
-    private boolean unicastOpen(long start, long stopSending) {
+    private boolean unicastOpen(int msgs, long start, long stopSending) {
         int n = users.length;
-        long total = (long) n * msgs();
+        long total = (long) n * msgs;
         Pacer pacer = new Pacer(start, spec.rate());
         StringBuilder sb = new StringBuilder(96);
         for (long i = 0; i < total; i++) {
@@ -170,11 +172,11 @@ final class LoadWorker implements AutoCloseable, LoadClient.Listener {
     }
 
     /* Every user sends its first message at once; each ack releases that user's next one. */
-    private boolean unicastClosed(long stopSending) throws InterruptedException {
+    private boolean unicastClosed(int msgs, long stopSending) throws InterruptedException {
         int n = users.length;
         remaining = new AtomicIntegerArray(n);
         for (int i = 0; i < n; i++) {
-            remaining.set(i, msgs());
+            remaining.set(i, msgs);
         }
         closedLoopDeadline = stopSending;
         for (int i = 0; i < n; i++) {
@@ -183,12 +185,12 @@ final class LoadWorker implements AutoCloseable, LoadClient.Listener {
         // Done when every user has sent everything and every ack is in, or at the deadline.
         while (System.nanoTime() < stopSending) {
             Counts c = tally.counts();
-            if (c.sent() == (long) n * msgs() && c.answers() >= c.requests()) {
+            if (c.sent() == (long) n * msgs && c.answers() >= c.requests()) {
                 return false;
             }
             java.util.concurrent.locks.LockSupport.parkNanos(POLL_NANOS);
         }
-        return tally.counts().sent() < (long) n * msgs();
+        return tally.counts().sent() < (long) n * msgs;
     }
 
     private volatile long closedLoopDeadline;
@@ -200,7 +202,14 @@ final class LoadWorker implements AutoCloseable, LoadClient.Listener {
         }
     }
 
+    /* A random recipient other than the sender: among this worker's users, or among all uids. */
     private long otherUser(int from) {
+        long space = spec.uidSpace();
+        if (space > 0) {
+            long self = users[from].uid;
+            long r = 1 + ThreadLocalRandom.current().nextLong(space - 1);
+            return r >= self ? r + 1 : r;
+        }
         int r = ThreadLocalRandom.current().nextInt(users.length - 1);
         return users[r >= from ? r + 1 : r].uid;
     }
@@ -215,13 +224,18 @@ final class LoadWorker implements AutoCloseable, LoadClient.Listener {
         from.send(sb.toString());
     }
 
-    /* Push k to everyone, due at start + k / rate; the answer says how many queues took it. */
-    private boolean broadcast(long start, long stopSending) {
+    /*
+     * Push k to everyone, due at start + k / rate. Each push is meant for `audience` users; the
+     * answer's `accepted` says how many of this gateway's own queues took it, so the rest of this
+     * gateway's users count as dropped. With a router, the other gateways' users are accounted
+     * for by those gateways' drop counters (the coordinator reads them).
+     */
+    private boolean broadcast(int pushes, long audience, long start, long stopSending) {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         URI push = URI.create("http://" + spec.host() + ':' + spec.port() + "/push");
         Pacer pacer = new Pacer(start, spec.rate());
-        long recipients = users.length;
-        for (int k = 0; k < msgs(); k++) {
+        long here = users.length;
+        for (int k = 0; k < pushes; k++) {
             long due = spec.closedLoop() ? System.nanoTime() : pacer.awaitDue(k);
             if (due > stopSending) {
                 return true;
@@ -229,14 +243,20 @@ final class LoadWorker implements AutoCloseable, LoadClient.Listener {
             HttpRequest req = HttpRequest.newBuilder(push)
                     .POST(HttpRequest.BodyPublishers.ofString("{\"all\":true,\"data\":{\"t\":" + due + "}}"))
                     .header("Content-Type", "application/json").build();
-            tally.sent(recipients);
+            tally.sent(audience);
             tally.requested();
+            int index = k;
             var answer = http.sendAsync(req, HttpResponse.BodyHandlers.ofString()).whenComplete((res, err) -> {
                 if (err == null && res.statusCode() == 202) {
-                    try {
-                        tally.pushAnswered(recipients, LoadClient.JSON.readTree(res.body()).path("accepted").asLong());
-                    } catch (java.io.IOException e) {
-                        note("bad push answer: " + res.body());
+                    JsonNode accepted = parse(res.body()).get("accepted");
+                    if (accepted != null && accepted.canConvertToLong()) {
+                        tally.pushAnswered(here, accepted.longValue());
+                        if (accepted.longValue() < here) {
+                            note("push " + index + " reached " + accepted.longValue() + " of this gateway's " + here
+                                    + " users: " + res.body());
+                        }
+                    } else {
+                        note("push " + index + ": an answer without 'accepted': " + res.body());
                         tally.failed();
                     }
                 } else {
@@ -249,6 +269,14 @@ final class LoadWorker implements AutoCloseable, LoadClient.Listener {
             }
         }
         return false;
+    }
+
+    private static JsonNode parse(String body) {
+        try {
+            return LoadClient.JSON.readTree(body);
+        } catch (java.io.IOException e) {
+            return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+        }
     }
 
     // ---- LoadClient.Listener: on the client's event loops -----------------------------------

@@ -27,7 +27,7 @@ import java.util.concurrent.Callable;
 @Command(name = "stress.sh", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Puts USERS WebSocket users on each stage's gateway (each in its own JVM, identical flags),",
                 "runs a scenario among them, and prints latency percentiles and where every message went."},
-        footer = {"", "Environment (read by stress.sh): USERS MSGS SCENARIO STAGE RATE DURATION CLOSED_LOOP JSON.",
+        footer = {"", "Environment (read by stress.sh): USERS MSGS SCENARIO STAGE RATE DURATION CLOSED_LOOP REDIS JSON.",
                 "Example: USERS=10000 MSGS=10 STAGE=all ./stress.sh --json docs/stress/unicast.json"})
 public final class StressMain implements Callable<Integer> {
 
@@ -92,6 +92,10 @@ public final class StressMain implements Callable<Integer> {
             description = "Messages per user (broadcast: pushes) sent first and not measured, so the JIT has compiled both sides. Default: ${DEFAULT-VALUE}")
     int warmup;
 
+    @Option(names = "--redis", description = {"Join the gateway JVMs with the Redis router: auto (start a redis-server",
+            "on a free loopback port) or redis://host:port. Without it, each gateway is on its own."})
+    String redis;
+
     private final PrintStream out;
     private final String[] commandLine;
 
@@ -119,7 +123,8 @@ public final class StressMain implements Callable<Integer> {
     StressSettings settings() {
         return new StressSettings(users, msgs, Scenario.parse(scenario), StressSettings.parseStages(stage), rate,
                 closedLoop, Durations.parse(duration), Durations.parse(settle), Durations.parse(connectTimeout),
-                perProcess, port, json, root, gatewayArgs, gatewayJvm, clientJvm, clientThreads, connectConcurrency, warmup);
+                perProcess, port, json, root, gatewayArgs, gatewayJvm, clientJvm, clientThreads, connectConcurrency, warmup,
+                redis == null || redis.isBlank() ? null : redis.trim());
     }
 
     @Override
@@ -136,7 +141,7 @@ public final class StressMain implements Callable<Integer> {
         }
         String title = title(s);
         out.println(title);
-        if (s.shards() > 1 && s.scenario() != Scenario.IDLE) {
+        if (s.shards() > 1 && s.scenario() != Scenario.IDLE && !s.cluster()) {
             out.println("note: " + s.shards() + " gateways without a router between them: each user's messages go to "
                     + "users on its own gateway, and a broadcast reaches each gateway's own users");
         }
@@ -152,7 +157,7 @@ public final class StressMain implements Callable<Integer> {
                     "os", System.getProperty("os.name") + ' ' + System.getProperty("os.version")));
             doc.put("settings", Map.of("users", s.users(), "msgs", s.msgs(), "scenario", s.scenario().wire(),
                     "rate", s.effectiveRate(), "closedLoop", s.closedLoop(), "gatewayJvmsPerStage", s.shards(),
-                    "gatewayArgs", s.gatewayArgsOf(0)));
+                    "gatewayArgs", s.gatewayArgsOf(0), "router", s.cluster() ? "redis" : "none"));
             doc.put("stages", results);
             Files.createDirectories(s.json().toAbsolutePath().getParent());
             LoadClient.JSON.writerWithDefaultPrettyPrinter().writeValue(s.json().toFile(), doc);
@@ -170,10 +175,16 @@ public final class StressMain implements Callable<Integer> {
                     : String.format(Locale.ROOT, "open loop at %.1f pushes/s", s.effectiveRate()));
             case IDLE -> "connections held";
         };
-        return "stress " + s.scenario().wire() + ": " + s.users() + " users, " + load;
+        String nodes = s.cluster() ? ", " + s.shards() + " gateway JVM(s) per stage joined by Redis" : "";
+        return "stress " + s.scenario().wire() + ": " + s.users() + " users, " + load + nodes;
     }
 
-    /** A client JVM: {@code CONNECTED n}, optionally WARMUP n / {@code WARM}, wait for GO, {@code RESULT json}, wait for CLOSE or EOF. */
+    /**
+     * A client JVM, driven one line at a time over stdin/stdout (see {@link Coordinator}):
+     * {@code CONNECTED n} once, then the coordinator's words: {@code WARMUP msgs audience} and
+     * {@code GO audience} send a round and answer {@code SENT}; {@code COUNTS} answers
+     * {@code COUNTS json}; {@code RESULT} answers {@code RESULT json}; {@code CLOSE} or EOF ends it.
+     */
     @Command(name = "worker", hidden = true)
     static final class WorkerCommand implements Callable<Integer> {
         /* The coordinator's own encoding of a WorkerSpec; parsed by WorkerSpec.parse, not picocli. */
@@ -188,22 +199,30 @@ public final class StressMain implements Callable<Integer> {
             try (LoadWorker worker = new LoadWorker(spec)) {
                 out.println("CONNECTED " + worker.connect());
                 out.flush();
-                String word = in.readLine();
-                if (word != null && word.startsWith("WARMUP ")) {
-                    worker.warmUp(Integer.parseInt(word.substring("WARMUP ".length()).trim()));
-                    out.println("WARM done");
+                String line;
+                while ((line = in.readLine()) != null) {
+                    String[] w = line.trim().split(" ");
+                    switch (w[0]) {
+                        case "WARMUP" -> {
+                            worker.round(Integer.parseInt(w[1]), Long.parseLong(w[2]));
+                            out.println("SENT warm-up");
+                        }
+                        case "GO" -> {
+                            worker.reset(); // the warm-up has settled: count from here
+                            worker.round(spec.msgs(), Long.parseLong(w[1]));
+                            out.println("SENT measured");
+                        }
+                        case "COUNTS" -> out.println("COUNTS " + LoadClient.JSON.writeValueAsString(worker.counts()));
+                        case "RESULT" -> out.println("RESULT " + LoadClient.JSON.writeValueAsString(worker.result()));
+                        case "CLOSE" -> {
+                            return 0;
+                        }
+                        default -> throw new IllegalArgumentException("unknown word from the coordinator: " + line);
+                    }
                     out.flush();
-                    word = in.readLine();
                 }
-                if (!"GO".equals(word)) {
-                    return 1; // the coordinator went away
-                }
-                WorkerResult result = worker.run();
-                out.println("RESULT " + LoadClient.JSON.writeValueAsString(result));
-                out.flush();
-                in.readLine(); // CLOSE, or EOF
             }
-            return 0;
+            return 0; // EOF: the coordinator went away
         }
     }
 }

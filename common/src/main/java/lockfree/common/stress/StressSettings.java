@@ -20,18 +20,28 @@ import java.util.Map;
  * and one client JVM holding that gateway's users. On a machine whose limit is raised
  * ({@code ulimit -n 1048576}), {@code --per-process 1000000} keeps everything in one pair.
  *
+ * <p><b>Islands or one cluster.</b> Without {@code redis}, the shards' gateways know nothing of
+ * each other, so each shard runs its own copy of the scenario among its own users. With
+ * {@code redis} (a {@code redis://} URI, or {@code auto} for a {@code redis-server} the
+ * coordinator starts), every gateway runs the Redis router: a unicast goes to any of the run's
+ * users wherever they are connected, and one worker's push reaches every gateway's users.
+ *
  * @param warmup messages per user (pushes, for broadcast) sent and thrown away before measuring
  * @param rate target sends per second over all shards (unicast: messages; broadcast: pushes);
  *             0 picks the scenario's default
+ * @param redis null for gateways on their own; {@code auto} or a {@code redis://host:port} URI
+ *              to join them with the Redis router
  */
 record StressSettings(int users, int msgs, Scenario scenario, List<Integer> stages, double rate,
                       boolean closedLoop, Duration duration, Duration settle, Duration connectTimeout,
                       int perProcess, int basePort, Path json, Path root, List<String> gatewayArgs,
                       List<String> gatewayJvm, List<String> clientJvm, int clientThreads,
-                      int connectConcurrency, int warmup) {
+                      int connectConcurrency, int warmup, String redis) {
 
     static final double DEFAULT_UNICAST_RATE = 2000;
     static final double DEFAULT_BROADCAST_RATE = 2;
+    /** {@code --redis auto}: the coordinator starts a throw-away {@code redis-server} for the run. */
+    static final String AUTO_REDIS = "auto";
 
     StressSettings {
         stages = List.copyOf(stages);
@@ -50,8 +60,10 @@ record StressSettings(int users, int msgs, Scenario scenario, List<Integer> stag
             require(s >= 0 && s <= 3, "STAGE must be 0..3 or all, got " + s);
         }
         int smallest = users / shards(users, perProcess);
-        require(scenario != Scenario.UNICAST || smallest >= 2,
+        require(scenario != Scenario.UNICAST || smallest >= 2 || (redis != null && users >= 2),
                 "unicast needs at least 2 users per gateway, got " + smallest);
+        require(redis == null || redis.equals(AUTO_REDIS) || redis.startsWith("redis://"),
+                "REDIS must be auto or a redis://host:port URI, got '" + redis + "'");
     }
 
     private static void require(boolean ok, String message) {
@@ -107,9 +119,15 @@ record StressSettings(int users, int msgs, Scenario scenario, List<Integer> stag
         return scenario == Scenario.BROADCAST ? DEFAULT_BROADCAST_RATE : DEFAULT_UNICAST_RATE;
     }
 
+    /** The gateways are joined by the Redis router: one cluster rather than islands. */
+    boolean cluster() {
+        return redis != null;
+    }
+
     /**
      * Shard k's share of the rate. Unicast: in proportion to its users (each sends MSGS). Broadcast:
-     * every shard pushes at the full rate, because each push reaches only its own gateway's users.
+     * the full rate; on their own every shard pushes, because each push reaches only its own
+     * gateway's users, while with a router only shard 0 pushes, for everyone.
      */
     double rateOf(int shard) {
         return scenario == Scenario.BROADCAST ? effectiveRate() : effectiveRate() * usersOf(shard) / users;
@@ -168,6 +186,6 @@ record StressSettings(int users, int msgs, Scenario scenario, List<Integer> stag
         // one client JVM can hold under a 20,000 open-files cap.
         return new WorkerSpec("127.0.0.1", basePort + shard, firstUidOf(shard), usersOf(shard), msgs, scenario,
                 rateOf(shard), closedLoop, sources(stageOrdinal, shard, linux, 4), clientThreads,
-                connectConcurrency, connectTimeout, duration, settle);
+                connectConcurrency, connectTimeout, duration, cluster() ? users : 0, !cluster() || shard == 0);
     }
 }

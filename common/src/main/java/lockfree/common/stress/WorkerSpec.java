@@ -9,8 +9,9 @@ import java.util.stream.Collectors;
 
 /**
  * What one client JVM does: connect {@code users} users (uids {@code firstUid..}) to one gateway,
- * then run the scenario among them. The coordinator builds one per gateway and passes it on the
- * worker's command line ({@link #toArgs()}); the worker parses it back ({@link #parse}).
+ * then run the scenario, among them or (gateways joined by a router) among all the run's users.
+ * The coordinator builds one per gateway and passes it on the worker's command line
+ * ({@link #toArgs()}); the worker parses it back ({@link #parse}).
  *
  * @param host               the gateway's loopback address
  * @param port               the gateway's port
@@ -27,20 +28,25 @@ import java.util.stream.Collectors;
  * @param connectConcurrency connections being set up at once
  * @param connectTimeout     bound on the whole connect phase
  * @param duration           bound on the send phase; sending stops there (the result says so)
- * @param settle             how long to wait after the last send for answers and deliveries
+ * @param uidSpace           unicast recipients: 0 picks among this worker's own logged-in users
+ *                           (a gateway on its own); N picks among uids 1..N, wherever they are
+ *                           connected (gateways joined by the Redis router)
+ * @param pusher             broadcast: this worker POSTs the pushes (with a router, one worker
+ *                           pushes for everyone; on its own, each worker pushes to its gateway)
  */
 record WorkerSpec(String host, int port, long firstUid, int users, int msgs, Scenario scenario, double rate,
                   boolean closedLoop, List<InetAddress> sources, int threads, int connectConcurrency,
-                  Duration connectTimeout, Duration duration, Duration settle) {
+                  Duration connectTimeout, Duration duration, long uidSpace, boolean pusher) {
 
     WorkerSpec {
         sources = List.copyOf(sources);
         if (users < 1 || msgs < 0 || port < 1 || firstUid < 1 || threads < 1 || connectConcurrency < 1
-                || sources.isEmpty() || !(rate > 0)) {
+                || sources.isEmpty() || !(rate > 0) || uidSpace < 0 || (uidSpace > 0 && uidSpace < 2)) {
             throw new IllegalArgumentException("bad worker spec: users " + users + ", msgs " + msgs + ", port " + port
-                    + ", first uid " + firstUid + ", threads " + threads + ", rate " + rate + ", sources " + sources);
+                    + ", first uid " + firstUid + ", threads " + threads + ", rate " + rate + ", sources " + sources
+                    + ", uid space " + uidSpace);
         }
-        if (scenario == Scenario.UNICAST && users < 2) {
+        if (scenario == Scenario.UNICAST && uidSpace == 0 && users < 2) {
             throw new IllegalArgumentException("unicast needs at least 2 users per gateway, got " + users);
         }
     }
@@ -60,7 +66,8 @@ record WorkerSpec(String host, int port, long firstUid, int users, int msgs, Sce
         add(a, "--connect-concurrency", connectConcurrency);
         add(a, "--connect-timeout", connectTimeout.toMillis() + "ms");
         add(a, "--duration", duration.toMillis() + "ms");
-        add(a, "--settle", settle.toMillis() + "ms");
+        add(a, "--uid-space", uidSpace);
+        add(a, "--pusher", pusher);
         return a;
     }
 
@@ -92,7 +99,7 @@ record WorkerSpec(String host, int port, long firstUid, int users, int msgs, Sce
                 Double.parseDouble(need(m, "--rate")), Boolean.parseBoolean(need(m, "--closed-loop")), sources,
                 Integer.parseInt(need(m, "--threads")), Integer.parseInt(need(m, "--connect-concurrency")),
                 Durations.parse(need(m, "--connect-timeout")), Durations.parse(need(m, "--duration")),
-                Durations.parse(need(m, "--settle")));
+                Long.parseLong(need(m, "--uid-space")), Boolean.parseBoolean(need(m, "--pusher")));
     }
 
     private static String need(java.util.Map<String, String> m, String flag) {

@@ -124,7 +124,8 @@ class AccountingTest {
         slow.recordValue(TimeUnit.MILLISECONDS.toNanos(50));
         WorkerResult a = result(fast, new Counts(99, 99, 0, 0, 99, 99));
         WorkerResult b = result(slow, new Counts(1, 1, 0, 0, 1, 1));
-        StageResult s = Coordinator.merge("stage-x", "1 1 1", List.of(a, b), 2_000_000, 0, 100, 200);
+        StageResult s = Coordinator.merge("stage-x", "1 1 1", false, List.of(a, b), 2_000_000,
+                new GatewayCounters(0, 0, 0), 100, 200, -1);
         assertEquals(100, s.latency().count());
         assertEquals(0.1, s.latency().p50(), 0.001);
         assertEquals(50.0, s.latency().max(), 0.05);
@@ -132,6 +133,36 @@ class AccountingTest {
         assertEquals(0, s.lost());
         assertEquals(20.0, s.cpuMicrosPerDelivery(), 1e-9, "2 ms of gateway CPU over 100 deliveries");
         assertEquals(100 / 2.0 + 0, s.throughput(), 1e-9, "each JVM's rate, added: 99/2s + 1/2s");
+    }
+
+    @Test
+    void withARouterTheGatewaysCountRefusalsTheClientsNeverHearOf() {
+        // Worker a sent 10 messages; 7 arrived at b's users, 1 at a's own. Gateway 2 refused 2 of
+        // them on full queues, which nobody was told: only its counter knows.
+        WorkerResult a = result(new Histogram(3), new Counts(10, 1, 0, 0, 10, 10));
+        WorkerResult b = result(new Histogram(3), new Counts(0, 7, 0, 0, 0, 0));
+        StageResult own = Coordinator.merge("stage-x", "0 0 0", false, List.of(a, b), 1, new GatewayCounters(2, 0, 0), 0, 0, -1);
+        assertEquals(2, own.lost(), "without a router the clients' answers are the account");
+        StageResult joined = Coordinator.merge("stage-x", "0 0 0", true, List.of(a, b), 1, new GatewayCounters(2, 0, 0), 0, 0, 40);
+        assertEquals(0, joined.lost());
+        assertEquals(2, joined.counts().dropped());
+        assertEquals(0, joined.droppedByAnswers());
+        assertEquals(40, joined.redisPerConnection());
+
+        Counts published = new Counts(10, 7, 0, 0, 10, 10).accountedBy(new GatewayCounters(1, 1, 1));
+        assertEquals(new Counts(10, 7, 2, 1, 10, 10), published, "router drops are drops, unheard is offline");
+        assertEquals(new Counts(10, 7, 0, 0, 10, 10),
+                new Counts(10, 7, 0, 0, 10, 10).accountedBy(GatewayCounters.UNKNOWN), "unreadable counters change nothing");
+    }
+
+    @Test
+    void aRoundHasSettledOnlyWhenEveryMessageIsAccountedFor() throws Exception {
+        java.util.Deque<Counts> readings = new java.util.ArrayDeque<>(List.of(
+                new Counts(5, 3, 0, 0, 5, 5), new Counts(5, 4, 1, 0, 5, 4), new Counts(5, 4, 1, 0, 5, 5)));
+        assertTrue(Coordinator.awaitSettled(readings::pop, java.time.Duration.ofSeconds(10)));
+        assertTrue(readings.isEmpty(), "it read until the counts settled, and no further");
+        assertFalse(Coordinator.awaitSettled(() -> new Counts(5, 4, 0, 0, 5, 5), java.time.Duration.ofMillis(300)),
+                "one message neither delivered nor refused: not settled when the limit runs out");
     }
 
     private static WorkerResult result(Histogram latency, Counts counts) {

@@ -86,6 +86,24 @@ class ArgumentsTest {
     }
 
     @Test
+    void withRedisTheGatewaysAreOneClusterInWhichAnyUserReachesAnyOther() {
+        StressSettings own = parse("--users", "40000", "--per-process", "18000", "--scenario", "broadcast");
+        assertFalse(own.cluster());
+        assertEquals(0, own.workerSpec(0, 1, true).uidSpace(), "on its own, a shard's users write to each other");
+        assertTrue(own.workerSpec(0, 1, true).pusher(), "and every shard pushes to its own gateway");
+
+        StressSettings joined = parse("--users", "40000", "--per-process", "18000", "--scenario", "broadcast", "--redis", "auto");
+        assertTrue(joined.cluster());
+        assertEquals(40_000, joined.workerSpec(0, 1, true).uidSpace(), "any of the 40,000 users");
+        assertTrue(joined.workerSpec(0, 0, true).pusher());
+        assertFalse(joined.workerSpec(0, 1, true).pusher(), "one push reaches every gateway: one pusher");
+        assertTrue(parse("--users", "3", "--per-process", "2", "--redis", "redis://127.0.0.1:6379").cluster(),
+                "a gateway with one user can still send to the others through the router");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> parse("--redis", "localhost"));
+        assertTrue(e.getMessage().contains("REDIS"), e.getMessage());
+    }
+
+    @Test
     void gatewayFlagsOpenTheLimitsAndTheUserMayReplaceThem() {
         StressSettings s = parse("--users", "500", "--gateway-arg=--queue-capacity=4096", "--gateway-arg=--rate-limit=50");
         List<String> args = s.gatewayArgsOf(0);
@@ -111,7 +129,7 @@ class ArgumentsTest {
     void aWorkerSpecSurvivesTheTripThroughTheWorkersCommandLine() throws Exception {
         WorkerSpec spec = new WorkerSpec("127.0.0.1", 18081, 501, 250, 7, Scenario.BROADCAST, 2.5, true,
                 List.of(InetAddress.getByName("127.3.1.1"), InetAddress.getByName("127.3.1.2")), 2, 64,
-                Duration.ofSeconds(30), Duration.ofMillis(1500), Duration.ofMinutes(2));
+                Duration.ofSeconds(30), Duration.ofMillis(1500), 100_000, true);
         assertEquals(spec, WorkerSpec.parse(spec.toArgs()));
         assertThrows(IllegalArgumentException.class, () -> WorkerSpec.parse(List.of("--host", "127.0.0.1")));
     }

@@ -42,4 +42,25 @@ class GatewayReadingsTest {
         assertEquals(17.0, GatewayProcess.metric(metrics, "gateway_pushes_dropped_total"));
         assertEquals(-1, GatewayProcess.metric(metrics, "gateway_messages_out_total"));
     }
+
+    @Test
+    void aLabelledCounterIsSummedOverItsLabels() {
+        String metrics = """
+                # TYPE gateway_router_dropped_total counter
+                gateway_router_dropped_total{reason="inbox_full"} 3.0
+                gateway_router_dropped_total{reason="redis_down"} 4.0
+                gateway_router_dropped_total_created{reason="redis_down"} 1.7E9
+                gateway_router_unheard_total 2.0
+                """;
+        assertEquals(7.0, GatewayProcess.metricSum(metrics, "gateway_router_dropped_total"));
+        assertEquals(2.0, GatewayProcess.metricSum(metrics, "gateway_router_unheard_total"));
+        assertEquals(0.0, GatewayProcess.metricSum(metrics, "gateway_pushes_dropped_total"));
+    }
+
+    @Test
+    void redisMemoryIsInfosUsedMemory() {
+        String info = "# Memory\r\nused_memory:1048576\r\nused_memory_human:1.00M\r\nused_memory_rss:3000000\r\n";
+        assertEquals(1_048_576, RedisMemory.usedBytes(info));
+        assertEquals(-1, RedisMemory.usedBytes("# Memory\r\n"));
+    }
 }

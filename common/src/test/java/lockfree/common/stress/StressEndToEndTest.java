@@ -2,6 +2,8 @@ package lockfree.common.stress;
 
 import lockfree.common.Gateway;
 import lockfree.common.GatewayConfig;
+import lockfree.common.testkit.RedisServer;
+import lockfree.common.testkit.SynchronizedStage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -10,6 +12,7 @@ import org.junit.jupiter.api.Timeout;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -37,9 +40,14 @@ class StressEndToEndTest {
     }
 
     private WorkerSpec spec(int users, int msgs, Scenario scenario, double rate, boolean closedLoop) throws Exception {
-        return new WorkerSpec("127.0.0.1", gateway.port(), 1, users, msgs, scenario, rate, closedLoop,
+        return spec(gateway, 1, users, msgs, scenario, rate, closedLoop, 0, true);
+    }
+
+    private static WorkerSpec spec(Gateway to, long firstUid, int users, int msgs, Scenario scenario, double rate,
+                                   boolean closedLoop, long uidSpace, boolean pusher) throws Exception {
+        return new WorkerSpec("127.0.0.1", to.port(), firstUid, users, msgs, scenario, rate, closedLoop,
                 List.of(InetAddress.getByName("127.0.0.1")), 2, 50, Duration.ofSeconds(20), Duration.ofSeconds(20),
-                Duration.ofSeconds(10));
+                uidSpace, pusher);
     }
 
     @Test
@@ -85,8 +93,8 @@ class StressEndToEndTest {
         try (LoadWorker w = new LoadWorker(spec(30, 5, Scenario.IDLE, 1, false))) {
             assertEquals(30, w.connect());
             assertEquals(30, gateway.sessions().userCount());
-            WorkerResult r = w.run();
-            assertEquals(Counts.ZERO, r.counts());
+            w.round(5, 30);
+            assertEquals(Counts.ZERO, w.result().counts());
         }
     }
 
@@ -96,16 +104,121 @@ class StressEndToEndTest {
         gateway = Gateway.start(lockfree.common.testkit.SynchronizedStage.STAGE, GatewayConfig.defaults().withPort(0).withMaxConnections(10));
         try (LoadWorker w = new LoadWorker(spec(15, 1, Scenario.IDLE, 1, false))) {
             assertEquals(10, w.connect());
-            WorkerResult r = w.run();
+            WorkerResult r = w.result();
             assertEquals(5, r.connectFailures());
             assertTrue(r.firstFailure().contains("503"), r.firstFailure());
         }
     }
 
+    @Test
+    void aWarmUpRoundIsForgottenOnceItHasSettled() throws Exception {
+        try (LoadWorker w = new LoadWorker(spec(20, 3, Scenario.UNICAST, 2000, false))) {
+            assertEquals(20, w.connect());
+            w.round(2, 20);
+            assertTrue(Coordinator.awaitSettled(w::counts, Duration.ofSeconds(10)));
+            assertEquals(40, w.counts().sent());
+            w.reset();
+            w.round(3, 20);
+            assertTrue(Coordinator.awaitSettled(w::counts, Duration.ofSeconds(10)));
+            WorkerResult r = w.result();
+            assertEquals(60, r.counts().sent(), "only the measured round");
+            assertEquals(r.counts().delivered(), Latency.decode(r.latencyHistogram()).getTotalCount());
+            assertEquals(20, Latency.decode(r.connectHistogram()).getTotalCount(), "connect times survive the reset");
+        }
+    }
+
+    /**
+     * Two gateways joined by a real redis-server, a client JVM's worth of users on each: every
+     * unicast picks among all 200 users, so most cross from one gateway to the other through
+     * Redis, and one worker's push reaches both gateways' users. The coordinator's way of
+     * settling, summing both workers' counts, is what tells that nothing was lost.
+     */
+    @Test
+    void withTheRedisRouterUsersOfTwoGatewaysReachEachOther() throws Exception {
+        try (RedisServer redis = RedisServer.startOrSkip()) {
+            GatewayConfig joined = GatewayConfig.defaults().withPort(0).withRateLimitPerSecond(1_000_000)
+                    .withMaxConnections(1000).withRedis(redis.uri());
+            Gateway a = Gateway.start(SynchronizedStage.STAGE, joined);
+            Gateway b = Gateway.start(SynchronizedStage.STAGE, joined);
+            try (LoadWorker onA = new LoadWorker(spec(a, 1, 100, 5, Scenario.UNICAST, 2000, false, 200, true));
+                 LoadWorker onB = new LoadWorker(spec(b, 101, 100, 5, Scenario.UNICAST, 2000, false, 200, false))) {
+                assertEquals(100, onA.connect());
+                assertEquals(100, onB.connect());
+                awaitSubscribed(a, b, 200);
+                onA.round(5, 200);
+                onB.round(5, 200);
+                Coordinator.CountsSource both = () -> onA.counts().plus(onB.counts());
+                assertTrue(Coordinator.awaitSettled(both, Duration.ofSeconds(20)), () -> "not settled: " + readQuietly(both));
+                Counts c = both.read();
+                assertEquals(1000, c.sent());
+                assertEquals(0, c.lost());
+                assertEquals(1000, c.delivered() + c.dropped());
+                assertTrue(onB.counts().delivered() > 0 && onA.counts().delivered() > 0);
+                assertTrue(routerReceived(a) > 0 && routerReceived(b) > 0, "messages crossed through Redis both ways");
+            } finally {
+                a.stop();
+                b.stop();
+            }
+        }
+    }
+
+    @Test
+    void withTheRedisRouterOnePushReachesTheUsersOfEveryGateway() throws Exception {
+        try (RedisServer redis = RedisServer.startOrSkip()) {
+            GatewayConfig joined = GatewayConfig.defaults().withPort(0).withMaxConnections(1000).withRedis(redis.uri());
+            Gateway a = Gateway.start(SynchronizedStage.STAGE, joined);
+            Gateway b = Gateway.start(SynchronizedStage.STAGE, joined);
+            try (LoadWorker pusher = new LoadWorker(spec(a, 1, 60, 3, Scenario.BROADCAST, 20, false, 100, true));
+                 LoadWorker other = new LoadWorker(spec(b, 61, 40, 3, Scenario.BROADCAST, 20, false, 100, false))) {
+                assertEquals(60, pusher.connect());
+                assertEquals(40, other.connect());
+                awaitSubscribed(a, b, 100);
+                pusher.round(3, 100);
+                other.round(3, 100);
+                Coordinator.CountsSource both = () -> pusher.counts().plus(other.counts());
+                assertTrue(Coordinator.awaitSettled(both, Duration.ofSeconds(20)), () -> "not settled: " + readQuietly(both));
+                assertEquals(new Counts(300, 300, 0, 0, 3, 3), both.read(), "3 pushes x 100 users, all delivered");
+                assertEquals(120, other.counts().delivered(), "the other gateway's 40 users got all 3 pushes");
+                assertEquals(0, other.counts().sent(), "only one worker pushes");
+            } finally {
+                a.stop();
+                b.stop();
+            }
+        }
+    }
+
+    /* A login's channel is subscribed a moment after login_ok; the coordinator waits the same way. */
+    private static void awaitSubscribed(Gateway a, Gateway b, long users) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (subscriptions(a) + subscriptions(b) < users) {
+            assertTrue(System.nanoTime() < deadline, "users not subscribed in Redis within 10 s");
+            TimeUnit.MILLISECONDS.sleep(20);
+        }
+    }
+
+    private static long subscriptions(Gateway g) {
+        return (long) GatewayProcess.metricSum(g.metrics().scrape(), "gateway_router_subscriptions");
+    }
+
+    private static long routerReceived(Gateway g) {
+        return (long) GatewayProcess.metricSum(g.metrics().scrape(), "gateway_router_received_total");
+    }
+
+    private static String readQuietly(Coordinator.CountsSource counts) {
+        try {
+            return counts.read().toString();
+        } catch (Exception e) {
+            return e.toString();
+        }
+    }
+
+    /* One worker, as the coordinator drives it: connect, one round, wait until it settles. */
     private static WorkerResult runOne(WorkerSpec spec) throws Exception {
         try (LoadWorker w = new LoadWorker(spec)) {
             assertEquals(spec.users(), w.connect());
-            return w.run();
+            w.round(spec.msgs(), spec.users());
+            assertTrue(Coordinator.awaitSettled(w::counts, Duration.ofSeconds(10)), () -> "not settled: " + w.counts());
+            return w.result();
         }
     }
 }
