@@ -92,8 +92,15 @@ public final class RedisRouter implements Router {
     private static final Logger log = LoggerFactory.getLogger(RedisRouter.class);
 
     static {
-        // netty-all brings both epoll and io_uring; Lettuce then picks epoll (as the gateway does)
-        // but warns about it on every connection. Say "epoll" up front unless the user chose.
+        preferEpollQuietly();
+    }
+
+    /**
+     * netty-all brings both epoll and io_uring; Lettuce then picks epoll (as the gateway does)
+     * but warns about it on every connection. Say "epoll" up front unless the user chose. Call
+     * before the first Lettuce client of the JVM is made.
+     */
+    public static void preferEpollQuietly() {
         if (System.getProperty("io.lettuce.core.iouring") == null) {
             System.setProperty("io.lettuce.core.iouring", "false");
         }

@@ -158,6 +158,13 @@ final class Coordinator {
                 GatewayCounters before = GatewayCounters.read(gateways, settings.cluster());
                 round(workers, k -> "WARMUP " + settings.warmup() + ' ' + audience.apply(k));
                 awaitSettled(workers, gateways, before);
+                // Every client forgets the warm-up before any starts the measured round: with a
+                // router, a client that reset late would book another's first measured
+                // deliveries in the tally it is about to throw away.
+                workers.forEach(w -> w.say("RESET"));
+                for (Worker w : workers) {
+                    w.expect("RESET");
+                }
             }
             GatewayCounters before = GatewayCounters.read(gateways, settings.cluster());
             long cpu0 = sum(gateways, GatewayProcess::cpuNanos);
@@ -230,17 +237,19 @@ final class Coordinator {
      */
     private void awaitSettled(List<Worker> workers, List<GatewayProcess> gateways, GatewayCounters before)
             throws IOException, InterruptedException {
+        Counts[] last = {Counts.ZERO};
         boolean settled = awaitSettled(() -> {
             Counts sum = Counts.ZERO;
             for (Worker w : workers) {
                 w.say("COUNTS");
                 sum = sum.plus(LoadClient.JSON.readValue(w.expect("COUNTS"), Counts.class));
             }
-            return settings.cluster()
+            last[0] = settings.cluster()
                     ? sum.accountedBy(GatewayCounters.delta(before, GatewayCounters.read(gateways, true))) : sum;
+            return last[0];
         }, settings.settle());
         if (!settled) {
-            out.printf("   ! not settled within --settle %s%n", settings.settle());
+            out.printf("   ! not settled within --settle %s: %s%n", settings.settle(), last[0]);
         }
     }
 

@@ -1,6 +1,7 @@
 package lockfree.common.stress;
 
 import io.lettuce.core.RedisClient;
+import lockfree.common.RedisRouter;
 import io.lettuce.core.api.StatefulRedisConnection;
 
 import java.net.URI;
@@ -16,6 +17,7 @@ final class RedisMemory {
 
     /** Bytes Redis has allocated (its data, every client's buffers and subscriptions); -1 if unreadable. */
     static long usedBytes(URI redis) {
+        RedisRouter.preferEpollQuietly();
         RedisClient client = RedisClient.create(redis.toString());
         try (StatefulRedisConnection<String, String> c = client.connect()) {
             return usedBytes(c.sync().info("memory"));

@@ -182,8 +182,9 @@ public final class StressMain implements Callable<Integer> {
     /**
      * A client JVM, driven one line at a time over stdin/stdout (see {@link Coordinator}):
      * {@code CONNECTED n} once, then the coordinator's words: {@code WARMUP msgs audience} and
-     * {@code GO audience} send a round and answer {@code SENT}; {@code COUNTS} answers
-     * {@code COUNTS json}; {@code RESULT} answers {@code RESULT json}; {@code CLOSE} or EOF ends it.
+     * {@code GO audience} send a round and answer {@code SENT}; {@code RESET} forgets the round
+     * before; {@code COUNTS} answers {@code COUNTS json}; {@code RESULT} answers {@code RESULT json};
+     * {@code CLOSE} or EOF ends it.
      */
     @Command(name = "worker", hidden = true)
     static final class WorkerCommand implements Callable<Integer> {
@@ -207,8 +208,11 @@ public final class StressMain implements Callable<Integer> {
                             worker.round(Integer.parseInt(w[1]), Long.parseLong(w[2]));
                             out.println("SENT warm-up");
                         }
+                        case "RESET" -> {
+                            worker.reset();
+                            out.println("RESET done");
+                        }
                         case "GO" -> {
-                            worker.reset(); // the warm-up has settled: count from here
                             worker.round(spec.msgs(), Long.parseLong(w[1]));
                             out.println("SENT measured");
                         }
