@@ -70,6 +70,9 @@ public final class StressMain implements Callable<Integer> {
     @Option(names = "--json", description = "Write the results to this file.")
     Path json;
 
+    @Option(names = "--markdown", description = "Also write the table as Markdown to this file (for the docs).")
+    Path markdown;
+
     @Option(names = "--root", defaultValue = ".", description = "Project root (where the stageN-*/target jars are). Default: ${DEFAULT-VALUE}")
     Path root;
 
@@ -162,6 +165,11 @@ public final class StressMain implements Callable<Integer> {
             Files.createDirectories(s.json().toAbsolutePath().getParent());
             LoadClient.JSON.writerWithDefaultPrettyPrinter().writeValue(s.json().toFile(), doc);
             out.println("wrote " + s.json());
+        }
+        if (markdown != null) {
+            Files.createDirectories(markdown.toAbsolutePath().getParent());
+            Files.writeString(markdown, Report.markdown(results));
+            out.println("wrote " + markdown);
         }
         long lost = results.stream().mapToLong(StageResult::lost).sum();
         return lost == 0 ? 0 : 1;
