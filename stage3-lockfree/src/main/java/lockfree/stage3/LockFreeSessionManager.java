@@ -14,7 +14,7 @@ import java.util.function.Consumer;
  * <p>Both maps are JCTools {@link NonBlockingHashMapLong}s: Cliff Click's open-addressing table in
  * which every write is a CAS on one slot and a resize is copied cooperatively by whichever threads
  * touch the table. Keys are primitive {@code long}s: {@link NonBlockingHashMapLong#get(long)} and
- * friends take the session id, or the user id with its sign bit flipped (see {@link #userKey}), so
+ * friends take the session id, or the user id with its sign bit flipped (see {@code userKey}), so
  * no lookup allocates a {@code Long}. (Stages 0-2 must say which keys they use, or a comparison
  * with this stage measures boxing, not locking.)
  *
@@ -93,7 +93,7 @@ public final class LockFreeSessionManager implements SessionManager {
     /** Session id -&gt; entry, for every added and not yet removed session. */
     private final NonBlockingHashMapLong<Entry> bySession = new NonBlockingHashMapLong<>();
 
-    /** {@link #userKey}(user id) -&gt; entry of the session the user is bound to. */
+    /** {@code userKey(user id)} -&gt; entry of the session the user is bound to. */
     private final NonBlockingHashMapLong<Entry> byUser = new NonBlockingHashMapLong<>();
 
     /*
