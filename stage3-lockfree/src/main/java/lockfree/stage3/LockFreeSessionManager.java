@@ -14,8 +14,9 @@ import java.util.function.Consumer;
  * <p>Both maps are JCTools {@link NonBlockingHashMapLong}s: Cliff Click's open-addressing table in
  * which every write is a CAS on one slot and a resize is copied cooperatively by whichever threads
  * touch the table. Keys are primitive {@code long}s: {@link NonBlockingHashMapLong#get(long)} and
- * friends take the session id or user id as is, so no lookup allocates a {@code Long}. (Stages 0-2
- * must say which keys they use, or a comparison with this stage measures boxing, not locking.)
+ * friends take the session id, or the user id with its sign bit flipped (see {@code userKey}), so
+ * no lookup allocates a {@code Long}. (Stages 0-2 must say which keys they use, or a comparison
+ * with this stage measures boxing, not locking.)
  *
  * <p>A lock-free map alone is not enough. Stage 0 made "bind" and "remove" atomic by doing both
  * map updates under one write lock; here the two maps are updated by separate CASes, and another
@@ -92,8 +93,29 @@ public final class LockFreeSessionManager implements SessionManager {
     /** Session id -&gt; entry, for every added and not yet removed session. */
     private final NonBlockingHashMapLong<Entry> bySession = new NonBlockingHashMapLong<>();
 
-    /** User id -&gt; entry of the session the user is bound to. */
+    /** {@code userKey(user id)} -&gt; entry of the session the user is bound to. */
     private final NonBlockingHashMapLong<Entry> byUser = new NonBlockingHashMapLong<>();
+
+    /*
+     * byUser's key for a user: the id with its sign bit flipped, so every key of a real user is
+     * negative (user ids are positive, bind checks). This is for the broadcast walk.
+     *
+     * When NonBlockingHashMapLong copies a table into a bigger one, it first writes a marker into
+     * each empty key slot of the old table, so that no new key can land there: slot i gets the key
+     * i + tableLength, a positive number below 2^31. The values() iterator reads the keys of the
+     * old table one by one and looks each up in the map, and it cannot tell a marker from a key.
+     * So a walk that overlaps a resize looks up i + tableLength, and if a user with that id is
+     * bound, visits that user a second time: a broadcast delivers the same message to them twice
+     * (BroadcastWalkTest shows it). No marker is negative, so with flipped keys every key the walk
+     * finds is either a real user's or matches nobody.
+     *
+     * The flip moves no key to another slot: the map's hash spreads bits downwards by at most 27
+     * places before keeping the low 32, so bit 63 cannot reach them. Table layout and probe lengths
+     * are exactly those of the plain ids.
+     */
+    private static long userKey(long userId) {
+        return userId ^ Long.MIN_VALUE;
+    }
 
     /** Test seam: runs inside {@link #bind} between publishing and confirming. See the tests. */
     private final Runnable betweenPublishAndConfirm;
@@ -174,7 +196,7 @@ public final class LockFreeSessionManager implements SessionManager {
 
         // Step 2. put(long, V) is an atomic exchange on the slot: concurrent logins of one user
         // are ordered by it, and each sees the entry the previous one installed.
-        Entry displaced = byUser.put(uid, entry);
+        Entry displaced = byUser.put(userKey(uid), entry);
 
         betweenPublishAndConfirm.run();
 
@@ -185,7 +207,7 @@ public final class LockFreeSessionManager implements SessionManager {
         if (!Entry.STATE.compareAndSet(entry, BINDING, BOUND)) {
             // remove ran during step 2 and left the user map to us. Conditional: if a newer
             // login already replaced our entry, that binding is not ours to touch.
-            byUser.remove(uid, entry);
+            byUser.remove(userKey(uid), entry);
             // We still displaced someone in step 2, and there is no safe way to put them back
             // (they may be closing too). The outcome is the one the caller would see had our
             // login completed and the connection closed a moment later: the old session is kicked
@@ -221,7 +243,7 @@ public final class LockFreeSessionManager implements SessionManager {
             // again, byUser holds the new entry and this does nothing. Entry identity, not the
             // session id, is compared: NonBlockingHashMapLong.remove(k, v) uses equals, which
             // Entry leaves as identity.
-            byUser.remove(session.userId(), entry);
+            byUser.remove(userKey(session.userId()), entry);
         }
         // last == BINDING: the binder owns the user map entry and will take it out (see bind).
         // last == CONNECTED: never bound, nothing else to do.
@@ -241,7 +263,7 @@ public final class LockFreeSessionManager implements SessionManager {
      */
     @Override
     public Session getByUserId(long userId) {
-        Entry entry = byUser.get(userId);
+        Entry entry = byUser.get(userKey(userId));
         return entry == null || entry.isClosed() ? null : entry.session;
     }
 
@@ -258,8 +280,10 @@ public final class LockFreeSessionManager implements SessionManager {
 
     /*
      * NonBlockingHashMapLong's iterator walks a snapshot of one table, visiting each key slot once
-     * and reading the slot's current value as it goes: weakly consistent, no user twice, and a
-     * user bound throughout is in the snapshot. Closing entries are skipped as in getByUserId.
+     * and looking the key up in the current table as it goes: weakly consistent, and a user bound
+     * throughout is in the snapshot. No user twice only because of userKey: a resize during the
+     * walk fills the snapshot's empty slots with markers that the walk also looks up. Closing
+     * entries are skipped as in getByUserId.
      */
     @Override
     public void forEachUser(Consumer<Session> action) {
