@@ -36,6 +36,8 @@ import java.util.function.IntFunction;
 final class Coordinator {
     /** How often a settling round's counts are read from every client (and, with a router, gateway). */
     private static final Duration POLL = Duration.ofMillis(100);
+    /** How long a settled round is still listened to for late or duplicate deliveries. */
+    private static final Duration LINGER = Duration.ofSeconds(1);
 
     private final StressSettings settings;
     private final PrintStream out;
@@ -250,6 +252,11 @@ final class Coordinator {
         }, settings.settle());
         if (!settled) {
             out.printf("   ! not settled within --settle %s: %s%n", settings.settle(), last[0]);
+        } else {
+            // Settled means the buckets add up, not that nothing else is coming: a message booked
+            // as refused that arrives anyway, or a duplicate, lands after. Give those a moment to
+            // show up as extra deliveries instead of vanishing from the report.
+            TimeUnit.MILLISECONDS.sleep(LINGER.toMillis());
         }
     }
 

@@ -1,6 +1,8 @@
 package lockfree.common.stress;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -45,6 +47,13 @@ final class GatewayProcess implements AutoCloseable {
     /** Starts the gateway; its output goes to {@code log}. Returns at once; see {@link #awaitHealthy}. */
     static GatewayProcess start(Path java, Path jar, int port, List<String> jvmOptions, List<String> gatewayArgs,
                                 Path log) throws IOException {
+        // Anything already answering on the port (a gateway left over from another run) would
+        // answer /health for ours and take its clients, and ours would exit on the failed bind.
+        try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            probe.getLocalPort();
+        } catch (IOException inUse) {
+            throw new IOException("port " + port + " is in use; stop what listens there or pass --port", inUse);
+        }
         List<String> cmd = new ArrayList<>();
         cmd.add(java.toString());
         cmd.addAll(jvmOptions);
@@ -79,7 +88,7 @@ final class GatewayProcess implements AutoCloseable {
                         + "; its output is in " + log);
             }
             try {
-                if (get("/health").statusCode() == 200) {
+                if (get("/health").statusCode() == 200 && process.isAlive()) {
                     return;
                 }
             } catch (IOException notYet) {

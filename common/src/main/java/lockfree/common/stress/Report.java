@@ -94,6 +94,10 @@ final class Report {
             if (s.stoppedEarly()) {
                 out.add(s.stage() + ": the duration limit stopped sending early");
             }
+            if (s.counts().extra() > 0) {
+                out.add(s.stage() + ": " + s.counts().extra() + " deliveries more than were sent and not refused "
+                        + "(duplicates, or messages reported refused that arrived anyway)");
+            }
             if (s.lost() > 0) {
                 out.add(s.stage() + ": " + s.lost() + " messages neither arrived within --settle nor were reported refused");
             }

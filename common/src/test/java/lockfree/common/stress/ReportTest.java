@@ -45,6 +45,13 @@ class ReportTest {
     }
 
     @Test
+    void deliveriesBeyondWhatWasSentAreReportedNotHidden() {
+        StageResult twice = stage("stage3-lockfree", new Counts(10, 12, 0, 0, 10, 10), 0, "none");
+        String text = Report.table("t", List.of(twice));
+        assertTrue(text.contains("! stage3-lockfree: 2 deliveries more than were sent"), text);
+    }
+
+    @Test
     void withARouterTheGatewaysAccountAndRedisMemoryIsShown() {
         StageResult joined = stage("stage3-lockfree", new Counts(10, 9, 0, 0, 10, 10), 1, "redis");
         String md = Report.markdown(List.of(joined));
