@@ -138,6 +138,10 @@ public final class StressMain implements Callable<Integer> {
             for (int st : s.stages()) {
                 Coordinator.stageJar(s.root(), st);
             }
+            String tooFew = OpenFiles.check(s.perProcess(), OpenFiles.hardLimit());
+            if (tooFew != null) {
+                throw new IllegalArgumentException(tooFew);
+            }
         } catch (IllegalArgumentException | java.io.IOException e) {
             System.err.println("error: " + e.getMessage());
             return 2;

@@ -150,4 +150,19 @@ class ArgumentsTest {
         java.io.IOException missing = assertThrows(java.io.IOException.class, () -> Coordinator.stageJar(root, 3));
         assertTrue(missing.getMessage().contains("mvnw"), "says how to build it: " + missing.getMessage());
     }
+
+    @Test
+    void moreConnectionsPerJvmThanTheOpenFilesLimitAllowsAreRefusedWithWhatToDo() {
+        String limits = """
+                Limit                     Soft Limit           Hard Limit           Units
+                Max processes             95000                95000                processes
+                Max open files            20000                20000                files
+                """;
+        assertEquals(java.util.OptionalLong.of(20_000), OpenFiles.hardLimit(limits));
+        assertEquals(java.util.OptionalLong.empty(), OpenFiles.hardLimit("Max open files  unlimited  unlimited  files"));
+        assertEquals(null, OpenFiles.check(18_000, java.util.OptionalLong.of(20_000)), "the default fits this machine");
+        String advice = OpenFiles.check(50_000, java.util.OptionalLong.of(20_000));
+        assertTrue(advice.contains("--per-process 19700") && advice.contains("ulimit"), advice);
+        assertEquals(null, OpenFiles.check(1_000_000, java.util.OptionalLong.empty()), "unknown or unlimited: no check");
+    }
 }
