@@ -135,26 +135,45 @@ class StressEndToEndTest {
      */
     @Test
     void withTheRedisRouterUsersOfTwoGatewaysReachEachOther() throws Exception {
-        try (RedisServer redis = RedisServer.startOrSkip()) {
-            GatewayConfig joined = GatewayConfig.defaults().withPort(0).withRateLimitPerSecond(1_000_000)
-                    .withMaxConnections(1000).withRedis(redis.uri());
-            Gateway a = Gateway.start(SynchronizedStage.STAGE, joined);
-            Gateway b = Gateway.start(SynchronizedStage.STAGE, joined);
+        withTwoJoinedGateways((a, b) -> {
             try (LoadWorker onA = new LoadWorker(spec(a, 1, 100, 5, Scenario.UNICAST, 2000, false, 200, true));
                  LoadWorker onB = new LoadWorker(spec(b, 101, 100, 5, Scenario.UNICAST, 2000, false, 200, false))) {
-                assertEquals(100, onA.connect());
-                assertEquals(100, onB.connect());
-                awaitSubscribed(a, b, 200);
-                onA.round(5, 200);
-                onB.round(5, 200);
-                Coordinator.CountsSource both = () -> onA.counts().plus(onB.counts());
-                assertTrue(Coordinator.awaitSettled(both, Duration.ofSeconds(20)), () -> "not settled: " + readQuietly(both));
-                Counts c = both.read();
+                Counts c = connectAndSettleOneRound(a, onA, b, onB, 5, 200);
                 assertEquals(1000, c.sent());
                 assertEquals(0, c.lost());
                 assertEquals(1000, c.delivered() + c.dropped());
                 assertTrue(onB.counts().delivered() > 0 && onA.counts().delivered() > 0);
                 assertTrue(routerReceived(a) > 0 && routerReceived(b) > 0, "messages crossed through Redis both ways");
+            }
+        });
+    }
+
+    @Test
+    void withTheRedisRouterOnePushReachesTheUsersOfEveryGateway() throws Exception {
+        withTwoJoinedGateways((a, b) -> {
+            try (LoadWorker pusher = new LoadWorker(spec(a, 1, 60, 3, Scenario.BROADCAST, 20, false, 100, true));
+                 LoadWorker other = new LoadWorker(spec(b, 61, 40, 3, Scenario.BROADCAST, 20, false, 100, false))) {
+                Counts c = connectAndSettleOneRound(a, pusher, b, other, 3, 100);
+                assertEquals(new Counts(300, 300, 0, 0, 3, 3), c, "3 pushes x 100 users, all delivered");
+                assertEquals(120, other.counts().delivered(), "the other gateway's 40 users got all 3 pushes");
+                assertEquals(0, other.counts().sent(), "only one worker pushes");
+            }
+        });
+    }
+
+    private interface TwoGateways {
+        void test(Gateway a, Gateway b) throws Exception;
+    }
+
+    /** Two in-process gateways joined by a redis-server of their own, stopped afterwards. */
+    private static void withTwoJoinedGateways(TwoGateways test) throws Exception {
+        try (RedisServer redis = RedisServer.startOrSkip()) {
+            GatewayConfig joined = GatewayConfig.defaults().withPort(0).withRateLimitPerSecond(1_000_000)
+                    .withMaxConnections(1000).withRedis(redis.uri());
+            Gateway a = Gateway.start(SynchronizedStage.STAGE, joined);
+            Gateway b = Gateway.start(SynchronizedStage.STAGE, joined);
+            try {
+                test.test(a, b);
             } finally {
                 a.stop();
                 b.stop();
@@ -162,29 +181,19 @@ class StressEndToEndTest {
         }
     }
 
-    @Test
-    void withTheRedisRouterOnePushReachesTheUsersOfEveryGateway() throws Exception {
-        try (RedisServer redis = RedisServer.startOrSkip()) {
-            GatewayConfig joined = GatewayConfig.defaults().withPort(0).withMaxConnections(1000).withRedis(redis.uri());
-            Gateway a = Gateway.start(SynchronizedStage.STAGE, joined);
-            Gateway b = Gateway.start(SynchronizedStage.STAGE, joined);
-            try (LoadWorker pusher = new LoadWorker(spec(a, 1, 60, 3, Scenario.BROADCAST, 20, false, 100, true));
-                 LoadWorker other = new LoadWorker(spec(b, 61, 40, 3, Scenario.BROADCAST, 20, false, 100, false))) {
-                assertEquals(60, pusher.connect());
-                assertEquals(40, other.connect());
-                awaitSubscribed(a, b, 100);
-                pusher.round(3, 100);
-                other.round(3, 100);
-                Coordinator.CountsSource both = () -> pusher.counts().plus(other.counts());
-                assertTrue(Coordinator.awaitSettled(both, Duration.ofSeconds(20)), () -> "not settled: " + readQuietly(both));
-                assertEquals(new Counts(300, 300, 0, 0, 3, 3), both.read(), "3 pushes x 100 users, all delivered");
-                assertEquals(120, other.counts().delivered(), "the other gateway's 40 users got all 3 pushes");
-                assertEquals(0, other.counts().sent(), "only one worker pushes");
-            } finally {
-                a.stop();
-                b.stop();
-            }
-        }
+    /*
+     * What the coordinator does with two client JVMs: connect both, wait for the subscriptions,
+     * send one round from both, and read the sum of their counts until it settles.
+     */
+    private static Counts connectAndSettleOneRound(Gateway a, LoadWorker onA, Gateway b, LoadWorker onB, int msgs,
+                                                   long audience) throws Exception {
+        assertEquals(audience, onA.connect() + onB.connect(), "every user of both gateways logged in");
+        awaitSubscribed(a, b, audience);
+        onA.round(msgs, audience);
+        onB.round(msgs, audience);
+        Coordinator.CountsSource both = () -> onA.counts().plus(onB.counts());
+        assertTrue(Coordinator.awaitSettled(both, Duration.ofSeconds(20)), () -> "not settled: " + readQuietly(both));
+        return both.read();
     }
 
     /* A login's channel is subscribed a moment after login_ok; the coordinator waits the same way. */
