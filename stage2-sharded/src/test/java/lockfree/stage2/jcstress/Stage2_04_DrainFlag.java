@@ -1,5 +1,6 @@
 package lockfree.stage2.jcstress;
 
+import lockfree.common.contract.ManualEventLoop;
 import lockfree.stage2.BatchingSendQueue;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;

@@ -1,5 +1,6 @@
 package lockfree.stage3.jcstress;
 
+import lockfree.common.contract.ManualEventLoop;
 import lockfree.stage3.MpscSendQueue;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;

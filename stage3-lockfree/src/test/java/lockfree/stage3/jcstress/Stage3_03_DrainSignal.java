@@ -1,5 +1,6 @@
 package lockfree.stage3.jcstress;
 
+import lockfree.common.contract.ManualEventLoop;
 import lockfree.stage3.MpscSendQueue;
 import org.jctools.queues.MpscArrayQueue;
 import org.openjdk.jcstress.annotations.Actor;

@@ -1,4 +1,4 @@
-package lockfree.stage2.jcstress;
+package lockfree.common.contract;
 
 import lockfree.common.Outbound;
 
@@ -16,13 +16,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Only one thread at a time runs drains (the event-loop actor, then the arbiter, which jcstress
  * runs after the actors, with a happens-before edge), so {@link #write} and {@link #flush} need no
- * synchronization, as on a real event loop. common's {@code RecordingOutbound} runs drains on a
- * thread of its own, which a jcstress test cannot wait for; this one runs them where the test says.
+ * synchronization, as on a real event loop. {@link RecordingOutbound} runs drains on a thread of
+ * its own, which a jcstress test cannot wait for; this one runs them where the test says. The
+ * jcstress tests of stage 2's and stage 3's send queues both use it.
  *
- * <p>Always open and writable: these tests are about scheduling, not back-pressure. Stage 3 has
- * the same class for its own queue (each stage module stands alone).
+ * <p>Always open and writable: these tests are about scheduling, not back-pressure.
  */
-final class ManualEventLoop<E> implements Outbound<E> {
+public final class ManualEventLoop<E> implements Outbound<E> {
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     /*
      * Drains scheduled and not yet started, and the most there ever were at once. Not "until
@@ -33,8 +33,10 @@ final class ManualEventLoop<E> implements Outbound<E> {
     private final AtomicInteger waiting = new AtomicInteger();
     private final AtomicInteger maxWaiting = new AtomicInteger();
 
-    final List<E> written = new ArrayList<>();
-    int flushes;
+    /** What the drains wrote, in order. Read it after {@link #runPending()}, on the same thread. */
+    public final List<E> written = new ArrayList<>();
+    /** Flushes the drains made. */
+    public int flushes;
 
     @Override
     public void execute(Runnable drain) {
@@ -43,7 +45,7 @@ final class ManualEventLoop<E> implements Outbound<E> {
     }
 
     /** Runs every queued drain, including ones they schedule, on the calling thread. */
-    void runPending() {
+    public void runPending() {
         Runnable task;
         while ((task = tasks.poll()) != null) {
             waiting.decrementAndGet();
@@ -52,7 +54,7 @@ final class ManualEventLoop<E> implements Outbound<E> {
     }
 
     /** The most drains that were scheduled and waiting to run at the same time. */
-    int maxWaiting() {
+    public int maxWaiting() {
         return maxWaiting.get();
     }
 
