@@ -99,11 +99,6 @@ final class GatewayProcess implements AutoCloseable {
         throw new IOException("gateway on port " + port + " not healthy within " + timeout + "; see " + log);
     }
 
-    /** One sample from {@code GET /metrics}, e.g. {@code gateway_pushes_dropped_total}; -1 if absent. */
-    double metric(String name) throws IOException, InterruptedException {
-        return metric(metrics(), name);
-    }
-
     /** The whole {@code GET /metrics} exposition, to read several samples from one scrape. */
     String metrics() throws IOException, InterruptedException {
         return get("/metrics").body();
@@ -123,16 +118,6 @@ final class GatewayProcess implements AutoCloseable {
             }
         }
         return sum;
-    }
-
-    /** Finds an unlabelled sample in the Prometheus text format. */
-    static double metric(String exposition, String name) {
-        for (String line : exposition.split("\n")) {
-            if (line.startsWith(name + ' ')) {
-                return Double.parseDouble(line.substring(name.length() + 1).trim().split(" ")[0]);
-            }
-        }
-        return -1;
     }
 
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {

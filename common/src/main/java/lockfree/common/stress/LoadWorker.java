@@ -51,7 +51,8 @@ final class LoadWorker implements AutoCloseable, LoadClient.Listener {
     private String firstFailure;
     private double connectSeconds;
     private Histogram connectHistogram = new Histogram(3);
-    /* The last round's send phase, for the result. */
+    /* The last round's send phase, for the result. Plain fields: round() writes them and result()
+       reads them on the one thread that drives this worker (the command loop, or a test). */
     private long roundStart;
     private double sendSeconds;
     private boolean stoppedEarly;

@@ -39,8 +39,9 @@ class GatewayReadingsTest {
                 gateway_pushes_dropped_total_extra 99.0
                 gateway_errors_total{code="bad_json"} 2.0
                 """;
-        assertEquals(17.0, GatewayProcess.metric(metrics, "gateway_pushes_dropped_total"));
-        assertEquals(-1, GatewayProcess.metric(metrics, "gateway_messages_out_total"));
+        assertEquals(17.0, GatewayProcess.metricSum(metrics, "gateway_pushes_dropped_total"),
+                "the exact name, not the _extra series that starts with it");
+        assertEquals(0.0, GatewayProcess.metricSum(metrics, "gateway_messages_out_total"), "absent: nothing counted");
     }
 
     @Test
