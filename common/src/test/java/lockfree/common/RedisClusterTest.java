@@ -345,6 +345,27 @@ class RedisClusterTest {
         assertEquals("still reachable", awaitMsg(second).get("data").asText());
     }
 
+    @Test
+    @DisplayName("the subscriptions gauge counts channels Redis has confirmed, not SUBSCRIBEs sent")
+    void subscriptionsGaugeWaitsForRedis() {
+        Gateway a = node();
+        WsTestClient first = login(a, 1);
+        await(() -> metric(a, "gateway_router_subscriptions") == 1, "user 1's channel confirmed");
+        // Redis now holds every client's commands for 1.5 s, so the next login's SUBSCRIBE is
+        // written but not answered. A gauge that counted what was sent would say 2 within a
+        // millisecond or two of login_ok; the stress tool would then start sending, and a
+        // publish from another node could find no subscriber.
+        backend().clientPause(1500);
+        WsTestClient second = loginOnly(a.port(), 2);
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(300)); // time for a wrong gauge to move
+        assertEquals(1, metric(a, "gateway_router_subscriptions"), "user 2's SUBSCRIBE is not confirmed yet");
+        await(() -> metric(a, "gateway_router_subscriptions") == 2, "user 2's channel confirmed after the pause");
+        second.close();
+        await(() -> metric(a, "gateway_router_subscriptions") == 1, "user 2's UNSUBSCRIBE confirmed");
+        first.close();
+        await(() -> metric(a, "gateway_router_subscriptions") == 0, "no user channel left");
+    }
+
     // ---- faults --------------------------------------------------------------------------------
 
     @Test

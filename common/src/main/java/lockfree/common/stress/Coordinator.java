@@ -214,7 +214,9 @@ final class Coordinator {
     /*
      * A gateway subscribes a user's channel after the login is answered (batched, on the router's
      * own thread), so a message sent to a user of another gateway right after everyone logged in
-     * could find no subscriber yet. Wait until the gateways say every user is subscribed.
+     * could find no subscriber yet. Wait until the gateways say Redis has confirmed every user's
+     * channel: the gauge counts confirmations, because a SUBSCRIBE that is only written can still
+     * lose the race with another node's PUBLISH.
      */
     private void awaitSubscriptions(List<GatewayProcess> gateways, long users) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + settings.connectTimeout().toNanos();

@@ -192,11 +192,12 @@ class StressEndToEndTest {
         onA.round(msgs, audience);
         onB.round(msgs, audience);
         Coordinator.CountsSource both = () -> onA.counts().plus(onB.counts());
-        assertTrue(Coordinator.awaitSettled(both, Duration.ofSeconds(20)), () -> "not settled: " + readQuietly(both));
+        assertTrue(Coordinator.awaitSettled(both, Duration.ofSeconds(20)),
+                () -> "not settled: " + readQuietly(both) + "; gateway a: " + routerCounters(a) + "; gateway b: " + routerCounters(b));
         return both.read();
     }
 
-    /* A login's channel is subscribed a moment after login_ok; the coordinator waits the same way. */
+    /* A login's channel is confirmed by Redis a moment after login_ok; the coordinator waits the same way. */
     private static void awaitSubscribed(Gateway a, Gateway b, long users) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (subscriptions(a) + subscriptions(b) < users) {
@@ -207,6 +208,14 @@ class StressEndToEndTest {
 
     private static long subscriptions(Gateway g) {
         return (long) GatewayProcess.metricSum(g.metrics().scrape(), "gateway_router_subscriptions");
+    }
+
+    /* What the gateway itself says about messages it could not pass on: the story of a lost one. */
+    private static String routerCounters(Gateway g) {
+        String metrics = g.metrics().scrape();
+        return "unheard=" + (long) GatewayProcess.metricSum(metrics, "gateway_router_unheard_total")
+                + " router_dropped=" + (long) GatewayProcess.metricSum(metrics, "gateway_router_dropped_total")
+                + " pushes_dropped=" + (long) GatewayProcess.metricSum(metrics, "gateway_pushes_dropped_total");
     }
 
     private static long routerReceived(Gateway g) {
