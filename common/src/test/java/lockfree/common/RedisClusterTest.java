@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import lockfree.common.testkit.ChildGateway;
 import lockfree.common.testkit.Http;
 import lockfree.common.testkit.RedisServer;
 import lockfree.common.testkit.SynchronizedStage;
@@ -14,21 +15,14 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -44,11 +38,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 class RedisClusterTest {
     private static final Duration WAIT = Duration.ofSeconds(5);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern LISTENING = Pattern.compile("listening\\s+http://[^ ]+:(\\d+)");
 
     private final List<Gateway> gateways = new ArrayList<>();
     private final List<WsTestClient> clients = new ArrayList<>();
-    private final List<Process> children = new ArrayList<>();
+    private final List<ChildGateway> children = new ArrayList<>();
     private RedisServer redis;
     private RedisClient backendClient;
     private StatefulRedisConnection<String, String> backendConnection;
@@ -57,7 +50,7 @@ class RedisClusterTest {
     void stopEverything() {
         clients.forEach(WsTestClient::close);
         gateways.forEach(Gateway::stop);
-        children.forEach(Process::destroyForcibly);
+        children.forEach(ChildGateway::close);
         if (backendConnection != null) {
             backendConnection.close();
         }
@@ -434,15 +427,15 @@ class RedisClusterTest {
         Gateway a = node();
         WsTestClient u1 = login(a, 1);
         WsTestClient u3 = login(a, 3);
-        Process child = fork("--redis", redis().uri().toString());
-        int childPort = awaitListening(child);
-        WsTestClient u2 = loginOnly(childPort, 2);
+        ChildGateway child = ChildGateway.start(SynchronizedStage.class, 0, "--redis", redis().uri().toString());
+        children.add(child);
+        WsTestClient u2 = loginOnly(child.port(), 2);
         awaitSubscribers(2, 1);
         u1.send("{\"op\":\"send\",\"to\":2,\"data\":\"to the other JVM\"}");
         assertEquals("to the other JVM", awaitMsg(u2).get("data").asText());
 
-        child.destroyForcibly(); // no goodbye: Redis sees the sockets close
-        assertTrue(child.waitFor(10, TimeUnit.SECONDS));
+        child.process().destroyForcibly(); // no goodbye: Redis sees the sockets close
+        assertTrue(child.process().waitFor(10, TimeUnit.SECONDS));
         awaitSubscribers(2, 0);
         assertEquals(-1, u2.awaitCloseCode(WAIT), "the client lost its node without a close frame");
 
@@ -453,43 +446,5 @@ class RedisClusterTest {
         u1.send("{\"op\":\"send\",\"to\":3,\"data\":\"node A is fine\"}");
         assertEquals("node A is fine", awaitMsg(u3).get("data").asText());
         assertEquals("ok", health(a).get("status").asText());
-    }
-
-    // ---- a node in its own JVM -------------------------------------------------------------------
-
-    private Process fork(String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
-                "-cp", System.getProperty("java.class.path"), SynchronizedStage.class.getName(), "--port", "0"));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        children.add(p);
-        return p;
-    }
-
-    private static int awaitListening(Process p) {
-        List<String> output = new CopyOnWriteArrayList<>();
-        Thread pump = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String l; (l = r.readLine()) != null; ) {
-                    output.add(l);
-                }
-            } catch (IOException ignored) {
-                // the child is gone
-            }
-        }, "child-output");
-        pump.setDaemon(true);
-        pump.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (System.nanoTime() < deadline && p.isAlive()) {
-            for (String l : output) {
-                Matcher m = LISTENING.matcher(l);
-                if (m.find()) {
-                    return Integer.parseInt(m.group(1));
-                }
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-        }
-        throw new AssertionError("the child node did not start; it printed:\n" + String.join("\n", output));
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import lockfree.common.CloseCodes;
 import lockfree.common.Tokens;
+import lockfree.common.testkit.ChildGateway;
 import lockfree.common.testkit.WsTestClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -12,13 +13,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,9 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -50,9 +46,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 @Timeout(60)
 @EnabledOnOs(OS.LINUX)
 public abstract class ForkedGatewaySuite {
-    private static final Pattern LISTENING = Pattern.compile("listening\\s+http://[^ ]+:(\\d+)");
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private final List<ChildGateway> children = new ArrayList<>();
     private final List<Process> processes = new ArrayList<>();
 
     /** The stage's main class, run as {@code java -cp <test classpath> mainClass args}. */
@@ -60,74 +56,20 @@ public abstract class ForkedGatewaySuite {
 
     @AfterEach
     void killChildren() {
-        for (Process p : processes) {
-            p.destroyForcibly();
-        }
+        children.forEach(ChildGateway::close);
+        processes.forEach(Process::destroyForcibly);
     }
 
-    /** A running child gateway: its process, its port, and every line it printed. */
-    protected record Child(Process process, int port, List<String> output) {
-        URI uri(String scheme, String path) {
-            return URI.create(scheme + "://127.0.0.1:" + port + path);
-        }
-
-        /** Waits until the child has printed a line containing {@code text}. */
-        void awaitOutput(String text) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (output.stream().noneMatch(l -> l.contains(text))) {
-                if (System.nanoTime() > deadline || !process.isAlive()) {
-                    fail("the gateway never printed '" + text + "'; it printed:\n" + String.join("\n", output));
-                }
-                LockSupport.parkNanos(10_000_000);
-            }
-        }
+    /** Starts the stage's gateway {@code --port 0 args} under {@code ulimit -n openFiles} (0 = unchanged). */
+    protected ChildGateway fork(int openFiles, String... args) throws IOException {
+        ChildGateway child = ChildGateway.start(mainClass(), openFiles, args);
+        children.add(child);
+        return child;
     }
 
-    /** Starts {@code main --port 0 args} under {@code ulimit -n openFiles} (0 = unchanged). */
-    protected Child fork(int openFiles, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(javaCommand());
-        cmd.add("--port");
-        cmd.add("0");
-        cmd.addAll(List.of(args));
-        String line = String.join(" ", cmd.stream().map(ForkedGatewaySuite::quote).toList());
-        ProcessBuilder pb = new ProcessBuilder("bash", "-c",
-                (openFiles > 0 ? "ulimit -n " + openFiles + " && " : "") + "exec " + line);
-        pb.redirectErrorStream(true);
-        Process p = pb.start();
-        processes.add(p);
-        List<String> output = new CopyOnWriteArrayList<>();
-        Thread pump = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String l; (l = r.readLine()) != null; ) {
-                    output.add(l);
-                }
-            } catch (IOException ignored) {
-                // the child is gone
-            }
-        }, "child-output");
-        pump.setDaemon(true);
-        pump.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline && p.isAlive()) {
-            for (String l : output) {
-                Matcher m = LISTENING.matcher(l);
-                if (m.find()) {
-                    return new Child(p, Integer.parseInt(m.group(1)), output);
-                }
-            }
-            LockSupport.parkNanos(10_000_000);
-        }
-        throw new AssertionError("the gateway did not start; it printed:\n" + String.join("\n", output));
-    }
-
-    private List<String> javaCommand() {
-        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-Dio.netty.leakDetection.level=paranoid",
-                "-cp", System.getProperty("java.class.path"), mainClass().getName());
-    }
-
+    /** Runs the stage's main with {@code args} to completion: its exit value first, then what it printed. */
     private List<String> run(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(javaCommand());
+        List<String> cmd = new ArrayList<>(ChildGateway.javaCommand(mainClass()));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         processes.add(p);
@@ -136,10 +78,6 @@ public abstract class ForkedGatewaySuite {
         List<String> lines = new ArrayList<>(out.lines().toList());
         lines.add(0, "exit=" + p.exitValue());
         return lines;
-    }
-
-    private static String quote(String s) {
-        return "'" + s.replace("'", "'\\''") + "'";
     }
 
     // ---- tests ---------------------------------------------------------------------------
@@ -178,7 +116,7 @@ public abstract class ForkedGatewaySuite {
     @Test
     @DisplayName("SIGTERM closes every session with 1001 and the process exits")
     void sigterm() throws Exception {
-        Child child = fork(0);
+        ChildGateway child = fork(0);
         child.awaitOutput("any uid may log in"); // without a secret the start-up says so
         try (WsTestClient c = WsTestClient.connect(child.uri("ws", "/ws"))) {
             c.send("{\"op\":\"login\",\"uid\":1}");
@@ -199,7 +137,7 @@ public abstract class ForkedGatewaySuite {
     @Test
     @DisplayName("at the open-files limit the gateway pauses accepting instead of spinning, then recovers")
     void fileDescriptorWall() throws Exception {
-        Child child = fork(300, "--handshake-timeout", "60s", "--fd-reserve", "32");
+        ChildGateway child = fork(300, "--handshake-timeout", "60s", "--fd-reserve", "32");
         long pid = child.process().pid();
         List<Socket> flood = new ArrayList<>();
         try (Socket keepAlive = new Socket("127.0.0.1", child.port())) {
