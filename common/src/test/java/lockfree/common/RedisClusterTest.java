@@ -121,6 +121,12 @@ class RedisClusterTest {
                 channel + " has " + count + " subscriber(s) in Redis");
     }
 
+    /** A broadcast reaches a node only once its gateway:all subscription is live in Redis. */
+    private void awaitBothNodesOnAllChannel() {
+        await(() -> backend().pubsubNumsub(RedisRouter.ALL_CHANNEL).get(RedisRouter.ALL_CHANNEL) == 2,
+                "both nodes listen on " + RedisRouter.ALL_CHANNEL);
+    }
+
     private static JsonNode json(String text) {
         try {
             return JSON.readTree(text);
@@ -244,8 +250,7 @@ class RedisClusterTest {
         WsTestClient u1 = login(a, 1);
         WsTestClient u2 = login(b, 2);
         WsTestClient u3 = login(b, 3);
-        await(() -> backend().pubsubNumsub(RedisRouter.ALL_CHANNEL).get(RedisRouter.ALL_CHANNEL) == 2,
-                "both nodes listen on " + RedisRouter.ALL_CHANNEL);
+        awaitBothNodesOnAllChannel();
 
         u2.send("{\"op\":\"broadcast\",\"data\":\"everyone\"}");
         for (WsTestClient c : List.of(u1, u2, u3)) {
@@ -263,8 +268,7 @@ class RedisClusterTest {
         Gateway b = node();
         WsTestClient u1 = login(a, 1);
         WsTestClient u2 = login(b, 2);
-        await(() -> backend().pubsubNumsub(RedisRouter.ALL_CHANNEL).get(RedisRouter.ALL_CHANNEL) == 2,
-                "both nodes listen on " + RedisRouter.ALL_CHANNEL);
+        awaitBothNodesOnAllChannel();
 
         Http.Response r = Http.post(http(a, "/push"), "{\"to\":[2],\"data\":\"from the backend\"}");
         assertEquals(202, r.status(), r.body());
@@ -284,8 +288,7 @@ class RedisClusterTest {
         Gateway b = node();
         WsTestClient u1 = login(a, 1);
         WsTestClient u2 = login(b, 2);
-        await(() -> backend().pubsubNumsub(RedisRouter.ALL_CHANNEL).get(RedisRouter.ALL_CHANNEL) == 2,
-                "both nodes listen on " + RedisRouter.ALL_CHANNEL);
+        awaitBothNodesOnAllChannel();
 
         assertEquals(1L, backend().publish("gateway:user:2", "{\"op\":\"msg\",\"from\":0,\"data\":\"direct\"}"));
         assertEquals("direct", awaitMsg(u2).get("data").asText());
