@@ -347,11 +347,12 @@ class RedisClusterTest {
         Gateway a = node();
         WsTestClient first = login(a, 1);
         await(() -> metric(a, "gateway_router_subscriptions") == 1, "user 1's channel confirmed");
-        // Redis now holds every client's commands for 1.5 s, so the next login's SUBSCRIBE is
-        // written but not answered. A gauge that counted what was sent would say 2 within a
-        // millisecond or two of login_ok; the stress tool would then start sending, and a
-        // publish from another node could find no subscriber.
-        backend().clientPause(1500);
+        // Redis now holds every client's commands for 3 s (a wide margin for a loaded machine to
+        // log in and look within), so the next login's SUBSCRIBE is written but not answered. A
+        // gauge that counted what was sent would say 2 within a millisecond or two of login_ok;
+        // the stress tool would then start sending, and a publish from another node could find no
+        // subscriber.
+        backend().clientPause(3000);
         WsTestClient second = loginOnly(a.port(), 2);
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(300)); // time for a wrong gauge to move
         assertEquals(1, metric(a, "gateway_router_subscriptions"), "user 2's SUBSCRIBE is not confirmed yet");
