@@ -1,6 +1,7 @@
 package lockfree.stage3;
 
 import lockfree.common.Outbound;
+import lockfree.common.contract.ManualEventLoop;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -30,7 +31,7 @@ class MpscSendQueueTest {
      */
     @Test
     void anOfferBetweenQueueEmptyAndTheDecrementIsWrittenByTheRunningDrain() throws Exception {
-        ScriptedOutbound<String> out = new ScriptedOutbound<>();
+        ManualEventLoop<String> out = new ManualEventLoop<>();
         MpscSendQueue<String> queue = new MpscSendQueue<>(16, out);
         AtomicBoolean lateOffered = new AtomicBoolean();
         out.onFlush = () -> {
@@ -53,7 +54,7 @@ class MpscSendQueueTest {
 
     @Test
     void aSignalThatFindsZeroSchedulesAFreshDrain() {
-        ScriptedOutbound<String> out = new ScriptedOutbound<>();
+        ManualEventLoop<String> out = new ManualEventLoop<>();
         MpscSendQueue<String> queue = new MpscSendQueue<>(16, out);
 
         queue.offer("a");
@@ -68,7 +69,7 @@ class MpscSendQueueTest {
 
     @Test
     void offersWhileADrainIsScheduledAreBatchedIntoOneWriteAndOneFlush() {
-        ScriptedOutbound<String> out = new ScriptedOutbound<>();
+        ManualEventLoop<String> out = new ManualEventLoop<>();
         MpscSendQueue<String> queue = new MpscSendQueue<>(16, out);
 
         for (String m : List.of("a", "b", "c", "d")) {
@@ -85,7 +86,7 @@ class MpscSendQueueTest {
 
     @Test
     void stopsWhileUnwritableAndResumesOnScheduleDrain() {
-        ScriptedOutbound<String> out = new ScriptedOutbound<>();
+        ManualEventLoop<String> out = new ManualEventLoop<>();
         MpscSendQueue<String> queue = new MpscSendQueue<>(16, out);
         out.writable = false;
 
@@ -106,7 +107,7 @@ class MpscSendQueueTest {
 
     @Test
     void aClosedOutboundGetsEverythingDiscardedIncludingLaterOffers() {
-        ScriptedOutbound<String> out = new ScriptedOutbound<>();
+        ManualEventLoop<String> out = new ManualEventLoop<>();
         MpscSendQueue<String> queue = new MpscSendQueue<>(16, out);
         out.writable = false;
         queue.offer("a");
@@ -128,7 +129,7 @@ class MpscSendQueueTest {
     @Test
     void powerOfTwoCapacitiesAreExact() {
         for (int capacity : new int[] {4, 16, 1024}) {
-            ScriptedOutbound<Integer> out = new ScriptedOutbound<>();
+            ManualEventLoop<Integer> out = new ManualEventLoop<>();
             out.writable = false;
             MpscSendQueue<Integer> queue = new MpscSendQueue<>(capacity, out);
             for (int i = 0; i < capacity; i++) {
@@ -142,10 +143,10 @@ class MpscSendQueueTest {
 
     @Test
     void otherCapacitiesRoundUpToAPowerOfTwoOfAtLeastFour() {
-        assertEquals(1024, new MpscSendQueue<>(1000, new ScriptedOutbound<>()).capacity());
-        assertEquals(4, new MpscSendQueue<>(1, new ScriptedOutbound<>()).capacity());
-        assertEquals(32, new MpscSendQueue<>(17, new ScriptedOutbound<>()).capacity());
-        assertThrows(IllegalArgumentException.class, () -> new MpscSendQueue<>(0, new ScriptedOutbound<>()));
+        assertEquals(1024, new MpscSendQueue<>(1000, new ManualEventLoop<>()).capacity());
+        assertEquals(4, new MpscSendQueue<>(1, new ManualEventLoop<>()).capacity());
+        assertEquals(32, new MpscSendQueue<>(17, new ManualEventLoop<>()).capacity());
+        assertThrows(IllegalArgumentException.class, () -> new MpscSendQueue<>(0, new ManualEventLoop<>()));
     }
 
     /*

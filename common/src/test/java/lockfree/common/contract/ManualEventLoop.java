@@ -8,22 +8,27 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The smallest {@link Outbound} a jcstress test can drive: {@link #execute} only queues the drain,
- * and the test's "event loop" actor runs what is queued by calling {@link #runPending()}. The
- * arbiter calls it once more after all actors finished, standing for the event loop running later:
- * a message that is still in the send queue after that was stranded, because no drain was left
- * to find it.
+ * The smallest {@link Outbound} a test can drive step by step: {@link #execute} only queues the
+ * drain, and the test runs what is queued by calling {@link #runPending()}, so the test decides
+ * exactly where a drain is when something else happens.
+ *
+ * <p>In a jcstress test the "event loop" actor calls {@link #runPending()}, and the arbiter calls
+ * it once more after all actors finished, standing for the event loop running later: a message
+ * that is still in the send queue after that was stranded, because no drain was left to find it.
+ * In a unit test, {@link #onFlush} stops a drain at the moment it has just seen its queue empty.
  *
  * <p>Only one thread at a time runs drains (the event-loop actor, then the arbiter, which jcstress
- * runs after the actors, with a happens-before edge), so {@link #write} and {@link #flush} need no
- * synchronization, as on a real event loop. {@link RecordingOutbound} runs drains on a thread of
- * its own, which a jcstress test cannot wait for; this one runs them where the test says. The
- * jcstress tests of stage 2's and stage 3's send queues both use it.
+ * runs after the actors, with a happens-before edge), so {@link #write}, {@link #flush} and
+ * {@link #discard} need no synchronization, as on a real event loop; {@link #execute} may be
+ * called from any thread. {@link RecordingOutbound} runs drains on a thread of its own, which a
+ * jcstress test cannot wait for; this one runs them where the test says.
  *
- * <p>Always open and writable: these tests are about scheduling, not back-pressure.
+ * <p>Open and writable unless a test says otherwise: the jcstress tests are about scheduling, not
+ * back-pressure, and the unit tests flip {@link #writable} and {@link #open} between steps.
  */
 public final class ManualEventLoop<E> implements Outbound<E> {
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger executeCalls = new AtomicInteger();
     /*
      * Drains scheduled and not yet started, and the most there ever were at once. Not "until
      * finished": a drain that has seen the queue empty and released its flag or counter may still
@@ -35,22 +40,39 @@ public final class ManualEventLoop<E> implements Outbound<E> {
 
     /** What the drains wrote, in order. Read it after {@link #runPending()}, on the same thread. */
     public final List<E> written = new ArrayList<>();
+    /** What the drains discarded because the outbound was closed, in order. */
+    public final List<E> discarded = new ArrayList<>();
     /** Flushes the drains made. */
     public int flushes;
+    /** What {@link #isWritable()} answers; a test sets it between steps (volatile: a producer thread may read it). */
+    public volatile boolean writable = true;
+    /** What {@link #isOpen()} answers; a test sets it between steps. */
+    public volatile boolean open = true;
+    /** Runs inside {@link #flush()}, after the flush is counted: where a drain has just seen its queue empty. */
+    public Runnable onFlush = () -> { };
 
     @Override
     public void execute(Runnable drain) {
+        executeCalls.incrementAndGet();
         maxWaiting.accumulateAndGet(waiting.incrementAndGet(), Math::max);
         tasks.add(drain);
     }
 
-    /** Runs every queued drain, including ones they schedule, on the calling thread. */
-    public void runPending() {
+    /** Runs every queued drain, including ones they schedule, on the calling thread; returns how many ran. */
+    public int runPending() {
+        int ran = 0;
         Runnable task;
         while ((task = tasks.poll()) != null) {
             waiting.decrementAndGet();
             task.run();
+            ran++;
         }
+        return ran;
+    }
+
+    /** How many drains were scheduled, run or not. */
+    public int executeCalls() {
+        return executeCalls.get();
     }
 
     /** The most drains that were scheduled and waiting to run at the same time. */
@@ -60,12 +82,12 @@ public final class ManualEventLoop<E> implements Outbound<E> {
 
     @Override
     public boolean isWritable() {
-        return true;
+        return writable;
     }
 
     @Override
     public boolean isOpen() {
-        return true;
+        return open;
     }
 
     @Override
@@ -76,10 +98,15 @@ public final class ManualEventLoop<E> implements Outbound<E> {
     @Override
     public void flush() {
         flushes++;
+        onFlush.run();
     }
 
+    /** A send queue discards only for a closed outbound; a discard while open is a bug in it. */
     @Override
     public void discard(E message) {
-        throw new AssertionError("never closed, so nothing is discarded: " + message);
+        if (open) {
+            throw new AssertionError("discarded while the outbound is open: " + message);
+        }
+        discarded.add(message);
     }
 }
