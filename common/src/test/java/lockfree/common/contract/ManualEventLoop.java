@@ -5,6 +5,7 @@ import lockfree.common.Outbound;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -37,6 +38,13 @@ public final class ManualEventLoop<E> implements Outbound<E> {
      */
     private final AtomicInteger waiting = new AtomicInteger();
     private final AtomicInteger maxWaiting = new AtomicInteger();
+    /*
+     * Set while a drain runs. A real event loop runs one task at a time; if a second drain starts
+     * while one is running (runPending called from two threads, or from inside a drain), the
+     * queue under test relied on something an event loop never does.
+     */
+    private final AtomicBoolean draining = new AtomicBoolean();
+    private volatile boolean overlapped;
 
     /** What the drains wrote, in order. Read it after {@link #runPending()}, on the same thread. */
     public final List<E> written = new ArrayList<>();
@@ -64,10 +72,27 @@ public final class ManualEventLoop<E> implements Outbound<E> {
         Runnable task;
         while ((task = tasks.poll()) != null) {
             waiting.decrementAndGet();
-            task.run();
+            if (!draining.compareAndSet(false, true)) {
+                overlapped = true;
+            }
+            try {
+                task.run();
+            } finally {
+                draining.set(false);
+            }
             ran++;
         }
         return ran;
+    }
+
+    /** Drains scheduled and not yet run. */
+    public int waiting() {
+        return waiting.get();
+    }
+
+    /** Whether two drains ever ran at once, which an event loop never does. */
+    public boolean overlapped() {
+        return overlapped;
     }
 
     /** How many drains were scheduled, run or not. */

@@ -1,6 +1,7 @@
 package lockfree.exercises.ex10_wip_drain;
 
 import lockfree.common.SendQueue;
+import lockfree.common.contract.ManualEventLoop;
 import lockfree.common.contract.SendQueueContract;
 import lockfree.exercises.support.Together;
 import org.jetbrains.lincheck.Lincheck;
@@ -34,7 +35,7 @@ class WipSendQueueTest {
     @Timeout(20)
     void anOfferDuringTheDrainIsNeverStranded() {
         Lincheck.runConcurrentTest(INVOCATIONS, () -> {
-            ManualOutbound out = new ManualOutbound();
+            ManualEventLoop<String> out = new ManualEventLoop<>();
             WipSendQueue<String> q = new WipSendQueue<>(16, out);
             q.offer("a");
 
@@ -43,7 +44,7 @@ class WipSendQueueTest {
 
             assertEquals(List.of("a", "b"), out.written, "a message offered during a drain was left in the queue");
             assertEquals(0, q.size());
-            assertFalse(out.overlapped, "two drains ran at once");
+            assertFalse(out.overlapped(), "two drains ran at once");
         });
     }
 
@@ -52,12 +53,12 @@ class WipSendQueueTest {
     @Timeout(20)
     void concurrentOffersScheduleOneDrain() {
         Lincheck.runConcurrentTest(INVOCATIONS, () -> {
-            ManualOutbound out = new ManualOutbound();
+            ManualEventLoop<String> out = new ManualEventLoop<>();
             WipSendQueue<String> q = new WipSendQueue<>(16, out);
 
             Together.run(() -> q.offer("a"), () -> q.offer("b"));
 
-            assertEquals(1, out.pendingCount(), "drain tasks scheduled for two offers");
+            assertEquals(1, out.waiting(), "drain tasks scheduled for two offers");
             out.runPending();
             assertEquals(2, out.written.size());
             assertEquals(1, out.flushes, "one drain, one flush");
@@ -72,7 +73,7 @@ class WipSendQueueTest {
     @Timeout(20)
     void scheduleDrainRacingADrainLosesNothing() {
         Lincheck.runConcurrentTest(INVOCATIONS, () -> {
-            ManualOutbound out = new ManualOutbound();
+            ManualEventLoop<String> out = new ManualEventLoop<>();
             WipSendQueue<String> q = new WipSendQueue<>(16, out);
             q.offer("a");
             q.offer("b");
@@ -81,8 +82,8 @@ class WipSendQueueTest {
             out.runPending();
 
             assertEquals(List.of("a", "b"), out.written);
-            assertFalse(out.overlapped, "two drains ran at once");
-            assertEquals(0, out.pendingCount(), "a drain request was left behind");
+            assertFalse(out.overlapped(), "two drains ran at once");
+            assertEquals(0, out.waiting(), "a drain request was left behind");
         });
     }
 }
