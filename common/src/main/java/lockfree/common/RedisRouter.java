@@ -192,8 +192,9 @@ public final class RedisRouter implements Router {
      * {@code gateway_router_subscriptions} gauge reports. Another node's PUBLISH travels on a
      * different connection, which Redis does not order with ours, so a channel whose SUBSCRIBE is
      * written but not yet confirmed can still miss a message (counted as unheard). The stress
-     * tool's two-gateway test, which starts sending once the gauge adds up, lost 1 message in
-     * 1,000 about once in 20 runs on a busy machine while the gauge counted what was sent.
+     * tool's two-gateway test, which starts sending once the gauge adds up, lost 1-2 of 1,000
+     * messages in 3 of 40 repeats on a busy machine while the gauge counted what was sent
+     * (docs/results/router-subscribe-race-2026-11-24.txt).
      * Written by Lettuce's I/O thread; reset by the publisher on a new connection before it sends
      * that connection's first SUBSCRIBE, so no reply can precede the reset.
      */
