@@ -1,0 +1,218 @@
+package lockfree.common.contract;
+
+import lockfree.common.SendQueue;
+import org.jetbrains.lincheck.datastructures.IntGen;
+import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
+import org.jetbrains.lincheck.datastructures.Operation;
+import org.jetbrains.lincheck.datastructures.Param;
+import org.jetbrains.lincheck.datastructures.Validate;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A {@link SendQueue} under Lincheck's model checker, against {@link ManualEventLoop}: the event
+ * loop is an operation ({@link #runEventLoop()}) that runs whatever drains are scheduled, so the
+ * checker interleaves drains with offers step by step.
+ *
+ * <p>What {@code SendQueue}'s javadoc promises, and how it is checked here:
+ * <ul>
+ *   <li>{@code offer} into a queue with room returns true: the sequential specification
+ *       ({@link Spec}). The queue here has room for every offer of a scenario; the bound is
+ *       {@link Bound}'s business.</li>
+ *   <li>No stranding, nothing lost or written twice: at the end of every run the event loop runs
+ *       once more (as a real event loop eventually does) and {@link #nothingStranded()} checks that
+ *       the queue is empty and exactly the accepted messages were written. Drains never overlap:
+ *       {@link ManualEventLoop} records it if they do.</li>
+ *   <li>Per-producer order is checked by {@code SendQueueContract} on real threads.</li>
+ *   <li>{@code size()} is approximate while producers or the drain run: not an operation here.</li>
+ * </ul>
+ */
+@Param(name = "message", gen = IntGen.class, conf = "1:9")
+public final class SendQueueModel {
+    /** More than the most offers a scenario makes, so no offer is refused here. */
+    private static final int ROOM = 16;
+    /** The bound {@link Bound} checks: a power of two from 4 up, exact in every stage. */
+    static final int BOUND = 4;
+
+    private static final Object LOCK = new Object();
+    private static volatile SendQueue.Factory factory;
+
+    private final ManualEventLoop<Integer> loop = new ManualEventLoop<>();
+    private final SendQueue<Integer> queue = factory.create(ROOM, loop);
+    private final AtomicInteger accepted = new AtomicInteger();
+
+    /** The races named in {@code SendQueue}'s javadoc, explored in every run. */
+    public enum Race {
+        /** An offer lands while the drain runs, e.g. after its last poll: it must still be written. */
+        OFFER_DURING_DRAIN,
+        /** scheduleDrain (the channel turned writable) while a drain runs: neither lost nor doubled. */
+        SCHEDULE_DURING_DRAIN,
+        /** Two producers at once, then the event loop. */
+        TWO_PRODUCERS,
+        /** Two drains in a row with offers between and during them. */
+        OFFERS_AROUND_TWO_DRAINS
+    }
+
+    private static org.jetbrains.kotlinx.lincheck.execution.ExecutionScenario scenario(Race race) {
+        Scenario s = new Scenario(SendQueueModel.class);
+        switch (race) {
+            case OFFER_DURING_DRAIN -> s.init("offer", 1).thread("runEventLoop").thread("offer", 2);
+            case SCHEDULE_DURING_DRAIN -> s.init("offer", 1).thread("runEventLoop").thread("scheduleDrain", "offer", 2);
+            case TWO_PRODUCERS -> s.thread("offer", 1).thread("offer", 2).post("runEventLoop");
+            case OFFERS_AROUND_TWO_DRAINS ->
+                    s.init("offer", 1).thread("runEventLoop", "runEventLoop").thread("offer", 2, "offer", 3);
+        }
+        return s.build();
+    }
+
+    /**
+     * Model-checks the queues {@code queues} builds: the fixed races, random scenarios, then the
+     * bound ({@link Bound}). Throws Lincheck's error with the failing interleaving.
+     */
+    public static void check(SendQueue.Factory queues) {
+        ModelCheckingOptions options = new ModelCheckingOptions()
+                .iterations(ModelBudget.ITERATIONS)
+                .invocationsPerIteration(ModelBudget.INVOCATIONS)
+                .threads(2)
+                .actorsPerThread(3)
+                .actorsBefore(2)
+                .actorsAfter(1)
+                .sequentialSpecification(Spec.class);
+        for (Race race : Race.values()) {
+            options.addCustomScenario(scenario(race));
+        }
+        synchronized (LOCK) {
+            factory = queues;
+            try {
+                options.check(SendQueueModel.class);
+                new ModelCheckingOptions()
+                        .iterations(0)
+                        .invocationsPerIteration(ModelBudget.INVOCATIONS)
+                        .sequentialSpecification(BoundSpec.class)
+                        .addCustomScenario(new Scenario(Bound.class)
+                                .init("offer", 1, "offer", 2)
+                                .thread("offer", 3, "offer", 4)
+                                .thread("offer", 5, "offer", 6)
+                                .build())
+                        .check(Bound.class);
+            } finally {
+                factory = null;
+            }
+        }
+    }
+
+    /** Only the fixed scenarios of {@code races}: what the broken variants' teeth test runs. */
+    public static void checkRaces(SendQueue.Factory queues, java.util.List<Race> races) {
+        ModelCheckingOptions options = new ModelCheckingOptions()
+                .iterations(0)
+                .invocationsPerIteration(ModelBudget.INVOCATIONS)
+                .sequentialSpecification(Spec.class);
+        races.forEach(r -> options.addCustomScenario(scenario(r)));
+        synchronized (LOCK) {
+            factory = queues;
+            try {
+                options.check(SendQueueModel.class);
+            } finally {
+                factory = null;
+            }
+        }
+    }
+
+    @Operation
+    public boolean offer(@Param(name = "message") int message) {
+        boolean ok = queue.offer(message);
+        if (ok) {
+            accepted.incrementAndGet();
+        }
+        return ok;
+    }
+
+    @Operation
+    public void scheduleDrain() {
+        queue.scheduleDrain();
+    }
+
+    /** The connection's event loop takes its turn: runs every drain scheduled so far. */
+    @Operation(nonParallelGroup = "eventLoop")
+    public void runEventLoop() {
+        loop.runPending();
+    }
+
+    /**
+     * Runs once the threads are done: the event loop runs later, as a real one does, and after
+     * that nothing may be left in the queue (a stranded message waits for an offer that may never
+     * come), and exactly the accepted messages have been written.
+     */
+    @Validate
+    public void nothingStranded() {
+        loop.runPending();
+        if (queue.size() != 0) {
+            throw new IllegalStateException(queue.size() + " message(s) stranded: no drain was left to write them");
+        }
+        if (loop.written.size() != accepted.get()) {
+            throw new IllegalStateException(accepted.get() + " accepted but " + loop.written.size() + " written: " + loop.written);
+        }
+        if (loop.overlapped()) {
+            throw new IllegalStateException("two drains ran at once");
+        }
+    }
+
+    /** The sequential specification: a queue with room accepts every offer. */
+    public static final class Spec {
+        public boolean offer(int message) {
+            return true;
+        }
+
+        public void scheduleDrain() {
+        }
+
+        public void runEventLoop() {
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Spec;
+        }
+
+        @Override
+        public int hashCode() {
+            return 1;
+        }
+    }
+
+    /**
+     * The bound, with nothing draining (the event loop never runs): a queue of {@value #BOUND}
+     * accepts exactly {@value #BOUND} offers, however producers interleave, and refuses the rest.
+     */
+    public static final class Bound {
+        private final SendQueue<Integer> queue = factory.create(BOUND, new ManualEventLoop<>());
+
+        @Operation
+        public boolean offer(int message) {
+            return queue.offer(message);
+        }
+    }
+
+    /** Accepts while fewer than {@value #BOUND} are queued; nothing drains. */
+    public static final class BoundSpec {
+        private int queued;
+
+        public boolean offer(int message) {
+            if (queued == BOUND) {
+                return false;
+            }
+            queued++;
+            return true;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof BoundSpec other && other.queued == queued;
+        }
+
+        @Override
+        public int hashCode() {
+            return queued;
+        }
+    }
+}
