@@ -75,16 +75,6 @@ public final class LockFreeSessionManager implements SessionManager {
             this.session = session;
         }
 
-        /*
-         * Opaque: a filter on the read path, which carries no data from the writer to the reader
-         * (session is final). A stale BOUND for an entry that has just closed delivers one message
-         * to a closed connection, whose drain discards it; the same happens in every stage when a
-         * push races a close. Opaque still forbids reading older values after newer ones.
-         */
-        boolean isClosed() {
-            return (int) STATE.getOpaque(this) == CLOSED;
-        }
-
         int state() {
             return (int) STATE.getVolatile(this);
         }
@@ -211,14 +201,18 @@ public final class LockFreeSessionManager implements SessionManager {
             // We still displaced someone in step 2, and there is no safe way to put them back
             // (they may be closing too). The outcome is the one the caller would see had our
             // login completed and the connection closed a moment later: the old session is kicked
-            // and the user is bound to nothing. Linearize bind before remove, and report it so.
+            // and the user is bound to nothing. This is the one window in which this stage is not
+            // linearizable: a reader that ran after the remove returned may still have seen the
+            // old session, which this bind then reports displaced. It needs a session's login and
+            // its own close to run on two threads at once, which the gateway never does (both
+            // run on the connection's event loop); SessionManager's javadoc says so.
         }
-        return liveSession(displaced);
-    }
-
-    /* A displaced entry that is already closing needs no kick: its own remove is under way. */
-    private static Session liveSession(Entry displaced) {
-        return displaced == null || displaced.isClosed() ? null : displaced.session;
+        // Whatever step 2 displaced, reported as it was at that instant, even if its own remove
+        // has run since: the put was the linearization point, and the entry was in the map then,
+        // so the user was bound to that session. (Until issue 13 this filtered out a displaced
+        // entry that was CLOSED by now, and lost the kick of a session that was live when
+        // displaced and closed a moment later; see README "The re-login races".)
+        return displaced == null ? null : displaced.session;
     }
 
     @Override
@@ -257,14 +251,30 @@ public final class LockFreeSessionManager implements SessionManager {
     }
 
     /*
-     * The broadcast path: one lookup in a lock-free table (plain loads, no CAS, no allocation)
-     * and one opaque read of the state. An entry whose session has closed but which is still in
-     * the map for a moment (between remove's getAndSet and its conditional remove) is skipped.
+     * The broadcast path: one lookup in a lock-free table (plain loads, no CAS, no allocation, no
+     * retry, so wait-free as far as this class goes) and nothing else.
+     *
+     * Whatever entry the lookup finds is the answer, even if its session has CLOSED since. The
+     * user map is the single source of truth for "who is user u bound to": a session is bound
+     * from the put that installs its entry (bind, step 2) until the CAS that takes the entry out
+     * (remove's conditional remove, or a newer login's put). remove's getAndSet(CLOSED) comes
+     * before that and changes nothing here; in that window the answer is the old, closing
+     * session, exactly as in stages 0-2, and a message offered to it is discarded by its drain.
+     *
+     * Why not skip CLOSED entries (the version before issue 13)? Because CLOSED says when the
+     * session closed, not when it stopped being the user's session. A reader that loads the
+     * entry of session 1 and is descheduled, while user 1 logs in again on session 2 and session
+     * 1's connection closes, then finds 1 CLOSED and answers "nobody", though user 1 was bound
+     * throughout, to 1 and then to 2: a message to a logged-in user answered offline. Looking
+     * again when the entry is CLOSED would mend this reader, but bind would still need to know
+     * whether the entry it displaced had closed before or after its put, and the two facts live
+     * in two different words (the slot and the state); no read afterwards can order them.
+     * README "The re-login races" draws all three interleavings.
      */
     @Override
     public Session getByUserId(long userId) {
         Entry entry = byUser.get(userKey(userId));
-        return entry == null || entry.isClosed() ? null : entry.session;
+        return entry == null ? null : entry.session;
     }
 
     @Override
@@ -281,16 +291,16 @@ public final class LockFreeSessionManager implements SessionManager {
     /*
      * NonBlockingHashMapLong's iterator walks a snapshot of one table, visiting each key slot once
      * and looking the key up in the current table as it goes: weakly consistent, and a user bound
-     * throughout is in the snapshot. No user twice only because of userKey: a resize during the
-     * walk fills the snapshot's empty slots with markers that the walk also looks up. Closing
-     * entries are skipped as in getByUserId.
+     * throughout is in the snapshot, and is visited with whichever session they are bound to when
+     * the walk reaches them (a closing one included, as in getByUserId: skipping closed entries
+     * skipped a user whose re-login had replaced the entry the walk held). No user twice only
+     * because of userKey: a resize during the walk fills the snapshot's empty slots with markers
+     * that the walk also looks up.
      */
     @Override
     public void forEachUser(Consumer<Session> action) {
         for (Entry entry : byUser.values()) {
-            if (!entry.isClosed()) {
-                action.accept(entry.session);
-            }
+            action.accept(entry.session);
         }
     }
 }
