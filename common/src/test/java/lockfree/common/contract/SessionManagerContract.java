@@ -119,6 +119,27 @@ public abstract class SessionManagerContract {
         assertSame(first, manager.get(first.id()));
     }
 
+    /**
+     * The same session bound twice (a login frame repeated on one connection, or a retry): the
+     * second bind changes nothing and hands back nobody. A session never displaces itself, so it
+     * is never kicked by its own login; and a kick of nobody is not a kick of "the previous
+     * session", which a bind that returned the current binding would report.
+     */
+    @Test
+    void bindingTheSameSessionTwiceChangesNothingAndDisplacesNobody() {
+        Session a = addedSession(7);
+        assertNull(manager.bind(a));
+
+        assertNull(manager.bind(a), "a session already bound to its user displaces nobody, not itself");
+        assertSame(a, manager.getByUserId(7));
+        assertEquals(1, manager.userCount());
+        assertEquals(1, manager.size());
+
+        Session b = addedSession(7);
+        assertSame(a, manager.bind(b), "a's repeated bind left a bound: the next login kicks it");
+        assertSame(b, manager.getByUserId(7));
+    }
+
     @Test
     void usersAreBoundIndependently() {
         Session a = addedSession(7);
