@@ -48,7 +48,8 @@ public final class SynchronizedStage {
             if (byId.get(session.id()) != session) {
                 return null; // already removed: binding now would resurrect it
             }
-            return byUser.put(session.userId(), session);
+            Session displaced = byUser.put(session.userId(), session);
+            return displaced == session ? null : displaced; // bound twice: a session never kicks itself
         }
 
         @Override
