@@ -158,8 +158,9 @@ class LockFreeSessionManagerTest {
 
     /*
      * Same window, but the user was logged in elsewhere: bind's put has already displaced the old
-     * session, and there is no safe way to put it back. bind reports it (to be kicked), exactly as
-     * if the new login had completed and its connection closed a moment later.
+     * session, and there is no safe way to put it back. bind reports it (to be kicked), as if the
+     * new login had completed and its connection closed a moment later. (The one window where
+     * this stage is not linearizable: see README "The interleavings"; the gateway never opens it.)
      */
     @Test
     void aRemoveInsideBindsWindowStillReportsTheDisplacedSession() {
@@ -173,6 +174,31 @@ class LockFreeSessionManagerTest {
         assertSame(old, racy.bind(fresh));
         assertNull(racy.getByUserId(UID));
         assertEquals(0, racy.userCount());
+    }
+
+    /*
+     * Issue 13's third race. The re-login has displaced the old session (which was live then);
+     * inside the window a reader finds the new session bound, and the old connection's close
+     * runs. bind must still report the old session: the kick belongs to the moment of the put.
+     * The closed-entry filter this stage had before returned null here, and the kick was lost.
+     */
+    @Test
+    void aSessionDisplacedAndThenRemovedInsideBindsWindowIsStillReportedForItsKick() {
+        Session old = Session.detached(1, UID);
+        Session fresh = Session.detached(2, UID);
+        racy.add(old);
+        racy.add(fresh);
+        racy.bind(old);
+        AtomicReference<Session> seen = new AtomicReference<>();
+        inWindow.set(() -> {
+            seen.set(onAnotherThread(() -> racy.getByUserId(UID)));
+            onAnotherThread(() -> racy.remove(old));
+        });
+
+        assertSame(old, racy.bind(fresh), "old was live when displaced: it must be kicked");
+        assertSame(fresh, seen.get(), "a reader inside the window already found the new login");
+        assertSame(fresh, racy.getByUserId(UID));
+        assertEquals(1, racy.userCount());
     }
 
     /*
