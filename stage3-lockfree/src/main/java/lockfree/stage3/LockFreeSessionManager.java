@@ -33,6 +33,13 @@ import java.util.function.Consumer;
  * leaving and coming back (no ABA on the lifecycle; see README "ABA and the garbage collector").
  * Whoever moves an entry out of a state owns the work that state implies; the comments on
  * {@link #bind} and {@link #remove} walk through every interleaving.
+ *
+ * <p>What it promises while others run (SessionManager's javadoc, stage 3's column): bind, remove
+ * and getByUserId are linearizable, with the user map as the single source of truth (the state
+ * machine decides who cleans up; it never filters a read); get is linearizable with add and
+ * remove; the two maps are not one atomic object, and size/userCount are exact only when no call
+ * is in flight. The one exception: a bind racing its own session's remove, which the gateway never
+ * does (see bind). {@code Stage3ModelCheckTest} model-checks all of it.
  */
 public final class LockFreeSessionManager implements SessionManager {
 

@@ -27,7 +27,10 @@ import java.lang.invoke.VarHandle;
  *
  * <p><b>The capacity.</b> JCTools rounds the bound up to a power of two, and needs at least 4.
  * Powers of two from 4 up are honoured exactly: with capacity 16 and nothing draining, the 17th
- * offer fails. Other values get the next power of two (1000 holds 1024).
+ * offer fails. Other values get the next power of two (1000 holds 1024). The bound counts claimed
+ * slots: a drain cannot take past a slot whose producer has claimed it and not yet stored its
+ * message ({@code relaxedPoll} returns null there), so for that moment an offer may be refused with
+ * fewer than the bound ready to write (SendQueue's javadoc says so).
  *
  * <p><b>The drain.</b> {@code wip} counts signals: every successful offer and every
  * {@link #scheduleDrain()} adds one. Only the signal that finds zero schedules a drain; the others
