@@ -1,5 +1,7 @@
 package lockfree.common.contract;
 
+import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
+
 /**
  * How much the model checker explores per check, in one place for every model. Each stage runs
  * the models once per JDK in {@code ./mvnw verify}, so this is CI time: the fixed races are small
@@ -12,5 +14,21 @@ final class ModelBudget {
     static final int INVOCATIONS = 200;
 
     private ModelBudget() {
+    }
+
+    /**
+     * Model checking against {@code spec}: {@code random} random scenarios of two threads with
+     * three operations each, two before and one after them, then the fixed scenarios the caller
+     * adds. With {@code random} 0 only the fixed scenarios run.
+     */
+    static ModelCheckingOptions options(Class<?> spec, int random) {
+        return new ModelCheckingOptions()
+                .iterations(random)
+                .invocationsPerIteration(INVOCATIONS)
+                .threads(2)
+                .actorsPerThread(3)
+                .actorsBefore(2)
+                .actorsAfter(1)
+                .sequentialSpecification(spec);
     }
 }

@@ -1,12 +1,14 @@
 package lockfree.common.contract;
 
 import lockfree.common.SendQueue;
+import org.jetbrains.kotlinx.lincheck.execution.ExecutionScenario;
 import org.jetbrains.lincheck.datastructures.IntGen;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
 import org.jetbrains.lincheck.datastructures.Validate;
 
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -53,7 +55,7 @@ public final class SendQueueModel {
         OFFERS_AROUND_TWO_DRAINS
     }
 
-    private static org.jetbrains.kotlinx.lincheck.execution.ExecutionScenario scenario(Race race) {
+    private static ExecutionScenario scenario(Race race) {
         Scenario s = new Scenario(SendQueueModel.class);
         switch (race) {
             case OFFER_DURING_DRAIN -> s.init("offer", 1).thread("runEventLoop").thread("offer", 2);
@@ -70,14 +72,7 @@ public final class SendQueueModel {
      * bound ({@link Bound}). Throws Lincheck's error with the failing interleaving.
      */
     public static void check(SendQueue.Factory queues) {
-        ModelCheckingOptions options = new ModelCheckingOptions()
-                .iterations(ModelBudget.ITERATIONS)
-                .invocationsPerIteration(ModelBudget.INVOCATIONS)
-                .threads(2)
-                .actorsPerThread(3)
-                .actorsBefore(2)
-                .actorsAfter(1)
-                .sequentialSpecification(Spec.class);
+        ModelCheckingOptions options = ModelBudget.options(Spec.class, ModelBudget.ITERATIONS);
         for (Race race : Race.values()) {
             options.addCustomScenario(scenario(race));
         }
@@ -85,10 +80,7 @@ public final class SendQueueModel {
             factory = queues;
             try {
                 options.check(SendQueueModel.class);
-                new ModelCheckingOptions()
-                        .iterations(0)
-                        .invocationsPerIteration(ModelBudget.INVOCATIONS)
-                        .sequentialSpecification(BoundSpec.class)
+                ModelBudget.options(BoundSpec.class, 0)
                         .addCustomScenario(new Scenario(Bound.class)
                                 .init("offer", 1, "offer", 2)
                                 .thread("offer", 3, "offer", 4)
@@ -102,11 +94,8 @@ public final class SendQueueModel {
     }
 
     /** Only the fixed scenarios of {@code races}: what the broken variants' teeth test runs. */
-    public static void checkRaces(SendQueue.Factory queues, java.util.List<Race> races) {
-        ModelCheckingOptions options = new ModelCheckingOptions()
-                .iterations(0)
-                .invocationsPerIteration(ModelBudget.INVOCATIONS)
-                .sequentialSpecification(Spec.class);
+    public static void checkRaces(SendQueue.Factory queues, List<Race> races) {
+        ModelCheckingOptions options = ModelBudget.options(Spec.class, 0);
         races.forEach(r -> options.addCustomScenario(scenario(r)));
         synchronized (LOCK) {
             factory = queues;

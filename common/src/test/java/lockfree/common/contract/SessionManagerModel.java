@@ -126,14 +126,7 @@ public final class SessionManagerModel {
      *                             bind and its own remove run at once (stages 0-2 do, stage 3 not)
      */
     public static void check(Supplier<? extends SessionManager> newManager, boolean ownRemoveMayRaceBind) {
-        ModelCheckingOptions options = new ModelCheckingOptions()
-                .iterations(ModelBudget.ITERATIONS)
-                .invocationsPerIteration(ModelBudget.INVOCATIONS)
-                .threads(2)
-                .actorsPerThread(3)
-                .actorsBefore(2)
-                .actorsAfter(2)
-                .sequentialSpecification(Spec.class);
+        ModelCheckingOptions options = ModelBudget.options(Spec.class, ModelBudget.ITERATIONS);
         for (Race race : Race.values()) {
             if (race.everyStage || ownRemoveMayRaceBind) {
                 options.addCustomScenario(scenario(race));
@@ -144,10 +137,7 @@ public final class SessionManagerModel {
 
     /** Only the fixed scenarios of {@code races}: what the broken variants' teeth test runs first. */
     public static void checkRaces(Supplier<? extends SessionManager> newManager, List<Race> races) {
-        ModelCheckingOptions options = new ModelCheckingOptions()
-                .iterations(0)
-                .invocationsPerIteration(ModelBudget.INVOCATIONS)
-                .sequentialSpecification(Spec.class);
+        ModelCheckingOptions options = ModelBudget.options(Spec.class, 0);
         races.forEach(r -> options.addCustomScenario(scenario(r)));
         run(newManager, options);
     }
