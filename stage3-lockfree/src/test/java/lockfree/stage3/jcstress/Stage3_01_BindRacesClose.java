@@ -33,6 +33,12 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * this is not a visibility problem; the read and the write are two steps. compareAndSet and
  * getAndSet make each a single step on the same variable, so exactly one of them sees the other.
  *
+ * "Login won" includes the case where the close ran after bind claimed S but before it published S:
+ * A is kicked all the same, and a reader in between still saw A bound after the close returned.
+ * That end state is fine (nothing resurrected, the kick is real), but the history is the one that
+ * no order of whole operations explains; SessionManager's javadoc allows it for stage 3 only, since
+ * the gateway runs a connection's login and close on one event loop (README "The interleavings").
+ *
  * Result: r1 = bind kicked A (1) or not (0); r2 = who user 7 is bound to at the end (0 = nobody,
  * 1 = A, 2 = S); r3 = how many users the user map still holds (a closed entry left behind counts).
  *
