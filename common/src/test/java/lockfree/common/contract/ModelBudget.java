@@ -9,7 +9,7 @@ import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
  */
 final class ModelBudget {
     /** Random scenarios per check (the fixed races come on top of these). */
-    static final int ITERATIONS = 10;
+    static final int ITERATIONS = 6;
     /** Interleavings explored per scenario, at most. */
     static final int INVOCATIONS = 200;
 
