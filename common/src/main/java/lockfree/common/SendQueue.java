@@ -45,9 +45,10 @@ package lockfree.common;
 public interface SendQueue<E> {
 
     /**
-     * Adds a message from any thread and makes sure a drain will run. Never blocks. False when
-     * full (see the class comment for what "full" means while a drain runs, and stage 3's
-     * rounded capacity); the caller then still owns the message.
+     * Adds a message from any thread and makes sure a drain will run. Never waits for room
+     * (stages 0-2 may wait a moment for the queue's lock; stage 3 takes none). False when full
+     * (see the class comment for what "full" means while a drain runs, and stage 3's rounded
+     * capacity); the caller then still owns the message.
      */
     boolean offer(E message);
 
