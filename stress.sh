@@ -4,10 +4,16 @@
 #   SCENARIO=broadcast STAGE=0 ./stress.sh                  one stage
 #   SCENARIO=idle USERS=50000 ./stress.sh --json out.json   flags work too (./stress.sh --help)
 #   SCENARIO=idle USERS=100000 STAGE=3 REDIS=auto ./stress.sh   scale-out: 6 gateway JVMs joined by Redis
+#   ./stress.sh render                                      re-render docs/STRESS.md's tables from docs/stress/*.json
 # Every knob is also a flag; flags given on the command line win over the environment.
 # Builds the stage jars and the tool's jar if one is missing, then runs the coordinator (see docs/STRESS.md).
 set -eu
 cd "$(dirname "$0")"
+
+if [ "${1:-}" = render ]; then
+  [ -f stress/target/stress.jar ] || ./mvnw -q package -DskipTests -pl stress -am
+  exec java -cp stress/target/stress.jar lockfree.common.stress.DocTables docs/STRESS.md
+fi
 
 jars_missing=false
 for d in stage0-* stage1-* stage2-* stage3-*; do
