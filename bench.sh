@@ -97,7 +97,6 @@ case "$mode" in
         stage=${1:?usage: ./bench.sh locks stage0|stage3 [seconds] [threads]}
         build
         load
-        mkdir -p docs/bench
         java -cp "$(classpath benchmarks)" lockfree.bench.LockProfile "$stage" "${2:-10}" "${3:-4}" \
             "benchmarks/target/locks-$stage.jfr"
         load
