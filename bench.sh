@@ -10,8 +10,9 @@
 #   ./bench.sh locks stage0|stage3 [seconds] [threads]
 #                                  JFR lock profile of a session-table load on that stage; prints the
 #                                  most contended monitors and parks (jdk.JavaMonitorEnter, jdk.ThreadPark)
-#   ./bench.sh flame [stage ...]   async-profiler CPU and lock flame graphs (HTML) of the 100%-read
-#                                  session-table workload, 2 threads; default stage0 stage3
+#   ./bench.sh flame [stage ...]   async-profiler CPU and lock flame graphs (HTML) and collapsed stacks
+#                                  of the 100%-read session-table workload, 2 threads, into
+#                                  benchmarks/target/flame/<stage>-<event>; default stage0 stage3
 #
 # BENCH_OFFLINE=1 builds with mvn -o; BENCH_SKIP_BUILD=1 reuses the last build.
 # Numbers need a quiet machine: on a shared one, read the error columns and compare stages only
@@ -96,7 +97,6 @@ case "$mode" in
         stage=${1:?usage: ./bench.sh locks stage0|stage3 [seconds] [threads]}
         build
         load
-        mkdir -p docs/bench
         java -cp "$(classpath benchmarks)" lockfree.bench.LockProfile "$stage" "${2:-10}" "${3:-4}" \
             "benchmarks/target/locks-$stage.jfr"
         load
@@ -114,12 +114,14 @@ case "$mode" in
         load
         for stage in "$@"; do
             for event in cpu lock; do
-                out=docs/bench/flame/$stage-$event
+                # Generated pages stay under target/; the collapsed stacks (one line per distinct
+                # stack and its sample count) are the raw result docs/bench/flame keeps a copy of.
+                out=benchmarks/target/flame/$stage-$event
                 rm -rf "$out"; mkdir -p "$out"
                 # cpu falls back to itimer sampling where perf_events are not allowed (containers).
                 java -cp "$(classpath benchmarks)" org.openjdk.jmh.Main 'AllStages_01_SessionTable' \
                     -p stage="$stage" -p readPercent=100 -p users=100000 -t 2 -f 1 -wi 2 -i 3 -w 1s -r 2s \
-                    -prof "async:libPath=$PWD/$so;output=flamegraph;event=$event;dir=$out"
+                    -prof "async:libPath=$PWD/$so;output=flamegraph,collapsed;event=$event;dir=$out"
             done
         done
         load

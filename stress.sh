@@ -4,18 +4,25 @@
 #   SCENARIO=broadcast STAGE=0 ./stress.sh                  one stage
 #   SCENARIO=idle USERS=50000 ./stress.sh --json out.json   flags work too (./stress.sh --help)
 #   SCENARIO=idle USERS=100000 STAGE=3 REDIS=auto ./stress.sh   scale-out: 6 gateway JVMs joined by Redis
+#   ./stress.sh render                                      re-render docs/STRESS.md's tables from docs/stress/*.json
 # Every knob is also a flag; flags given on the command line win over the environment.
-# Builds the stage jars if they are missing, then runs the coordinator (see docs/STRESS.md).
+# Builds the stage jars and the tool's jar if one is missing, then runs the coordinator (see docs/STRESS.md).
 set -eu
 cd "$(dirname "$0")"
+
+if [ "${1:-}" = render ]; then
+  [ -f stress/target/stress.jar ] || ./mvnw -q package -DskipTests -pl stress -am
+  exec java -cp stress/target/stress.jar lockfree.common.stress.DocTables docs/STRESS.md
+fi
 
 jars_missing=false
 for d in stage0-* stage1-* stage2-* stage3-*; do
   [ -d "$d" ] || continue
   [ -f "$d/target/$d-gateway.jar" ] || jars_missing=true
 done
+[ -f stress/target/stress.jar ] || jars_missing=true
 if [ "$jars_missing" = true ] || [ "${REBUILD:-}" = 1 ]; then
-  echo "building the stage jars: ./mvnw -q package -DskipTests" >&2
+  echo "building the stage jars and the stress tool: ./mvnw -q package -DskipTests" >&2
   ./mvnw -q package -DskipTests
 fi
 
@@ -25,5 +32,5 @@ set --  --users "${USERS:-10000}" --msgs "${MSGS:-10}" --scenario "${SCENARIO:-u
 [ -n "${JSON:-}" ] && set -- --json "$JSON" "$@"
 [ -n "${REDIS:-}" ] && set -- --redis "$REDIS" "$@"
 
-# Any stage's jar carries common, and with it the stress tool and its client.
-exec java -cp stage0-rwlock/target/stage0-rwlock-gateway.jar lockfree.common.stress.StressMain "$@"
+# The tool has its own jar (the stress module); it starts each stage's gateway jar in its own JVM.
+exec java -jar stress/target/stress.jar "$@"

@@ -63,7 +63,7 @@ public final class Report {
         List<Row> rows = new ArrayList<>();
         for (JsonNode n : new ObjectMapper().readTree(json.toFile())) {
             Map<String, String> params = new LinkedHashMap<>();
-            n.path("params").fields().forEachRemaining(e -> params.put(e.getKey(), e.getValue().asText()));
+            n.path("params").properties().forEach(e -> params.put(e.getKey(), e.getValue().asText()));
             JsonNode m = n.get("primaryMetric");
             double error = m.path("scoreError").asDouble(Double.NaN); // "NaN" with one sample
             rows.add(new Row(n.get("benchmark").asText(), n.get("threads").asInt(), params,

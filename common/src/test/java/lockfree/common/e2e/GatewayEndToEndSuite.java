@@ -140,7 +140,8 @@ public abstract class GatewayEndToEndSuite {
 
     /** 101 if a WebSocket handshake succeeds now, else the HTTP status it got (-1: no answer). */
     protected static int handshakeStatus(URI uri) {
-        try (WsTestClient c = WsTestClient.connect(uri)) {
+        try {
+            WsTestClient.connect(uri).close();
             return 101;
         } catch (WsTestClient.HandshakeFailedException e) {
             return e.status();

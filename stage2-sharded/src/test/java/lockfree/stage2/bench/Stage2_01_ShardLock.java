@@ -204,9 +204,9 @@ public class Stage2_01_ShardLock {
      *       -Dmdep.outputFile=target/test.classpath -Dmdep.includeScope=test
      *   CP=stage2-sharded/target/test-classes:stage2-sharded/target/classes:$(cat stage2-sharded/target/test.classpath)
      *   java -cp "$CP" org.openjdk.jmh.Main Stage2_01 -f 2 -wi 3 -i 5 -w 1s -r 1s -t 1 \
-     *       -rf json -rff stage2-sharded/docs/jmh-shard-lock-t1.json
+     *       -rf json -rff docs/bench/stage2-shard-lock-t1.json
      *   java -cp "$CP" org.openjdk.jmh.Main Stage2_01 -f 2 -wi 3 -i 5 -w 1s -r 1s -t 2 \
-     *       -rf json -rff stage2-sharded/docs/jmh-shard-lock-t2.json
+     *       -rf json -rff docs/bench/stage2-shard-lock-t2.json
      *
      * Use at most as many threads (-t) as the machine has cores: with more, the benchmark
      * measures the OS scheduler.

@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  * {@code jcmd <pid> GC.class_histogram}, which runs a full collection first, so what it sums is
  * what the gateway keeps alive, not garbage waiting for the next GC.
  */
-final class GatewayProcess implements AutoCloseable {
+final class GatewayProcess {
     /** USER_HZ: the unit of utime/stime in /proc/pid/stat; 100 on every Linux ABI Java runs on. */
     private static final long TICKS_PER_SECOND = 100;
     private static final Pattern HISTOGRAM_TOTAL = Pattern.compile("(?m)^Total\\s+(\\d+)\\s+(\\d+)\\s*$");
@@ -187,8 +187,7 @@ final class GatewayProcess implements AutoCloseable {
     }
 
     /** SIGTERM (the gateway flushes and closes its sessions), then SIGKILL if it takes too long. */
-    @Override
-    public void close() throws InterruptedException {
+    void close() throws InterruptedException {
         process.destroy();
         if (!process.waitFor(20, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);

@@ -70,7 +70,8 @@ public final class StressMain implements Callable<Integer> {
     @Option(names = "--json", description = "Write the results to this file.")
     Path json;
 
-    @Option(names = "--markdown", description = "Also write the table as Markdown to this file (for the docs).")
+    @Option(names = "--markdown", description = "Also write the table as Markdown to this file "
+            + "(docs/STRESS.md renders its tables from --json files: ./stress.sh render).")
     Path markdown;
 
     @Option(names = "--root", defaultValue = ".", description = "Project root (where the stageN-*/target jars are). Default: ${DEFAULT-VALUE}")

@@ -1,0 +1,115 @@
+package lockfree.common.stress;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What the packaged jars carry (the parent pom's shade configuration says why): a stage's gateway
+ * jar holds the gateway and what it runs on Linux, and nothing of this tool; the tool's own jar
+ * holds the tool. Runs after {@code package} (failsafe), when the jars exist.
+ */
+class GatewayJarIT {
+    /** The only natives a gateway loads: epoll on the two Linux architectures it is built for. */
+    private static final Pattern KEPT_NATIVE =
+            Pattern.compile("META-INF/native/libnetty_transport_native_epoll_(x86_64|aarch_64)\\.so");
+    /** Netty parts the gateway never loads; any of them back in the jar means a filter stopped working. */
+    private static final List<String> LEFT_OUT_PACKAGES = List.of(
+            "lockfree/common/stress/", "io/netty/handler/codec/quic/", "io/netty/handler/codec/http3/",
+            "io/netty/handler/codec/http2/", "io/netty/handler/codec/spdy/", "io/netty/handler/codec/rtsp/",
+            "io/netty/handler/codec/mqtt/", "io/netty/channel/kqueue/", "io/netty/channel/uring/",
+            "io/netty/channel/sctp/", "io/netty/channel/udt/", "io/lettuce/core/dynamic/",
+            "io/lettuce/core/failover/", "io/lettuce/core/api/coroutines/");
+    /** A budget a little above what the filters leave: a new dependency, or a filter that stopped working, shows. */
+    private static final long MAX_GATEWAY_JAR_BYTES = 12_500_000;
+
+    private static final Path ROOT = Path.of(System.getProperty("user.dir")).toAbsolutePath().getParent();
+
+    /** Everything wrong with a gateway jar, one line each; empty when it carries only the gateway. */
+    static List<String> problems(Path jar, String mainClass) throws IOException {
+        List<String> problems = new ArrayList<>();
+        try (JarFile file = new JarFile(jar.toFile())) {
+            Manifest manifest = file.getManifest();
+            String main = manifest == null ? null : manifest.getMainAttributes().getValue(Attributes.Name.MAIN_CLASS);
+            if (!mainClass.equals(main)) {
+                problems.add("Main-Class is " + main + ", not " + mainClass);
+            }
+            if (file.getEntry("lockfree/common/Gateway.class") == null) {
+                problems.add("no lockfree/common/Gateway.class: not a gateway jar");
+            }
+            file.stream().map(JarEntry::getName).forEach(name -> {
+                if (name.startsWith("META-INF/native/") && !name.endsWith("/") && !KEPT_NATIVE.matcher(name).matches()) {
+                    problems.add("native of another platform or transport: " + name);
+                }
+                if (name.matches("(.*/)?LocalRedisServer(\\$.*)?\\.class")) {
+                    problems.add("the redis-server launcher of the tests and the stress tool: " + name);
+                }
+                LEFT_OUT_PACKAGES.stream().filter(name::startsWith).findFirst()
+                        .ifPresent(p -> problems.add("left-out package " + p + ": " + name));
+            });
+        }
+        long size = Files.size(jar);
+        if (size > MAX_GATEWAY_JAR_BYTES) {
+            problems.add(jar.getFileName() + " is " + size + " bytes, over " + MAX_GATEWAY_JAR_BYTES);
+        }
+        return problems;
+    }
+
+    @Test
+    void eachStagesGatewayJarCarriesOnlyTheGateway() throws IOException {
+        for (int stage = 0; stage <= 3; stage++) {
+            Path jar = Coordinator.stageJar(ROOT, stage);
+            assertEquals(List.of(), problems(jar, "lockfree.stage" + stage + ".Stage" + stage + "Main"), jar.toString());
+        }
+    }
+
+    @Test
+    void theStressJarRunsTheToolAndCarriesTheRedisLauncher() throws IOException {
+        try (JarFile file = new JarFile(ROOT.resolve("stress/target/stress.jar").toFile())) {
+            assertEquals(StressMain.class.getName(), file.getManifest().getMainAttributes().getValue(Attributes.Name.MAIN_CLASS));
+            assertTrue(file.getEntry("lockfree/common/stress/StressMain.class") != null);
+            assertTrue(file.getEntry("lockfree/common/LocalRedisServer.class") != null, "REDIS=auto starts redis-server with it");
+        }
+    }
+
+    /** The check itself: a jar with each kind of unwanted content is rejected, naming it. */
+    @Test
+    void theCheckRejectsAJarWithTheStressToolOrForeignNatives(@TempDir Path dir) throws IOException {
+        Path jar = dir.resolve("bad-gateway.jar");
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, "lockfree.stage3.Stage3Main");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
+            for (String name : List.of("lockfree/common/Gateway.class", "lockfree/common/stress/StressMain.class",
+                    "lockfree/common/LocalRedisServer.class", "META-INF/native/libnetty_transport_native_epoll_x86_64.so",
+                    "META-INF/native/libnetty_transport_native_kqueue_aarch_64.jnilib",
+                    "META-INF/native/libnetty_quiche42_linux_x86_64.so", "io/netty/handler/codec/http3/Http3.class")) {
+                out.putNextEntry(new JarEntry(name));
+                out.write(0);
+                out.closeEntry();
+            }
+        }
+        List<String> found = problems(jar, "lockfree.stage3.Stage3Main");
+        assertEquals(5, found.size(), String.join("\n", found));
+        for (String expected : List.of("lockfree/common/stress/StressMain.class", "LocalRedisServer.class",
+                "kqueue_aarch_64.jnilib", "quiche42_linux_x86_64.so", "http3/Http3.class")) {
+            assertTrue(found.stream().anyMatch(p -> p.contains(expected)), expected + " not reported in " + found);
+        }
+        assertEquals(List.of("Main-Class is lockfree.stage3.Stage3Main, not lockfree.stage0.Stage0Main"),
+                problems(jar, "lockfree.stage0.Stage0Main").subList(0, 1));
+    }
+}
