@@ -57,8 +57,20 @@ public final class RawClient implements AutoCloseable {
     }
 
     public static RawClient connect(int port, Duration readTimeout) {
+        return connect(port, readTimeout, 0);
+    }
+
+    /**
+     * As {@link #connect(int, Duration)}, with SO_RCVBUF set to {@code receiveBufferBytes} (0 keeps
+     * the system's): a client that does not read fills a small buffer after kilobytes. Writes
+     * block once the server stops reading, which makes a flood that never buffers on our side.
+     */
+    public static RawClient connect(int port, Duration readTimeout, int receiveBufferBytes) {
         try {
             Socket s = new Socket();
+            if (receiveBufferBytes > 0) {
+                s.setReceiveBufferSize(receiveBufferBytes);
+            }
             s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
             s.setSoTimeout((int) readTimeout.toMillis());
             s.setTcpNoDelay(true);
