@@ -5,8 +5,10 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.MessageSizeEstimator;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.util.internal.SystemPropertyUtil;
 
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.TimeUnit;
@@ -21,8 +23,12 @@ import java.util.concurrent.TimeUnit;
  * <li>Above {@link #HIGH_WATER} unwritten bytes the channel turns unwritable: we stop reading the
  *     client (auto-read off), so a client that does not read cannot make us produce more replies,
  *     and the send queue's drain stops. Below {@link #LOW_WATER} both resume.</li>
- * <li>Unwritable for {@code --slow-consumer-timeout}: the client is not reading. A WebSocket is
- *     closed with 4001, an HTTP connection is closed.</li>
+ * <li>Output waiting for {@code --slow-consumer-timeout} after the channel turned unwritable, and
+ *     the client took less than {@link #HIGH_WATER} bytes of it in that time: the client is not
+ *     reading. A WebSocket is closed with 4001, an HTTP connection is closed. Progress, not
+ *     writability, decides: the kernel's send buffer takes a little now and then, so a client
+ *     that reads nothing still flips the channel writable for a moment, which would restart a
+ *     plain "unwritable for so long" clock for ever.</li>
  * <li>More than {@link #budget(int)} unwritten bytes: cut at once. Reading stops at the high-water
  *     mark, but the frames of the read already in progress are still answered; this is the hard
  *     stop for that tail, whatever the client sent.</li>
@@ -36,9 +42,20 @@ final class OutboundBudget extends ChannelDuplexHandler {
     static final int HIGH_WATER = 64 * 1024;
     private static final long BUDGET_FLOOR = 1 << 20;
 
+    /*
+     * What the channel's outbound buffer charges per message on top of its bytes (Netty's own
+     * property and default), so that our sum of what went in and its count of what is still
+     * there are in the same unit, and their difference is what the socket took.
+     */
+    private static final int ENTRY_OVERHEAD =
+            SystemPropertyUtil.getInt("io.netty.transport.outboundBufferEntrySizeOverhead", 96);
+
     private final long budget;
     private final long stallNanos;
     private final GatewayMetrics metrics;
+    private MessageSizeEstimator.Handle sizes;
+    private long queued;
+    private long writtenAtStall;
     private ScheduledFuture<?> stallCheck;
     private boolean cut;
 
@@ -65,11 +82,14 @@ final class OutboundBudget extends ChannelDuplexHandler {
             }
             return;
         }
+        if (sizes == null) {
+            sizes = ctx.channel().config().getMessageSizeEstimator().newHandle();
+        }
+        queued += Math.max(0, sizes.size(msg)) + ENTRY_OVERHEAD;
         ctx.write(msg, promise);
         // The write above has reached the outbound buffer (we are on the event loop), so the
         // count already includes it.
-        ChannelOutboundBuffer buffer = ctx.channel().unsafe().outboundBuffer();
-        if (buffer != null && buffer.totalPendingWriteBytes() > budget) {
+        if (pending(ctx.channel()) > budget) {
             cut = true;
             metrics.error(ErrorCode.NOT_READING);
             metrics.slowConsumerCloses.inc();
@@ -84,22 +104,40 @@ final class OutboundBudget extends ChannelDuplexHandler {
         boolean writable = ch.isWritable();
         ch.config().setAutoRead(writable);
         if (!writable && stallCheck == null) {
-            stallCheck = ctx.executor().schedule(() -> stalled(ch), stallNanos, TimeUnit.NANOSECONDS);
-        } else if (writable && stallCheck != null) {
-            stallCheck.cancel(false);
-            stallCheck = null;
+            armStallCheck(ctx);
         }
         ctx.fireChannelWritabilityChanged();
     }
 
-    private void stalled(Channel ch) {
+    private void armStallCheck(ChannelHandlerContext ctx) {
+        writtenAtStall = written(ctx.channel());
+        stallCheck = ctx.executor().schedule(() -> stalled(ctx), stallNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void stalled(ChannelHandlerContext ctx) {
         stallCheck = null;
-        if (ch.isActive() && !ch.isWritable()) {
+        Channel ch = ctx.channel();
+        if (!ch.isActive()) {
+            return;
+        }
+        if (pending(ch) > 0 && written(ch) - writtenAtStall < HIGH_WATER) {
             metrics.error(ErrorCode.NOT_READING);
             if (!SessionHandler.closeSlowConsumer(ch, metrics)) {
                 ch.close(); // an HTTP connection: no close frame to say why
             }
+        } else if (!ch.isWritable()) {
+            armStallCheck(ctx); // slow, but reading: another period, measured afresh
         }
+    }
+
+    /** Bytes (with per-message overhead) the socket has taken from this channel so far. */
+    private long written(Channel ch) {
+        return queued - pending(ch);
+    }
+
+    private static long pending(Channel ch) {
+        ChannelOutboundBuffer buffer = ch.unsafe().outboundBuffer();
+        return buffer == null ? 0 : buffer.totalPendingWriteBytes();
     }
 
     @Override
