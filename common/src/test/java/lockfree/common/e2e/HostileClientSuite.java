@@ -495,15 +495,20 @@ public abstract class HostileClientSuite {
 
     // ---- in a child JVM: memory on a small heap, log volume ------------------------------
 
+    /** The stage's gateway in a JVM of its own with a 128 MiB heap; skips the test for other stages. */
+    private ChildGateway smallHeapChild(String... args) throws IOException {
+        Class<?> main = smallHeapMain();
+        Assumptions.assumeTrue(main != null, "the child-JVM cases run for one stage only: the transport is common's");
+        ChildGateway child = ChildGateway.start(main, List.of("-Xmx128m"), 0, args);
+        others.add(child);
+        return child;
+    }
+
     @Test
     @Timeout(90)
     @DisplayName("-Xmx128m, one client flooding pings and sends without reading for 30 s: up, RSS bounded, canary whole")
     void smallHeapFlood() throws IOException {
-        Class<?> main = smallHeapMain();
-        Assumptions.assumeTrue(main != null, "the small-heap flood runs for one stage only: the transport is common's");
-        ChildGateway child = ChildGateway.start(main, List.of("-Xmx128m"), 0,
-                "--rate-limit", "1000000", "--slow-consumer-timeout", "2s");
-        others.add(child);
+        ChildGateway child = smallHeapChild("--rate-limit", "1000000", "--slow-consumer-timeout", "2s");
         int port = child.port();
         canary = new Canary(track(WsTestClient.connect(ws(port))), track(WsTestClient.connect(ws(port))), null);
         long rssBefore = child.rssKib();
@@ -575,10 +580,7 @@ public abstract class HostileClientSuite {
     @Timeout(60)
     @DisplayName("requests abandoned mid-body do not log a stack trace each")
     void abandonedRequestsAreQuiet() throws IOException {
-        Class<?> main = smallHeapMain();
-        Assumptions.assumeTrue(main != null, "the child-JVM cases run for one stage only: the transport is common's");
-        ChildGateway child = ChildGateway.start(main, List.of("-Xmx128m"), 0);
-        others.add(child);
+        ChildGateway child = smallHeapChild();
         int linesBefore = child.output().size();
         int abandoned = 50;
         for (int i = 0; i < abandoned; i++) {
