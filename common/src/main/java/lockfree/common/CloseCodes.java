@@ -18,8 +18,9 @@ public final class CloseCodes {
     /** Application: the same uid logged in on another connection. */
     public static final int KICKED = 4000;
     /**
-     * Application: the client does not read. Its send queue stayed full, or its unwritten output
-     * stayed above the high-water mark, for --slow-consumer-timeout.
+     * Application: the client does not read. Its send queue stayed full for
+     * --slow-consumer-timeout, or in that time after reading it stopped, it took less than the
+     * high-water mark of its waiting output ({@link OutboundBudget}).
      */
     public static final int SLOW_CONSUMER = 4001;
     /** Application: nothing received (not even a pong) for --idle-timeout. */
