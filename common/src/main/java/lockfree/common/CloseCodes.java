@@ -20,7 +20,7 @@ public final class CloseCodes {
     /**
      * Application: the client does not read. Its send queue stayed full for
      * --slow-consumer-timeout, or in that time after reading it stopped, it took less than the
-     * high-water mark of its waiting output ({@link OutboundBudget}).
+     * high-water mark of its waiting output (see OutboundBudget).
      */
     public static final int SLOW_CONSUMER = 4001;
     /** Application: nothing received (not even a pong) for --idle-timeout. */
