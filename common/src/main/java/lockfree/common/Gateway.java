@@ -18,6 +18,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
@@ -123,7 +124,9 @@ public final class Gateway implements AutoCloseable {
                         FrameRate rate = new FrameRate(config.rateLimitPerSecond(), metrics);
                         p.addLast("idle", new IdleStateHandler(halfIdleMillis, 0, 0, TimeUnit.MILLISECONDS));
                         p.addLast("budget", new OutboundBudget(config, metrics));
-                        p.addLast("http", new HttpServerCodec());
+                        p.addLast("http", new HttpServerCodec(new HttpDecoderConfig()
+                                .setMaxInitialLineLength(HandshakeGuard.MAX_REQUEST_LINE)
+                                .setMaxHeaderSize(HandshakeGuard.MAX_HEADERS)));
                         p.addLast("aggregator", new HttpObjectAggregator(config.maxFrameBytes()));
                         p.addLast("handshake-guard", new HandshakeGuard(Gateway.this, origins));
                         p.addLast("control", new FrameGuard(rate, metrics));

@@ -25,8 +25,8 @@ import java.util.concurrent.TimeUnit;
  * sending a cheap request now and then (slowloris). A plain HTTP connection is therefore closed
  * at the deadline too; HTTP clients reconnect.
  *
- * <p>The checks, in order: a request the HTTP decoder could not read (431 headers too large, 414
- * request line too long, 400 otherwise; then closed); a connection over {@code --max-connections}
+ * <p>The checks, in order: a request the HTTP decoder could not read (431 headers over 8 KiB, 414
+ * a request line over 8 KiB, 400 otherwise; then closed); a connection over {@code --max-connections}
  * (only {@code GET /health} and {@code GET /metrics} are served, so monitoring still sees a full
  * gateway, everything else gets 503; then closed); a browser {@code Origin} the {@link OriginPolicy}
  * refuses (403, on {@code /ws} and {@code /push}); a request for {@code /ws} that is not RFC 6455
@@ -36,6 +36,10 @@ import java.util.concurrent.TimeUnit;
  */
 final class HandshakeGuard extends ChannelInboundHandlerAdapter {
     static final String WS_PATH = "/ws";
+    /** Longest request line the HTTP decoder reads: RFC 9112 (3) asks for at least 8000 octets. */
+    static final int MAX_REQUEST_LINE = 8192;
+    /** Most bytes of request headers the HTTP decoder reads. */
+    static final int MAX_HEADERS = 8192;
 
     private final Gateway gateway;
     private final OriginPolicy origins;
@@ -71,10 +75,10 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
             request.release();
             if (decoded.cause() instanceof TooLongHttpHeaderException) {
                 refuse(ctx, HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, ErrorCode.HEADERS_TOO_LARGE,
-                        "the request's headers are over 8 KiB");
+                        "the request's headers are over " + MAX_HEADERS + " bytes");
             } else if (decoded.cause() instanceof TooLongHttpLineException) {
                 refuse(ctx, HttpResponseStatus.REQUEST_URI_TOO_LONG, ErrorCode.URI_TOO_LONG,
-                        "the request line is over 4 KiB");
+                        "the request line is over " + MAX_REQUEST_LINE + " bytes");
             } else {
                 refuse(ctx, HttpResponseStatus.BAD_REQUEST, ErrorCode.BAD_HTTP, "not a valid HTTP/1.1 request");
             }

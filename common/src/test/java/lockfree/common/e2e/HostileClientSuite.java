@@ -462,7 +462,7 @@ public abstract class HostileClientSuite {
     }
 
     @Test
-    @DisplayName("headers over 8 KiB get 431 and a request line over 4 KiB gets 414, then the connection closes")
+    @DisplayName("headers over 8 KiB get 431 and a request line over 8 KiB gets 414, then the connection closes")
     void oversizedRequests() {
         Gateway g = start(c -> c);
         try (RawClient r = raw(g.port())) {
