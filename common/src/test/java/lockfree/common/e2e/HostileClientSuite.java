@@ -325,7 +325,7 @@ public abstract class HostileClientSuite {
     @Test
     @DisplayName("a WebSocket that answers pings but never logs in is closed with 4003 after --login-timeout")
     void noLoginMeansClosed() {
-        Gateway g = start(c -> c.withLoginTimeout(Duration.ofMillis(1500)).withIdleTimeout(Duration.ofMillis(800)));
+        Gateway g = start(c -> c.withLoginTimeout(Duration.ofMillis(3000)).withIdleTimeout(Duration.ofMillis(2000)));
         WsTestClient lurker = connect(g, WsTestClient.options()); // answers the gateway's pings
         lurker.send("{\"op\":\"ping\"}");
         awaitOp(lurker, "pong");
