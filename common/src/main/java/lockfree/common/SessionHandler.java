@@ -163,6 +163,9 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     /*
      * An error we did not foresee is worth a stack trace, but if a client can trigger it, it can
      * trigger it in a loop: one stack trace per LOG_EVERY at most, the rest counted in the next.
+     * Every event loop may get here at once; the CAS lets exactly one of those that see the
+     * period over take it. A count that lands between another loop's getAndSet and its log line
+     * is reported with the next one: never lost, at worst late.
      */
     private static void logUnexpected(Channel ch, Throwable cause) {
         long now = System.nanoTime();
