@@ -36,7 +36,25 @@ public enum ErrorCode {
     /** POST /push without the right X-Api-Key (HTTP 401). */
     UNAUTHORIZED("unauthorized"),
     /** An HTTP path or method the gateway does not serve (404 / 405). */
-    NOT_FOUND("not_found");
+    NOT_FOUND("not_found"),
+    /** A WebSocket handshake that is not RFC 6455 version 13 (HTTP 426). */
+    UNSUPPORTED_VERSION("unsupported_version"),
+    /** A browser Origin not on the allow-list, on /ws or POST /push (HTTP 403). */
+    FORBIDDEN_ORIGIN("forbidden_origin"),
+    /** POST /push whose Content-Type is not application/json (HTTP 415). */
+    UNSUPPORTED_MEDIA_TYPE("unsupported_media_type"),
+    /** An HTTP request line over the limit (HTTP 414). */
+    URI_TOO_LONG("uri_too_long"),
+    /** HTTP headers over the limit (HTTP 431). */
+    HEADERS_TOO_LARGE("headers_too_large"),
+    /** An HTTP request that does not parse (HTTP 400). */
+    BAD_HTTP("bad_http"),
+    /** No login within --login-timeout of the handshake (close 4003). */
+    LOGIN_TIMEOUT("login_timeout"),
+    /** A frame that breaks RFC 6455, e.g. a close frame with an invalid code (close 1002). */
+    PROTOCOL_ERROR("protocol_error"),
+    /** The client did not read: its output stayed over the high-water mark, or passed the budget (4001). */
+    NOT_READING("not_reading");
 
     private final String wire;
 

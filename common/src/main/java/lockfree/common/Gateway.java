@@ -18,6 +18,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
@@ -38,10 +39,13 @@ import java.util.function.Function;
  *
  * <pre>
  * listening socket: AcceptGuard (connection and file-descriptor limits)
- * per connection:   IdleStateHandler -> HttpServerCodec -> HttpObjectAggregator -> HandshakeGuard
- *                   -> WebSocketServerProtocolHandler(/ws) -> WebSocketFrameAggregator
- *                   -> HttpApiHandler (/push /metrics /health /) -> SessionHandler (the protocol)
+ * per connection:   IdleStateHandler -> OutboundBudget -> HttpServerCodec -> HttpObjectAggregator
+ *                   -> HandshakeGuard -> FrameGuard (ping, pong, close) -> WebSocketServerProtocolHandler(/ws)
+ *                   -> WebSocketFrameAggregator -> HttpApiHandler (/push /metrics /health /)
+ *                   -> SessionHandler (the protocol)
  * </pre>
+ * After the upgrade, Netty's frame decoder and encoder take the HTTP codec's place. The limits
+ * these handlers enforce are listed in docs/PROTOCOL.md, "Limits and abuse".
  *
  * A stage supplies only its {@link SessionManager} and {@link SendQueue} through {@link Stage}.
  */
@@ -86,6 +90,7 @@ public final class Gateway implements AutoCloseable {
         this.workers = new MultiThreadIoEventLoopGroup(config.ioThreads(), io);
 
         HttpApiHandler api = new HttpApiHandler(this);
+        OriginPolicy origins = new OriginPolicy(config.allowedOrigins(), config.secret() != null);
         WebSocketServerProtocolConfig ws = WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath("/ws")
                 .checkStartsWith(false)
@@ -93,7 +98,9 @@ public final class Gateway implements AutoCloseable {
                 .decoderConfig(WebSocketDecoderConfig.newBuilder()
                         .maxFramePayloadLength(config.maxFrameBytes())
                         .allowExtensions(false)
-                        .closeOnProtocolViolation(true)
+                        // SessionHandler answers a violation itself, through the encoder: the
+                        // decoder's own answer would bypass it and, for a bad close frame, send none.
+                        .closeOnProtocolViolation(false)
                         .build())
                 .dropPongFrames(true)
                 .build();
@@ -104,22 +111,29 @@ public final class Gateway implements AutoCloseable {
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .handler(acceptGuard)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                // Backpressure: above 64 KiB of unflushed output the channel reports unwritable and
-                // the drains stop; the per-session queue then absorbs, and finally drops.
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
+                // Backpressure: above the high-water mark of unwritten output the channel reports
+                // unwritable, the drains stop and OutboundBudget stops reading the client; the
+                // per-session queue then absorbs, and finally drops.
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                        new WriteBufferWaterMark(OutboundBudget.LOW_WATER, OutboundBudget.HIGH_WATER))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         channels.add(ch);
                         ChannelPipeline p = ch.pipeline();
+                        FrameRate rate = new FrameRate(config.rateLimitPerSecond(), metrics);
                         p.addLast("idle", new IdleStateHandler(halfIdleMillis, 0, 0, TimeUnit.MILLISECONDS));
-                        p.addLast("http", new HttpServerCodec());
+                        p.addLast("budget", new OutboundBudget(config, metrics));
+                        p.addLast("http", new HttpServerCodec(new HttpDecoderConfig()
+                                .setMaxInitialLineLength(HandshakeGuard.MAX_REQUEST_LINE)
+                                .setMaxHeaderSize(HandshakeGuard.MAX_HEADERS)));
                         p.addLast("aggregator", new HttpObjectAggregator(config.maxFrameBytes()));
-                        p.addLast("handshake-guard", new HandshakeGuard(Gateway.this));
+                        p.addLast("handshake-guard", new HandshakeGuard(Gateway.this, origins));
+                        p.addLast("control", new FrameGuard(rate, metrics));
                         p.addLast("websocket", new WebSocketServerProtocolHandler(ws));
                         p.addLast("fragments", new WebSocketFrameAggregator(config.maxFrameBytes()));
                         p.addLast("api", api);
-                        p.addLast("session", new SessionHandler(Gateway.this));
+                        p.addLast("session", new SessionHandler(Gateway.this, rate));
                     }
                 });
         try {

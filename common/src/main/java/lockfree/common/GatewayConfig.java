@@ -3,6 +3,7 @@ package lockfree.common;
 import java.net.InetAddress;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -17,7 +18,8 @@ import java.util.Objects;
  * @param maxConnections     connections above this are answered 503 and closed
  * @param queueCapacity      per-session send queue capacity (the plan's 1024)
  * @param idleTimeout        a connection that sends nothing (not even a pong) for this long is closed
- * @param handshakeTimeout   a connection must complete its first HTTP request within this
+ * @param handshakeTimeout   a connection must complete its WebSocket handshake this long after it opened,
+ *                           whatever it sent before; a plain HTTP connection is closed then
  * @param maxFrameBytes      largest WebSocket message and /push body accepted
  * @param rateLimitPerSecond frames per second one connection may send (token bucket, burst equal)
  * @param slowConsumerTimeout a session whose queue stays full this long is closed
@@ -27,6 +29,9 @@ import java.util.Objects;
  * @param ioThreads          event loop threads; 0 = Netty's default (2 x cores)
  * @param redis              {@code redis://host:port} of the Redis that joins this node to a cluster
  *                           ({@link RedisRouter}), or null for one node on its own ({@link LocalRouter})
+ * @param loginTimeout       a WebSocket that has not logged in this long after its handshake is closed
+ * @param allowedOrigins     browser origins (scheme://host[:port], or {@code *}) allowed besides the
+ *                           default ones; see {@link OriginPolicy}
  */
 public record GatewayConfig(
         InetAddress bind,
@@ -43,7 +48,9 @@ public record GatewayConfig(
         Duration shutdownTimeout,
         int fdReserve,
         int ioThreads,
-        URI redis) {
+        URI redis,
+        Duration loginTimeout,
+        List<String> allowedOrigins) {
 
     public static final int DEFAULT_PORT = 8080;
 
@@ -60,6 +67,8 @@ public record GatewayConfig(
         requirePositive("handshake-timeout", handshakeTimeout);
         requirePositive("slow-consumer-timeout", slowConsumerTimeout);
         requirePositive("shutdown-timeout", shutdownTimeout);
+        requirePositive("login-timeout", loginTimeout);
+        allowedOrigins = List.copyOf(allowedOrigins == null ? List.of() : allowedOrigins);
         if (redis != null && (!"redis".equals(redis.getScheme()) || redis.getHost() == null)) {
             throw new IllegalArgumentException("--redis must look like redis://host:port, got " + redis);
         }
@@ -75,24 +84,27 @@ public record GatewayConfig(
     public static GatewayConfig defaults() {
         return new GatewayConfig(InetAddress.getLoopbackAddress(), DEFAULT_PORT, null, null,
                 10_000, 1024, Duration.ofSeconds(60), Duration.ofSeconds(10), 64 * 1024,
-                1000, Duration.ofSeconds(5), Duration.ofSeconds(5), 64, 0, null);
+                1000, Duration.ofSeconds(5), Duration.ofSeconds(5), 64, 0, null, Duration.ofSeconds(10), List.of());
     }
 
-    public GatewayConfig withBind(InetAddress v) { return new GatewayConfig(v, port, secret, apiKey, maxConnections, queueCapacity, idleTimeout, handshakeTimeout, maxFrameBytes, rateLimitPerSecond, slowConsumerTimeout, shutdownTimeout, fdReserve, ioThreads, redis); }
-    public GatewayConfig withPort(int v) { return new GatewayConfig(bind, v, secret, apiKey, maxConnections, queueCapacity, idleTimeout, handshakeTimeout, maxFrameBytes, rateLimitPerSecond, slowConsumerTimeout, shutdownTimeout, fdReserve, ioThreads, redis); }
-    public GatewayConfig withSecret(String v) { return new GatewayConfig(bind, port, v, apiKey, maxConnections, queueCapacity, idleTimeout, handshakeTimeout, maxFrameBytes, rateLimitPerSecond, slowConsumerTimeout, shutdownTimeout, fdReserve, ioThreads, redis); }
-    public GatewayConfig withApiKey(String v) { return new GatewayConfig(bind, port, secret, v, maxConnections, queueCapacity, idleTimeout, handshakeTimeout, maxFrameBytes, rateLimitPerSecond, slowConsumerTimeout, shutdownTimeout, fdReserve, ioThreads, redis); }
-    public GatewayConfig withMaxConnections(int v) { return new GatewayConfig(bind, port, secret, apiKey, v, queueCapacity, idleTimeout, handshakeTimeout, maxFrameBytes, rateLimitPerSecond, slowConsumerTimeout, shutdownTimeout, fdReserve, ioThreads, redis); }
-    public GatewayConfig withQueueCapacity(int v) { return new GatewayConfig(bind, port, secret, apiKey, maxConnections, v, idleTimeout, handshakeTimeout, maxFrameBytes, rateLimitPerSecond, slowConsumerTimeout, shutdownTimeout, fdReserve, ioThreads, redis); }
-    public GatewayConfig withIdleTimeout(Duration v) { return new GatewayConfig(bind, port, secret, apiKey, maxConnections, queueCapacity, v, handshakeTimeout, maxFrameBytes, rateLimitPerSecond, slowConsumerTimeout, shutdownTimeout, fdReserve, ioThreads, redis); }
-    public GatewayConfig withHandshakeTimeout(Duration v) { return new GatewayConfig(bind, port, secret, apiKey, maxConnections, queueCapacity, idleTimeout, v, maxFrameBytes, rateLimitPerSecond, slowConsumerTimeout, shutdownTimeout, fdReserve, ioThreads, redis); }
-    public GatewayConfig withMaxFrameBytes(int v) { return new GatewayConfig(bind, port, secret, apiKey, maxConnections, queueCapacity, idleTimeout, handshakeTimeout, v, rateLimitPerSecond, slowConsumerTimeout, shutdownTimeout, fdReserve, ioThreads, redis); }
-    public GatewayConfig withRateLimitPerSecond(int v) { return new GatewayConfig(bind, port, secret, apiKey, maxConnections, queueCapacity, idleTimeout, handshakeTimeout, maxFrameBytes, v, slowConsumerTimeout, shutdownTimeout, fdReserve, ioThreads, redis); }
-    public GatewayConfig withSlowConsumerTimeout(Duration v) { return new GatewayConfig(bind, port, secret, apiKey, maxConnections, queueCapacity, idleTimeout, handshakeTimeout, maxFrameBytes, rateLimitPerSecond, v, shutdownTimeout, fdReserve, ioThreads, redis); }
-    public GatewayConfig withShutdownTimeout(Duration v) { return new GatewayConfig(bind, port, secret, apiKey, maxConnections, queueCapacity, idleTimeout, handshakeTimeout, maxFrameBytes, rateLimitPerSecond, slowConsumerTimeout, v, fdReserve, ioThreads, redis); }
-    public GatewayConfig withFdReserve(int v) { return new GatewayConfig(bind, port, secret, apiKey, maxConnections, queueCapacity, idleTimeout, handshakeTimeout, maxFrameBytes, rateLimitPerSecond, slowConsumerTimeout, shutdownTimeout, v, ioThreads, redis); }
-    public GatewayConfig withRedis(URI v) { return new GatewayConfig(bind, port, secret, apiKey, maxConnections, queueCapacity, idleTimeout, handshakeTimeout, maxFrameBytes, rateLimitPerSecond, slowConsumerTimeout, shutdownTimeout, fdReserve, ioThreads, v); }
-    public GatewayConfig withIoThreads(int v) { return new GatewayConfig(bind, port, secret, apiKey, maxConnections, queueCapacity, idleTimeout, handshakeTimeout, maxFrameBytes, rateLimitPerSecond, slowConsumerTimeout, shutdownTimeout, fdReserve, v, redis); }
+    public GatewayConfig withBind(InetAddress v) { return new GatewayConfig(v, port, secret, apiKey, maxConnections, queueCapacity, idleTimeout, handshakeTimeout, maxFrameBytes, rateLimitPerSecond, slowConsumerTimeout, shutdownTimeout, fdReserve, ioThreads, redis, loginTimeout, allowedOrigins); }
+    public GatewayConfig withPort(int v) { return new GatewayConfig(bind, v, secret, apiKey, maxConnections, queueCapacity, idleTimeout, handshakeTimeout, maxFrameBytes, rateLimitPerSecond, slowConsumerTimeout, shutdownTimeout, fdReserve, ioThreads, redis, loginTimeout, allowedOrigins); }
+    public GatewayConfig withSecret(String v) { return new GatewayConfig(bind, port, v, apiKey, maxConnections, queueCapacity, idleTimeout, handshakeTimeout, maxFrameBytes, rateLimitPerSecond, slowConsumerTimeout, shutdownTimeout, fdReserve, ioThreads, redis, loginTimeout, allowedOrigins); }
+    public GatewayConfig withApiKey(String v) { return new GatewayConfig(bind, port, secret, v, maxConnections, queueCapacity, idleTimeout, handshakeTimeout, maxFrameBytes, rateLimitPerSecond, slowConsumerTimeout, shutdownTimeout, fdReserve, ioThreads, redis, loginTimeout, allowedOrigins); }
+    public GatewayConfig withMaxConnections(int v) { return new GatewayConfig(bind, port, secret, apiKey, v, queueCapacity, idleTimeout, handshakeTimeout, maxFrameBytes, rateLimitPerSecond, slowConsumerTimeout, shutdownTimeout, fdReserve, ioThreads, redis, loginTimeout, allowedOrigins); }
+    public GatewayConfig withQueueCapacity(int v) { return new GatewayConfig(bind, port, secret, apiKey, maxConnections, v, idleTimeout, handshakeTimeout, maxFrameBytes, rateLimitPerSecond, slowConsumerTimeout, shutdownTimeout, fdReserve, ioThreads, redis, loginTimeout, allowedOrigins); }
+    public GatewayConfig withIdleTimeout(Duration v) { return new GatewayConfig(bind, port, secret, apiKey, maxConnections, queueCapacity, v, handshakeTimeout, maxFrameBytes, rateLimitPerSecond, slowConsumerTimeout, shutdownTimeout, fdReserve, ioThreads, redis, loginTimeout, allowedOrigins); }
+    public GatewayConfig withHandshakeTimeout(Duration v) { return new GatewayConfig(bind, port, secret, apiKey, maxConnections, queueCapacity, idleTimeout, v, maxFrameBytes, rateLimitPerSecond, slowConsumerTimeout, shutdownTimeout, fdReserve, ioThreads, redis, loginTimeout, allowedOrigins); }
+    public GatewayConfig withMaxFrameBytes(int v) { return new GatewayConfig(bind, port, secret, apiKey, maxConnections, queueCapacity, idleTimeout, handshakeTimeout, v, rateLimitPerSecond, slowConsumerTimeout, shutdownTimeout, fdReserve, ioThreads, redis, loginTimeout, allowedOrigins); }
+    public GatewayConfig withRateLimitPerSecond(int v) { return new GatewayConfig(bind, port, secret, apiKey, maxConnections, queueCapacity, idleTimeout, handshakeTimeout, maxFrameBytes, v, slowConsumerTimeout, shutdownTimeout, fdReserve, ioThreads, redis, loginTimeout, allowedOrigins); }
+    public GatewayConfig withSlowConsumerTimeout(Duration v) { return new GatewayConfig(bind, port, secret, apiKey, maxConnections, queueCapacity, idleTimeout, handshakeTimeout, maxFrameBytes, rateLimitPerSecond, v, shutdownTimeout, fdReserve, ioThreads, redis, loginTimeout, allowedOrigins); }
+    public GatewayConfig withShutdownTimeout(Duration v) { return new GatewayConfig(bind, port, secret, apiKey, maxConnections, queueCapacity, idleTimeout, handshakeTimeout, maxFrameBytes, rateLimitPerSecond, slowConsumerTimeout, v, fdReserve, ioThreads, redis, loginTimeout, allowedOrigins); }
+    public GatewayConfig withFdReserve(int v) { return new GatewayConfig(bind, port, secret, apiKey, maxConnections, queueCapacity, idleTimeout, handshakeTimeout, maxFrameBytes, rateLimitPerSecond, slowConsumerTimeout, shutdownTimeout, v, ioThreads, redis, loginTimeout, allowedOrigins); }
+    public GatewayConfig withRedis(URI v) { return new GatewayConfig(bind, port, secret, apiKey, maxConnections, queueCapacity, idleTimeout, handshakeTimeout, maxFrameBytes, rateLimitPerSecond, slowConsumerTimeout, shutdownTimeout, fdReserve, ioThreads, v, loginTimeout, allowedOrigins); }
+    public GatewayConfig withIoThreads(int v) { return new GatewayConfig(bind, port, secret, apiKey, maxConnections, queueCapacity, idleTimeout, handshakeTimeout, maxFrameBytes, rateLimitPerSecond, slowConsumerTimeout, shutdownTimeout, fdReserve, v, redis, loginTimeout, allowedOrigins); }
+
+    public GatewayConfig withLoginTimeout(Duration v) { return new GatewayConfig(bind, port, secret, apiKey, maxConnections, queueCapacity, idleTimeout, handshakeTimeout, maxFrameBytes, rateLimitPerSecond, slowConsumerTimeout, shutdownTimeout, fdReserve, ioThreads, redis, v, allowedOrigins); }
+    public GatewayConfig withAllowedOrigins(List<String> v) { return new GatewayConfig(bind, port, secret, apiKey, maxConnections, queueCapacity, idleTimeout, handshakeTimeout, maxFrameBytes, rateLimitPerSecond, slowConsumerTimeout, shutdownTimeout, fdReserve, ioThreads, redis, loginTimeout, v); }
 
     private static void requireRange(String name, int value, int min, int max) {
         if (value < min || value > max) {

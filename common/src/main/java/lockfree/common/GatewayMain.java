@@ -9,6 +9,8 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
@@ -73,8 +75,18 @@ public final class GatewayMain {
         Duration idleTimeout;
 
         @Option(names = "--handshake-timeout", defaultValue = "10s",
-                description = "Close a connection that has not completed its first HTTP request by then. Default: ${DEFAULT-VALUE}")
+                description = "Close a connection that has not completed its WebSocket handshake this long after it opened"
+                        + " (plain HTTP connections are closed then too). Default: ${DEFAULT-VALUE}")
         Duration handshakeTimeout;
+
+        @Option(names = "--login-timeout", defaultValue = "10s",
+                description = "Close a WebSocket that has not logged in this long after its handshake. Default: ${DEFAULT-VALUE}")
+        Duration loginTimeout;
+
+        @Option(names = "--allowed-origin", paramLabel = "ORIGIN",
+                description = "A browser Origin (scheme://host[:port], or *) allowed to open /ws and POST /push;"
+                        + " repeatable. Always allowed: the gateway's own page; without --secret also loopback origins.")
+        List<String> allowedOrigins = new ArrayList<>();
 
         @Option(names = "--max-frame", defaultValue = "65536",
                 description = "Largest WebSocket message and /push body, in bytes. Default: ${DEFAULT-VALUE}")
@@ -111,7 +123,8 @@ public final class GatewayMain {
             Gateway gateway;
             try {
                 config = new GatewayConfig(bind, port, secret, apiKey, maxConnections, queueCapacity, idleTimeout,
-                        handshakeTimeout, maxFrame, rateLimit, slowConsumerTimeout, shutdownTimeout, fdReserve, ioThreads, redis);
+                        handshakeTimeout, maxFrame, rateLimit, slowConsumerTimeout, shutdownTimeout, fdReserve, ioThreads, redis,
+                        loginTimeout, allowedOrigins);
                 gateway = Gateway.start(stage, config);
             } catch (IllegalArgumentException e) {
                 System.err.println("error: " + e.getMessage());
@@ -164,7 +177,8 @@ public final class GatewayMain {
                 + c.queueCapacity() + ", max connections " + c.maxConnections() + ")");
         out.println("  websocket  ws://" + base + "/ws   then send {\"op\":\"login\",\"uid\":1"
                 + (c.secret() == null ? "" : ",\"token\":\"...\"") + '}');
-        out.println("  push       curl -X POST http://" + base + "/push -d '{\"to\":[1],\"data\":\"hello\"}'"
+        out.println("  push       curl -X POST http://" + base + "/push -H 'Content-Type: application/json'"
+                + " -d '{\"to\":[1],\"data\":\"hello\"}'"
                 + (c.apiKey() == null ? "" : " -H 'X-Api-Key: ...'"));
         out.println("  metrics    http://" + base + "/metrics    health: http://" + base + "/health");
         out.println("  auth       " + (c.secret() == null

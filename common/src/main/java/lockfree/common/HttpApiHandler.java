@@ -82,6 +82,16 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                     errorBody(ErrorCode.UNAUTHORIZED, "POST /push needs the " + API_KEY_HEADER + " header"), keepAlive);
             return;
         }
+        // Only JSON: a browser page may POST text/plain or a form to any address without asking
+        // first (a "simple" request); application/json makes the browser ask the gateway first
+        // (CORS preflight), and the gateway never says yes.
+        String type = req.headers().get(HttpHeaderNames.CONTENT_TYPE);
+        if (type == null || !HttpUtil.getMimeType(type).toString().trim().equalsIgnoreCase("application/json")) {
+            gateway.metrics().error(ErrorCode.UNSUPPORTED_MEDIA_TYPE);
+            respond(ctx, HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, errorBody(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+                    "POST /push takes Content-Type: application/json"), keepAlive);
+            return;
+        }
         Protocol.Push push;
         try {
             push = Protocol.parsePush(req.content().toString(StandardCharsets.UTF_8));
@@ -154,7 +164,11 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         send(ctx, response(status, type, body), keepAlive);
     }
 
-    private static FullHttpResponse response(HttpResponseStatus status, String type, String body) {
+    static FullHttpResponse response(HttpResponseStatus status, String json) {
+        return response(status, JSON, json);
+    }
+
+    static FullHttpResponse response(HttpResponseStatus status, String type, String body) {
         FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
                 Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
         res.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
@@ -162,7 +176,7 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         return res;
     }
 
-    private static void send(ChannelHandlerContext ctx, FullHttpResponse res, boolean keepAlive) {
+    static void send(ChannelHandlerContext ctx, FullHttpResponse res, boolean keepAlive) {
         if (keepAlive) {
             res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
             ctx.writeAndFlush(res);

@@ -2,9 +2,12 @@ package lockfree.common;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufOutputStream;
@@ -31,20 +34,21 @@ public final class Protocol {
     public record Login(long uid, String token) implements Op {
     }
 
-    public record Send(long to, JsonNode data, JsonNode id) implements Op {
+    /** {@code data} is the JSON text of the client's value exactly as it was sent (see {@link #msg}). */
+    public record Send(long to, String data, JsonNode id) implements Op {
     }
 
-    public record Multicast(long[] to, JsonNode data, JsonNode id) implements Op {
+    public record Multicast(long[] to, String data, JsonNode id) implements Op {
     }
 
-    public record Broadcast(JsonNode data, JsonNode id) implements Op {
+    public record Broadcast(String data, JsonNode id) implements Op {
     }
 
     public record Ping() implements Op {
     }
 
     /** A POST /push body: either {@code to} (non-null) or {@code all}. */
-    public record Push(long[] to, boolean all, JsonNode data) {
+    public record Push(long[] to, boolean all, String data) {
     }
 
     /** Bad input, with the code the client will see. */
@@ -63,7 +67,7 @@ public final class Protocol {
 
     /** Parses one client text frame. */
     public static Op parse(String text) throws BadInput {
-        JsonNode node = readObject(text);
+        Parsed node = readObject(text);
         JsonNode op = node.get("op");
         if (op == null || !op.isTextual()) {
             throw new BadInput(ErrorCode.UNKNOWN_OP, "every frame needs a string \"op\"");
@@ -91,8 +95,8 @@ public final class Protocol {
 
     /** Parses a POST /push body. */
     public static Push parsePush(String body) throws BadInput {
-        JsonNode node = readObject(body);
-        JsonNode data = data(node);
+        Parsed node = readObject(body);
+        String data = data(node);
         JsonNode all = node.get("all");
         JsonNode to = node.get("to");
         if (all != null && all.isBoolean() && all.booleanValue() && to == null) {
@@ -104,20 +108,49 @@ public final class Protocol {
         throw new BadInput(ErrorCode.BAD_REQUEST, "a push needs exactly one of \"to\":[uid,...] or \"all\":true");
     }
 
-    private static JsonNode readObject(String text) throws BadInput {
-        JsonNode node;
-        try {
-            node = JSON.readTree(text);
-        } catch (JsonProcessingException e) {
-            throw new BadInput(ErrorCode.BAD_JSON, "not valid JSON: " + e.getOriginalMessage());
+    /**
+     * A client's JSON object: its fields as trees, except {@code data}, which is kept as the exact
+     * text that was sent. A tree would normalise it: Jackson reads {@code 1e400} as a double
+     * (Infinity) and {@code 1.00000000000000000001} as 1.0, and a gateway must not change what it
+     * only forwards. The text is still parsed, so it is valid JSON.
+     */
+    private record Parsed(ObjectNode fields, String data) {
+        JsonNode get(String field) {
+            return fields.get(field);
         }
-        if (node == null || !node.isObject()) {
-            throw new BadInput(ErrorCode.BAD_JSON, "expected a JSON object");
-        }
-        return node;
     }
 
-    private static long uid(JsonNode parent, String field) throws BadInput {
+    private static Parsed readObject(String text) throws BadInput {
+        try (JsonParser p = FACTORY.createParser(text)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new BadInput(ErrorCode.BAD_JSON, "expected a JSON object");
+            }
+            ObjectNode fields = JSON.createObjectNode();
+            String data = null;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken value = p.nextToken();
+                if ("data".equals(name)) {
+                    int start = (int) p.currentTokenLocation().getCharOffset();
+                    if (value.isStructStart()) {
+                        p.skipChildren();
+                    } else {
+                        p.finishToken(); // a string is read lazily; this moves past its closing quote
+                    }
+                    data = text.substring(start, (int) p.currentLocation().getCharOffset());
+                } else {
+                    fields.set(name, JSON.readTree(p));
+                }
+            }
+            return new Parsed(fields, data);
+        } catch (JsonProcessingException e) {
+            throw new BadInput(ErrorCode.BAD_JSON, "not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a String source cannot fail to read
+        }
+    }
+
+    private static long uid(Parsed parent, String field) throws BadInput {
         return uidValue(parent.get(field), field);
     }
 
@@ -140,15 +173,15 @@ public final class Protocol {
         return Arrays.stream(out).sorted().distinct().toArray();
     }
 
-    private static JsonNode data(JsonNode parent) throws BadInput {
-        JsonNode data = parent.get("data");
+    private static String data(Parsed parent) throws BadInput {
+        String data = parent.data();
         if (data == null) {
             throw new BadInput(ErrorCode.BAD_FIELD, "\"data\" is required (any JSON value)");
         }
         return data;
     }
 
-    private static JsonNode id(JsonNode parent) throws BadInput {
+    private static JsonNode id(Parsed parent) throws BadInput {
         JsonNode id = parent.get("id");
         if (id == null || id.isNull()) {
             return null;
@@ -165,13 +198,17 @@ public final class Protocol {
 
     // ---- server frames -------------------------------------------------------------------
 
-    /** {@code {"op":"msg","from":..,"data":..}}: encoded once, then shared by every recipient. */
-    public static ByteBuf msg(ByteBufAllocator alloc, long from, JsonNode data) {
+    /**
+     * {@code {"op":"msg","from":..,"data":..}}: encoded once, then shared by every recipient.
+     * {@code data} is JSON text that {@link #parse} or {@link #parsePush} checked; it is copied as
+     * it is, so every recipient reads the very value the sender wrote.
+     */
+    public static ByteBuf msg(ByteBufAllocator alloc, long from, String data) {
         return encode(alloc, g -> {
             g.writeStringField("op", "msg");
             g.writeNumberField("from", from);
             g.writeFieldName("data");
-            g.writeTree(data);
+            g.writeRawValue(data);
         });
     }
 

@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -19,11 +20,13 @@ import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One WebSocket connection's protocol: login, send, multicast, broadcast, ping; idle handling;
@@ -38,19 +41,19 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     private static final AttributeKey<Boolean> CLOSING = AttributeKey.valueOf("lockfree.closing");
     /** How long a closing connection may take to flush its close frame before we cut it. */
     private static final long CLOSE_GRACE_MILLIS = 1000;
+    private static final long LOG_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /* Shared by every connection, so the log's volume is bounded for the whole process. */
+    private static final AtomicLong lastLogged = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
+    private static final AtomicLong unlogged = new AtomicLong();
 
     private final Gateway gateway;
+    private final FrameRate rate;
     private Session session;
+    private ScheduledFuture<?> loginDeadline;
 
-    // Token bucket for --rate-limit: event-loop confined, refilled lazily on each frame.
-    private double tokens;
-    private long refilledAt;
-    private long lastRateErrorAt;
-
-    SessionHandler(Gateway gateway) {
+    SessionHandler(Gateway gateway, FrameRate rate) {
         this.gateway = gateway;
-        this.tokens = gateway.config().rateLimitPerSecond();
-        this.refilledAt = System.nanoTime();
+        this.rate = rate;
     }
 
     // ---- lifecycle -----------------------------------------------------------------------
@@ -58,17 +61,35 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
-            Channel ch = ctx.channel();
-            SendQueue<Object> queue = gateway.stage().queues()
-                    .create(gateway.config().queueCapacity(), new ChannelOutbound(ch, gateway.metrics()));
-            session = Session.open(ch, queue);
-            ch.attr(SESSION).set(session);
-            gateway.sessions().add(session);
+            open(ctx);
         } else if (evt instanceof IdleStateEvent idle && idle.state() == IdleState.READER_IDLE) {
             onReaderIdle(ctx, idle);
         } else {
             super.userEventTriggered(ctx, evt);
         }
+    }
+
+    /*
+     * The session starts when the handshake completes, or earlier: frames the client sent in the
+     * same write as its upgrade request are decoded while the handshake's completion is still
+     * being announced (see FrameGuard), and they belong to this session too.
+     */
+    private void open(ChannelHandlerContext ctx) {
+        if (session != null) {
+            return;
+        }
+        Channel ch = ctx.channel();
+        SendQueue<Object> queue = gateway.stage().queues()
+                .create(gateway.config().queueCapacity(), new ChannelOutbound(ch, gateway.metrics()));
+        session = Session.open(ch, queue);
+        ch.attr(SESSION).set(session);
+        gateway.sessions().add(session);
+        loginDeadline = ctx.executor().schedule(() -> {
+            if (session.userId() == 0) {
+                gateway.metrics().error(ErrorCode.LOGIN_TIMEOUT);
+                close(ch, CloseCodes.LOGIN_TIMEOUT, ErrorCode.LOGIN_TIMEOUT.wire());
+            }
+        }, gateway.config().loginTimeout().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /*
@@ -89,6 +110,9 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (loginDeadline != null) {
+            loginDeadline.cancel(false);
+        }
         if (session != null) {
             gateway.sessions().remove(session);
             if (session.userId() != 0) {
@@ -114,21 +138,44 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof CorruptedWebSocketFrameException corrupted) {
-            // The frame decoder has already answered with the right close code (1009 for a frame
-            // over --max-frame, 1002 for a protocol error) and is closing the channel.
-            if (corrupted.closeStatus() == WebSocketCloseStatus.MESSAGE_TOO_BIG) {
-                gateway.metrics().error(ErrorCode.FRAME_TOO_BIG);
-            }
-            ctx.close();
+            // The frame decoder stopped at a frame that breaks RFC 6455 and says how to answer:
+            // 1009 for a frame over --max-frame, 1007 for text that is not UTF-8, 1002 otherwise
+            // (a bad close code included). It reads nothing more; we say why and close.
+            WebSocketCloseStatus status = corrupted.closeStatus();
+            gateway.metrics().error(status == WebSocketCloseStatus.MESSAGE_TOO_BIG
+                    ? ErrorCode.FRAME_TOO_BIG : ErrorCode.PROTOCOL_ERROR);
+            close(ctx.channel(), status.code(), status == WebSocketCloseStatus.MESSAGE_TOO_BIG
+                    ? ErrorCode.FRAME_TOO_BIG.wire() : ErrorCode.PROTOCOL_ERROR.wire());
         } else if (cause instanceof TooLongFrameException) {
             // A message fragmented into frames that are each small but add up to too much.
             gateway.metrics().error(ErrorCode.FRAME_TOO_BIG);
             close(ctx.channel(), CloseCodes.MESSAGE_TOO_BIG, ErrorCode.FRAME_TOO_BIG.wire());
-        } else if (cause instanceof IOException) {
-            ctx.close(); // connection reset by the peer and the like: nothing to say to it
-        } else {
-            log.warn("closing {} after an unexpected error", ctx.channel(), cause);
+        } else if (cause instanceof IOException || cause instanceof PrematureChannelClosureException) {
+            // Reset by the peer, or gone in the middle of a request: nothing to say to it, and
+            // nothing to log, since any client can do it as often as it likes.
             ctx.close();
+        } else {
+            logUnexpected(ctx.channel(), cause);
+            ctx.close();
+        }
+    }
+
+    /*
+     * An error we did not foresee is worth a stack trace, but if a client can trigger it, it can
+     * trigger it in a loop: one stack trace per LOG_EVERY at most, the rest counted in the next.
+     * Every event loop may get here at once; the CAS lets exactly one of those that see the
+     * period over take it. A count that lands between another loop's getAndSet and its log line
+     * is reported with the next one: never lost, at worst late.
+     */
+    private static void logUnexpected(Channel ch, Throwable cause) {
+        long now = System.nanoTime();
+        long last = lastLogged.get();
+        if (now - last >= LOG_EVERY_NANOS && lastLogged.compareAndSet(last, now)) {
+            long quiet = unlogged.getAndSet(0);
+            log.warn("closing {} after an unexpected error{}", ch,
+                    quiet == 0 ? "" : " (" + quiet + " more since the last one were not logged)", cause);
+        } else {
+            unlogged.incrementAndGet();
         }
     }
 
@@ -144,9 +191,10 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
             if (Boolean.TRUE.equals(ctx.channel().attr(CLOSING).get())) {
                 return; // we have said goodbye; whatever the client still sends is moot
             }
+            open(ctx);
             if (frame instanceof TextWebSocketFrame text) {
                 gateway.metrics().messagesIn.inc();
-                if (takeToken(ctx)) {
+                if (rate.admit(ctx)) {
                     onText(ctx, text.text());
                 }
             } else if (frame instanceof BinaryWebSocketFrame) {
@@ -156,26 +204,6 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
         } finally {
             ReferenceCountUtil.release(frame);
         }
-    }
-
-    private boolean takeToken(ChannelHandlerContext ctx) {
-        long now = System.nanoTime();
-        double rate = gateway.config().rateLimitPerSecond();
-        tokens = Math.min(rate, tokens + (now - refilledAt) * rate / 1e9);
-        refilledAt = now;
-        if (tokens >= 1) {
-            tokens -= 1;
-            return true;
-        }
-        gateway.metrics().error(ErrorCode.RATE_LIMITED);
-        // One error frame per second at most: answering every dropped frame would let a flooding
-        // client make us write as fast as it sends.
-        if (now - lastRateErrorAt > TimeUnit.SECONDS.toNanos(1)) {
-            lastRateErrorAt = now;
-            reply(ctx, Protocol.error(ctx.alloc(), ErrorCode.RATE_LIMITED,
-                    "more than " + (int) rate + " frames per second; frames are being dropped"));
-        }
-        return false;
     }
 
     private void onText(ChannelHandlerContext ctx, String text) {
@@ -261,12 +289,19 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
         });
     }
 
-    /** Called on the channel's event loop once its queue has been full for the slow-consumer timeout. */
-    static void closeSlowConsumer(Channel ch, GatewayMetrics metrics) {
+    /**
+     * Called on the channel's event loop once its queue has been full, or its output unwritable,
+     * for the slow-consumer timeout. Returns false if the channel is not a WebSocket session.
+     */
+    static boolean closeSlowConsumer(Channel ch, GatewayMetrics metrics) {
+        if (ch.attr(SESSION).get() == null) {
+            return false;
+        }
         if (ch.isActive() && !Boolean.TRUE.equals(ch.attr(CLOSING).get())) {
             metrics.slowConsumerCloses.inc();
             close(ch, CloseCodes.SLOW_CONSUMER, "slow_consumer");
         }
+        return true;
     }
 
     /** Graceful shutdown of one session: flush its queue, then close with 1001. Any thread. */
@@ -321,8 +356,10 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     }
 
     /*
-     * Replies (login_ok, ack, error, pong) go straight to the socket, not through the send queue:
-     * they answer this client's own frames, which the rate limit already bounds.
+     * Replies (login_ok, ack, error) go straight to the channel, not through the send queue: they
+     * answer this client's own frames. The rate limit bounds how many; OutboundBudget bounds the
+     * bytes, the same budget the queue's drain writes into, and stops reading a client that does
+     * not read its answers.
      */
     private static void reply(ChannelHandlerContext ctx, ByteBuf json) {
         ctx.writeAndFlush(new TextWebSocketFrame(json));

@@ -28,5 +28,7 @@ class GatewayMainTest {
         assertThrows(IllegalArgumentException.class, () -> d.withIdleTimeout(Duration.ZERO));
         assertThrows(IllegalArgumentException.class, () -> d.withMaxConnections(0));
         assertEquals(null, d.withSecret("").secret(), "an empty secret means no secret");
+        assertThrows(IllegalArgumentException.class, () -> d.withLoginTimeout(Duration.ZERO));
+        assertEquals(java.util.List.of(), d.withAllowedOrigins(null).allowedOrigins(), "no list means no extra origins");
     }
 }

@@ -36,6 +36,22 @@ class TokensTest {
     }
 
     @Test
+    void onlyTheCanonicalSpellingOfTheSignatureIsValid() {
+        // 32 signature bytes are 256 bits in 43 base64 characters (258 bits): the last character
+        // has two spare bits that a decoder ignores. Flipping them, or adding padding, spells the
+        // same bytes differently.
+        String t = tokens.mint(42, NOW + 60);
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        int last = alphabet.indexOf(t.charAt(t.length() - 1));
+        for (int spare = 1; spare < 4; spare++) {
+            String sameBytes = t.substring(0, t.length() - 1) + alphabet.charAt(last ^ spare);
+            assertEquals(Tokens.Verdict.INVALID, tokens.verify(sameBytes, 42, NOW), sameBytes);
+        }
+        assertEquals(Tokens.Verdict.INVALID, tokens.verify(t + "=", 42, NOW), "padded");
+        assertEquals(Tokens.Verdict.VALID, tokens.verify(t, 42, NOW));
+    }
+
+    @Test
     void anotherSecretsTokenIsInvalid() {
         assertEquals(Tokens.Verdict.INVALID, tokens.verify(new Tokens("other").mint(42, NOW + 60), 42, NOW));
     }

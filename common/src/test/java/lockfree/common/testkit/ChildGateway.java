@@ -41,11 +41,22 @@ public final class ChildGateway implements AutoCloseable {
         this.output = output;
     }
 
+    /** The heap a child gets unless the caller gives its own JVM options. */
+    private static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xmx256m");
+
     /** {@code java <options> -cp <this test classpath> mainClass}, to which a caller adds arguments. */
     public static List<String> javaCommand(Class<?> mainClass) {
-        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-Dio.netty.leakDetection.level=paranoid",
-                "-cp", System.getProperty("java.class.path"), mainClass.getName());
+        return javaCommand(mainClass, DEFAULT_JVM_OPTIONS);
+    }
+
+    /** As {@link #javaCommand(Class)}, with {@code jvmOptions} (e.g. {@code -Xmx128m}) instead of the default heap. */
+    public static List<String> javaCommand(Class<?> mainClass, List<String> jvmOptions) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-Dio.netty.leakDetection.level=paranoid",
+                "-cp", System.getProperty("java.class.path"), mainClass.getName()));
+        return List.copyOf(cmd);
     }
 
     /**
@@ -55,7 +66,13 @@ public final class ChildGateway implements AutoCloseable {
      * with what it printed.
      */
     public static ChildGateway start(Class<?> mainClass, int openFiles, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(javaCommand(mainClass));
+        return start(mainClass, DEFAULT_JVM_OPTIONS, openFiles, args);
+    }
+
+    /** As {@link #start(Class, int, String...)}, with {@code jvmOptions} instead of the default heap. */
+    public static ChildGateway start(Class<?> mainClass, List<String> jvmOptions, int openFiles, String... args)
+            throws IOException {
+        List<String> cmd = new ArrayList<>(javaCommand(mainClass, jvmOptions));
         cmd.add("--port");
         cmd.add("0");
         cmd.addAll(List.of(args));
@@ -99,6 +116,29 @@ public final class ChildGateway implements AutoCloseable {
 
     public URI uri(String scheme, String path) {
         return URI.create(scheme + "://127.0.0.1:" + port + path);
+    }
+
+    /** Every line the child has printed so far. */
+    public List<String> output() {
+        return List.copyOf(output);
+    }
+
+    /**
+     * The child's resident set size in KiB ({@code VmRSS} in {@code /proc/<pid>/status}), or -1
+     * where there is no /proc (not Linux).
+     */
+    public long rssKib() {
+        Path status = Path.of("/proc", Long.toString(process.pid()), "status");
+        try {
+            for (String line : java.nio.file.Files.readAllLines(status)) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException e) {
+            return -1;
+        }
+        return -1;
     }
 
     /** Waits until the child has printed a line containing {@code text}. */
