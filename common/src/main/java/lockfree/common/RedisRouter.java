@@ -40,6 +40,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 /**
  * The cluster router: gateway nodes deliver to each other's users through Redis Pub/Sub.
@@ -85,8 +87,11 @@ import java.util.concurrent.locks.LockSupport;
  * <h2>Nothing lost without a trace</h2>
  * Every message that does not reach Redis or a local queue is counted in
  * {@code gateway_router_dropped_total{reason}}; a publish no node was listening to is counted in
- * {@code gateway_router_unheard_total}. A push to a remote user while Redis is down is answered
- * {@code dropped}.
+ * {@code gateway_router_unheard_total}. A message for one remote user is answered when Redis
+ * answers its PUBLISH: {@code ok} only if Redis counted a subscriber, {@code offline} if it
+ * counted none (e.g. the holder is still re-subscribing after a reconnection), {@code dropped}
+ * if Redis never answered; what can still be lost after an {@code ok} is in docs/PROTOCOL.md,
+ * "What Redis Pub/Sub promises".
  */
 public final class RedisRouter implements Router {
     private static final Logger log = LoggerFactory.getLogger(RedisRouter.class);
@@ -145,7 +150,8 @@ public final class RedisRouter implements Router {
         }
     }
 
-    private record Publish(String channel, byte[] payload) {
+    /** @param done told what became of it (a message to one user), or null (claims, broadcasts) */
+    private record Publish(String channel, byte[] payload, Consumer<Outcome> done) {
     }
 
     private record Inbound(String channel, byte[] payload) {
@@ -260,6 +266,9 @@ public final class RedisRouter implements Router {
 
         this.redisUri = RedisURI.create(uri.toString());
         this.redisUri.setTimeout(Duration.ofSeconds(2));
+        // CLIENT LIST then tells which connections are whose: name=gateway-<node>, flags=P for
+        // the subscriber.
+        this.redisUri.setClientName("gateway-" + nodeId);
         this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
         this.client = RedisClient.create(resources);
         client.setOptions(ClientOptions.builder()
@@ -297,40 +306,90 @@ public final class RedisRouter implements Router {
 
     // ---- Router ----------------------------------------------------------------------------
 
+    /*
+     * For a user elsewhere the outcome is PUBLISH's reply, not the enqueue: the message counts as
+     * taken only if Redis put it in at least one subscriber's output buffer. Answering at enqueue
+     * time (as this router once did) acked "ok" for messages Redis then published to nobody:
+     * after a Redis restart the sending node was back before the receiving node had
+     * re-subscribed, and those messages were lost with only gateway_router_unheard_total moving
+     * (RedisRestartTest shows it).
+     */
     @Override
-    public Outcome toUser(long uid, ByteBuf frame) {
+    public void toUser(long uid, ByteBuf frame, Consumer<Outcome> done) {
         Outcome here = local.toUser(uid, frame);
         if (here != Outcome.OFFLINE) {
-            return here; // held on this node: no Redis round trip
+            done.accept(here); // held on this node: no Redis round trip
+            return;
         }
-        return publish(USER_CHANNEL + uid, RedisMessage.msg(msgHeader, frame)) ? Outcome.QUEUED : Outcome.DROPPED;
+        publish(USER_CHANNEL + uid, RedisMessage.msg(msgHeader, frame), done);
     }
 
     @Override
-    public int toUsers(long[] uids, ByteBuf frame) {
-        int queued = 0;
+    public int toUsers(long[] uids, ByteBuf frame, IntConsumer confirmed) {
+        int accepted = 0;
+        Tally tally = confirmed == null ? null : new Tally(confirmed);
         byte[] payload = null; // built once, for the first remote user, then shared
         for (long uid : uids) {
             Outcome here = local.toUser(uid, frame);
             if (here == Outcome.QUEUED) {
-                queued++;
+                accepted++;
+                if (tally != null) {
+                    tally.confirmed.incrementAndGet();
+                }
             } else if (here == Outcome.OFFLINE) {
                 if (payload == null) {
                     payload = RedisMessage.msg(msgHeader, frame);
                 }
-                if (publish(USER_CHANNEL + uid, payload)) {
-                    queued++;
+                if (tally != null) {
+                    tally.incrementAndGet(); // one more answer to wait for, before it can come
+                }
+                if (publish(USER_CHANNEL + uid, payload, tally)) {
+                    accepted++;
                 }
             }
         }
-        return queued;
+        if (tally != null) {
+            tally.accept(Outcome.OFFLINE); // the caller's own share: counts nothing, may finish it
+        }
+        return accepted;
     }
 
-    /** Delivers here, publishes once for the other nodes; returns the local count only. */
+    /**
+     * Counts a multicast's confirmations; the value is the number of answers still to come, one
+     * per remote publish plus one held by the caller until every publish is offered, so the total
+     * cannot be reported while publishes are still being added.
+     */
+    private static final class Tally extends AtomicInteger implements Consumer<Outcome> {
+        final AtomicInteger confirmed = new AtomicInteger();
+        private final IntConsumer done;
+
+        Tally(IntConsumer done) {
+            super(1);
+            this.done = done;
+        }
+
+        @Override
+        public void accept(Outcome outcome) {
+            if (outcome == Outcome.QUEUED) {
+                confirmed.incrementAndGet();
+            }
+            // The increment above happens before this decrement, and the thread that takes the
+            // count to zero reads the total after it: every confirmation is in it.
+            if (decrementAndGet() == 0) {
+                done.accept(confirmed.get());
+            }
+        }
+    }
+
+    /**
+     * Delivers here, publishes once for the other nodes; returns the local count only. Whether
+     * the other nodes got it is not waited for: PUBLISH on {@code gateway:all} answers how many
+     * nodes listen, not how many users took it.
+     */
     @Override
     public int toAll(ByteBuf frame) {
         int here = local.toAll(frame);
-        publish(ALL_CHANNEL, RedisMessage.msg(msgHeader, frame));
+        publish(ALL_CHANNEL, RedisMessage.msg(msgHeader, frame), null);
         return here;
     }
 
@@ -387,6 +446,7 @@ public final class RedisRouter implements Router {
         inboxWorker.close();
         for (Publish p; (p = publishes.poll()) != null; ) {
             droppedDown.inc();
+            tell(p.done(), Outcome.DROPPED);
         }
         Link l = link;
         link = null;
@@ -400,17 +460,26 @@ public final class RedisRouter implements Router {
 
     // ---- producers' side ---------------------------------------------------------------------
 
-    private boolean publish(String channel, byte[] payload) {
+    /** @return whether it was queued for Redis; if not, {@code done} has been told DROPPED */
+    private boolean publish(String channel, byte[] payload, Consumer<Outcome> done) {
         if (link == null) {
             droppedDown.inc();
+            tell(done, Outcome.DROPPED);
             return false;
         }
-        if (!publishes.offer(new Publish(channel, payload))) {
+        if (!publishes.offer(new Publish(channel, payload, done))) {
             droppedQueueFull.inc();
+            tell(done, Outcome.DROPPED);
             return false;
         }
         publisher.wake();
         return true;
+    }
+
+    private static void tell(Consumer<Outcome> done, Outcome outcome) {
+        if (done != null) {
+            done.accept(outcome);
+        }
     }
 
     private void change(long uid, ChangeKind kind) {
@@ -441,7 +510,7 @@ public final class RedisRouter implements Router {
             worked = true;
         }
         for (Publish p; batch < maxBatch && (p = publishes.poll()) != null; ) {
-            send(l, p.channel(), p.payload());
+            send(l, p.channel(), p.payload(), p.done());
             batch++;
         }
         if (batch > 0) {
@@ -519,7 +588,7 @@ public final class RedisRouter implements Router {
             Session s = local.session(uid);
             Long since = s == null ? null : loginMillis.get(s.id());
             if (since != null) {
-                send(l, USER_CHANNEL + uid, RedisMessage.claim(nodeId, since));
+                send(l, USER_CHANNEL + uid, RedisMessage.claim(nodeId, since), null);
                 sent++;
             }
         }
@@ -552,16 +621,23 @@ public final class RedisRouter implements Router {
         }
     }
 
-    /** Hands one PUBLISH to Lettuce (not yet written: auto-flush is off). */
-    private void send(Link l, String channel, byte[] payload) {
+    /**
+     * Hands one PUBLISH to Lettuce (not yet written: auto-flush is off) and tells {@code done}
+     * what Redis answered: DROPPED when it did not answer (the connection broke: Lettuce fails
+     * every command in flight when a connection closes, since its own reconnect is off), OFFLINE
+     * when no subscriber had the channel at that instant, QUEUED when at least one had.
+     */
+    private void send(Link l, String channel, byte[] payload, Consumer<Outcome> done) {
         if (l == null) {
             droppedDown.inc();
+            tell(done, Outcome.DROPPED);
             return;
         }
         if (inFlight.get() >= maxInFlight) {
             // Redis accepts slower than we produce: fail fast rather than let Lettuce's command
             // stack grow without bound.
             droppedFailed.inc();
+            tell(done, Outcome.DROPPED);
             return;
         }
         inFlight.incrementAndGet();
@@ -570,16 +646,19 @@ public final class RedisRouter implements Router {
                 inFlight.decrementAndGet();
                 if (e != null) {
                     droppedFailed.inc();
+                    tell(done, Outcome.DROPPED);
                 } else {
                     published.inc();
                     if (listeners == 0) {
                         unheard.inc();
                     }
+                    tell(done, listeners == 0 ? Outcome.OFFLINE : Outcome.QUEUED);
                 }
             });
         } catch (RuntimeException e) {
             inFlight.decrementAndGet();
             droppedFailed.inc();
+            tell(done, Outcome.DROPPED);
         }
     }
 
