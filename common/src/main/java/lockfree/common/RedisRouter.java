@@ -1,21 +1,5 @@
 package lockfree.common;
 
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisChannelHandler;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisConnectionStateListener;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.api.StatefulConnection;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.codec.RedisCodec;
-import io.lettuce.core.codec.StringCodec;
-import io.lettuce.core.protocol.ProtocolVersion;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
-import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.DefaultClientResources;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
@@ -26,7 +10,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -38,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
@@ -114,7 +98,6 @@ public final class RedisRouter implements Router {
     static final String USER_CHANNEL = "gateway:user:";
     static final String ALL_CHANNEL = "gateway:all";
 
-    private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
     private static final long RETRY_MIN_MILLIS = 50;
     private static final long RETRY_MAX_MILLIS = 1000;
     /** Channels per SUBSCRIBE command when many users (re)subscribe at once. */
@@ -143,13 +126,6 @@ public final class RedisRouter implements Router {
         }
     }
 
-    private record Link(StatefulRedisConnection<String, byte[]> publisher,
-                        StatefulRedisPubSubConnection<String, byte[]> subscriber) {
-        boolean owns(RedisChannelHandler<?, ?> handler) {
-            return handler == publisher || handler == subscriber;
-        }
-    }
-
     /** @param done told what became of it (a message to one user), or null (claims, broadcasts) */
     private record Publish(String channel, byte[] payload, Consumer<Outcome> done) {
     }
@@ -168,9 +144,7 @@ public final class RedisRouter implements Router {
     private final byte[] msgHeader;
     private final int maxBatch;
     private final int maxInFlight;
-    private final RedisURI redisUri;
-    private final ClientResources resources;
-    private final RedisClient client;
+    private final RedisLink.Connector redis;
 
     /** Many producers (event loops, /push), one consumer (the publisher worker). */
     private final MpscArrayQueue<Publish> publishes;
@@ -190,24 +164,13 @@ public final class RedisRouter implements Router {
     private final ScheduledExecutorService connector;
 
     /** The live connections, or null while Redis is unreachable. Written by the connector only. */
-    private volatile Link link;
+    private volatile RedisLink link;
     private volatile boolean closed;
-    /**
-     * Channels Redis says the current subscriber connection holds: the count in its latest
-     * SUBSCRIBE/UNSUBSCRIBE reply. This, not the SUBSCRIBEs we have sent, is what the
-     * {@code gateway_router_subscriptions} gauge reports. Another node's PUBLISH travels on a
-     * different connection, which Redis does not order with ours, so a channel whose SUBSCRIBE is
-     * written but not yet confirmed can still miss a message (counted as unheard). The stress
-     * tool's two-gateway test, which starts sending once the gauge adds up, lost 1-2 of 1,000
-     * messages in 3 of 40 repeats on a busy machine while the gauge counted what was sent
-     * (docs/results/router-subscribe-race-2026-11-24.txt).
-     * Written by Lettuce's I/O thread; reset by the publisher on a new connection before it sends
-     * that connection's first SUBSCRIBE, so no reply can precede the reset.
-     */
-    private volatile long confirmedChannels;
+    /** Set when some subscriptions may be gone while the link stays (a cluster shard moved). */
+    private final AtomicBoolean resubscribeAll = new AtomicBoolean();
 
     // Confined to the publisher thread.
-    private Link current;
+    private RedisLink current;
     private final Set<Long> subscribed = new HashSet<>();
     private final List<Long> toSubscribe = new ArrayList<>();
     private final List<Long> toUnsubscribe = new ArrayList<>();
@@ -261,33 +224,15 @@ public final class RedisRouter implements Router {
         // gateway:all is the first channel of every connection and is never unsubscribed, so
         // every count Redis reports includes it once.
         m.gauge("gateway_router_subscriptions", "User channels Redis has confirmed this node is subscribed to",
-                () -> link == null ? 0 : Math.max(0, confirmedChannels - 1));
+                () -> {
+                    RedisLink l = link;
+                    return l == null ? 0 : Math.max(0, l.confirmedChannels() - 1);
+                });
         m.gauge("gateway_router_publish_queue", "Messages waiting in the local publish queue", publishes::size);
 
-        this.redisUri = RedisURI.create(uri.toString());
-        this.redisUri.setTimeout(Duration.ofSeconds(2));
-        // CLIENT LIST then tells which connections are whose: name=gateway-<node>, flags=P for
-        // the subscriber.
-        this.redisUri.setClientName("gateway-" + nodeId);
-        this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
-        this.client = RedisClient.create(resources);
-        client.setOptions(ClientOptions.builder()
-                .autoReconnect(false)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .protocolVersion(ProtocolVersion.RESP2)
-                .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(1)).keepAlive(true).build())
-                .build());
-        client.addListener(new RedisConnectionStateListener() {
-            @Override
-            public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
-                if (!closed) {
-                    connector.execute(() -> onLost(connection));
-                }
-            }
-        });
-
+        this.redis = RedisLink.connector(uri, "gateway-" + nodeId);
         this.publisher = new Worker("redis-publisher", this::publishStep,
-                () -> !publishes.isEmpty() || !changes.isEmpty() || link != current);
+                () -> !publishes.isEmpty() || !changes.isEmpty() || link != current || resubscribeAll.get());
         this.inboxWorker = new Worker("redis-inbox", this::inboxStep, () -> !inbox.isEmpty());
         this.connector = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "redis-connector");
@@ -301,7 +246,7 @@ public final class RedisRouter implements Router {
         } catch (Exception e) {
             throw new IllegalStateException("could not start the Redis router", e);
         }
-        log.info("redis router: node {} on {} ({})", nodeId, redisUri, isUp() ? "connected" : "not reachable yet, retrying");
+        log.info("redis router: node {} on {} ({})", nodeId, redis, isUp() ? "connected" : "not reachable yet, retrying");
     }
 
     // ---- Router ----------------------------------------------------------------------------
@@ -448,14 +393,12 @@ public final class RedisRouter implements Router {
             droppedDown.inc();
             tell(p.done(), Outcome.DROPPED);
         }
-        Link l = link;
+        RedisLink l = link;
         link = null;
         if (l != null) {
-            l.subscriber().close();
-            l.publisher().close();
+            l.close();
         }
-        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-        resources.shutdown(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+        redis.shutdown();
     }
 
     // ---- producers' side ---------------------------------------------------------------------
@@ -491,17 +434,23 @@ public final class RedisRouter implements Router {
 
     private boolean publishStep() {
         boolean worked = false;
-        Link l = link;
+        RedisLink l = link;
         if (l != current) {
             // Connected, reconnected or lost. A new connection has no subscriptions: take them
             // all from the session manager. Changes queued meanwhile are applied on top, which
             // is harmless: each one compares with the session manager again.
             current = l;
             subscribed.clear();
-            confirmedChannels = 0; // a new connection starts with none; its replies count up again
+            resubscribeAll.set(false);
             if (l != null) {
                 subscribeEveryone(l);
             }
+            worked = true;
+        } else if (resubscribeAll.getAndSet(false) && l != null) {
+            // Same link, some subscriptions gone (a cluster shard failed over or its slots
+            // moved): subscribe everyone again; Redis ignores those still in place.
+            subscribed.clear();
+            subscribeEveryone(l);
             worked = true;
         }
         int batch = 0;
@@ -515,7 +464,7 @@ public final class RedisRouter implements Router {
         }
         if (batch > 0) {
             if (l != null) {
-                l.publisher().flushCommands(); // the whole batch in one write
+                l.flush(); // the whole batch in one write
             }
             batchSizes.observe(batch);
             return true;
@@ -523,7 +472,7 @@ public final class RedisRouter implements Router {
         return worked;
     }
 
-    private void subscribeEveryone(Link l) {
+    private void subscribeEveryone(RedisLink l) {
         List<Long> everyone = new ArrayList<>();
         local.forEachUser(s -> everyone.add(s.userId()));
         subscribed.addAll(everyone);
@@ -537,7 +486,7 @@ public final class RedisRouter implements Router {
     }
 
     /** Applies subscription changes (SUBSCRIBE/UNSUBSCRIBE, batched) and publishes due claims; returns publishes sent. */
-    private int applyChanges(Link l) {
+    private int applyChanges(RedisLink l) {
         toSubscribe.clear();
         toUnsubscribe.clear();
         claimsDue.clear();
@@ -603,12 +552,12 @@ public final class RedisRouter implements Router {
         return channels;
     }
 
-    private void subscribe(Link l, List<String> channels, boolean subscribe) {
+    private void subscribe(RedisLink l, List<String> channels, boolean subscribe) {
         for (int from = 0; from < channels.size(); from += CHANNELS_PER_SUBSCRIBE) {
             String[] chunk = channels.subList(from, Math.min(channels.size(), from + CHANNELS_PER_SUBSCRIBE))
                     .toArray(new String[0]);
             try {
-                (subscribe ? l.subscriber().async().subscribe(chunk) : l.subscriber().async().unsubscribe(chunk))
+                (subscribe ? l.subscribe(chunk) : l.unsubscribe(chunk))
                         .whenComplete((ok, e) -> {
                             if (e != null && !closed) {
                                 // The connection is going down; the reconnection subscribes everyone.
@@ -627,7 +576,7 @@ public final class RedisRouter implements Router {
      * every command in flight when a connection closes, since its own reconnect is off), OFFLINE
      * when no subscriber had the channel at that instant, QUEUED when at least one had.
      */
-    private void send(Link l, String channel, byte[] payload, Consumer<Outcome> done) {
+    private void send(RedisLink l, String channel, byte[] payload, Consumer<Outcome> done) {
         if (l == null) {
             droppedDown.inc();
             tell(done, Outcome.DROPPED);
@@ -642,7 +591,7 @@ public final class RedisRouter implements Router {
         }
         inFlight.incrementAndGet();
         try {
-            l.publisher().async().publish(channel, payload).whenComplete((listeners, e) -> {
+            l.publish(channel, payload).whenComplete((listeners, e) -> {
                 inFlight.decrementAndGet();
                 if (e != null) {
                     droppedFailed.inc();
@@ -664,8 +613,8 @@ public final class RedisRouter implements Router {
 
     // ---- receiving -----------------------------------------------------------------------------
 
-    /** Runs on Lettuce's I/O thread: only hand off. */
-    private final RedisPubSubAdapter<String, byte[]> listener = new RedisPubSubAdapter<>() {
+    /** Runs on Lettuce's I/O threads: only hand off. */
+    private final RedisLink.Events events = new RedisLink.Events() {
         @Override
         public void message(String channel, byte[] payload) {
             received.inc();
@@ -677,8 +626,7 @@ public final class RedisRouter implements Router {
         }
 
         @Override
-        public void subscribed(String channel, long count) {
-            confirmedChannels = count;
+        public void subscribed(String channel) {
             long uid = userOf(channel);
             if (uid > 0) {
                 // Our subscription is live, so from now on we hear every later claim: publish ours.
@@ -687,8 +635,16 @@ public final class RedisRouter implements Router {
         }
 
         @Override
-        public void unsubscribed(String channel, long count) {
-            confirmedChannels = count;
+        public void closed(Object connection) {
+            if (!closed) {
+                connector.execute(() -> onLost(connection));
+            }
+        }
+
+        @Override
+        public void resubscribeAll() {
+            resubscribeAll.set(true);
+            publisher.wake();
         }
     };
 
@@ -772,20 +728,14 @@ public final class RedisRouter implements Router {
         if (closed || link != null) {
             return;
         }
-        StatefulRedisConnection<String, byte[]> pub = null;
-        StatefulRedisPubSubConnection<String, byte[]> sub = null;
+        RedisLink l;
         try {
-            pub = client.connect(CODEC, redisUri);
-            pub.setAutoFlushCommands(false);
-            sub = client.connectPubSub(CODEC, redisUri);
-            sub.addListener(listener);
+            l = redis.connect(events);
         } catch (RuntimeException e) {
-            closeQuietly(pub);
-            closeQuietly(sub);
             if (!outageLogged) {
                 outageLogged = true;
                 log.warn("node {}: Redis at {} is not reachable ({}); retrying, local delivery goes on",
-                        nodeId, redisUri, e.getMessage());
+                        nodeId, redis, e.getMessage());
             }
             connector.schedule(this::connect, retryMillis, TimeUnit.MILLISECONDS);
             retryMillis = Math.min(RETRY_MAX_MILLIS, retryMillis * 2);
@@ -793,35 +743,28 @@ public final class RedisRouter implements Router {
         }
         retryMillis = RETRY_MIN_MILLIS;
         if (outageLogged) {
-            log.info("node {}: connected to Redis at {}", nodeId, redisUri);
+            log.info("node {}: connected to Redis at {}", nodeId, redis);
         }
         outageLogged = false;
-        // A disconnect of these connections is handled by onLost, which runs on this same thread
+        // A close of these connections is handled by onLost, which runs on this same thread
         // after us and therefore already sees them in the link.
-        link = new Link(pub, sub);
+        link = l;
         connects.inc();
         publisher.wake();
     }
 
     /** Connector thread only: one of our connections closed under us. */
-    private void onLost(RedisChannelHandler<?, ?> connection) {
-        Link l = link;
+    private void onLost(Object connection) {
+        RedisLink l = link;
         if (closed || l == null || !l.owns(connection)) {
             return;
         }
         link = null;
         outageLogged = true;
         log.warn("node {}: lost the connection to Redis at {}; reconnecting. Pushes to other nodes are dropped"
-                + " and counted until then", nodeId, redisUri);
-        closeQuietly(l.publisher());
-        closeQuietly(l.subscriber());
+                + " and counted until then", nodeId, redis);
+        l.close();
         publisher.wake();
         connector.schedule(this::connect, RETRY_MIN_MILLIS, TimeUnit.MILLISECONDS);
-    }
-
-    private static void closeQuietly(StatefulConnection<?, ?> c) {
-        if (c != null) {
-            c.closeAsync();
-        }
     }
 }
