@@ -12,14 +12,11 @@ import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.cluster.pubsub.RedisClusterPubSubAdapter;
 import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
-import io.lettuce.core.event.connection.ConnectionActivatedEvent;
-import io.lettuce.core.event.connection.ConnectionDeactivatedEvent;
 import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import reactor.core.Disposable;
 
-import java.net.SocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,23 +37,25 @@ import java.util.concurrent.TimeUnit;
  * every broadcast (docs/REDIS.md, "Past one machine", says what that costs).
  *
  * <h2>Who keeps the subscriptions</h2>
- * Lettuce keeps the connections: one per node, reconnecting, routing each command by slot, and
- * following the topology (refreshed every second and on every redirect or reconnect). The router
- * keeps the subscriptions: a shard's subscriptions die with its master, and when slots move,
- * Redis drops the subscriptions of their channels on the old owner. Neither says which channels
- * to subscribe where next. So on every topology change and every node connection that comes back,
- * this link asks the router to subscribe every channel again ({@link Events#resubscribeAll}); the
- * router takes them from the session manager, and Lettuce sends each to its slot's current owner.
- * A channel Redis unsubscribed us from ({@code sunsubscribe} we did not ask for) triggers the same.
+ * Lettuce keeps the connections: one per node, reconnecting (and re-subscribing the shard
+ * channels that connection had), routing each command by slot, and following the topology
+ * (refreshed every second and on every redirect or reconnect). The router keeps the
+ * subscriptions: a shard's subscriptions die with its master, and when slots move, Redis drops the
+ * subscriptions of their channels on the old owner. Neither says which channels to subscribe where
+ * next. So on every topology change this link asks the router to subscribe every channel again
+ * ({@link Events#resubscribeAll}); the router takes them from the session manager, and Lettuce
+ * sends each to its slot's current owner. A channel Redis unsubscribed us from (a
+ * {@code sunsubscribe} we did not ask for) triggers the same.
  *
  * <h2>No duplicates from a returning node</h2>
  * A failed master that comes back is a replica, and Lettuce re-subscribes its old connection to
  * it; a replica's shard channels still receive every {@code SPUBLISH} of its shard. A message is
- * therefore delivered only from the node the topology names as the slot's master, the node the
- * router subscribed at.
+ * therefore not delivered from a node the topology names as a replica: the router subscribes at
+ * masters only.
  */
 final class ClusterRedisLink implements RedisLink {
     static final String SCHEME = "redis-cluster";
+    private static final long RETRY_MILLIS = 200;
 
     private final StatefulRedisClusterConnection<String, byte[]> publisher;
     private final StatefulRedisClusterPubSubConnection<String, byte[]> subscriber;
@@ -66,11 +65,16 @@ final class ClusterRedisLink implements RedisLink {
     /** Channels this router asked to leave; a {@code sunsubscribe} for any other came from Redis. */
     private final Set<String> leaving = ConcurrentHashMap.newKeySet();
 
+    private final Runnable retry;
+
+    /** @param retry asks the router, a little later, to subscribe everyone again */
     private ClusterRedisLink(StatefulRedisClusterConnection<String, byte[]> publisher,
-                             StatefulRedisClusterPubSubConnection<String, byte[]> subscriber, Disposable events) {
+                             StatefulRedisClusterPubSubConnection<String, byte[]> subscriber, Disposable events,
+                             Runnable retry) {
         this.publisher = publisher;
         this.subscriber = subscriber;
         this.events = events;
+        this.retry = retry;
     }
 
     @Override
@@ -83,13 +87,23 @@ final class ClusterRedisLink implements RedisLink {
         publisher.flushCommands();
     }
 
-    /** One SSUBSCRIBE per slot: Redis refuses channels of several slots in one (CROSSSLOT). */
+    /**
+     * One SSUBSCRIBE per slot: Redis refuses channels of several slots in one (CROSSSLOT). On one
+     * server a failed SUBSCRIBE means the connection is going down, and the reconnection
+     * subscribes everyone; here a node can refuse one (its slot just moved, it is failing over)
+     * while the link stays, so a failure asks for everyone again, a little later.
+     */
     @Override
     public CompletionStage<?> subscribe(String... channels) {
         List<CompletableFuture<?>> all = new ArrayList<>();
         for (List<String> sameSlot : bySlot(channels)) {
             leaving.removeAll(sameSlot);
-            all.add(subscriber.async().ssubscribe(sameSlot.toArray(new String[0])).toCompletableFuture());
+            all.add(subscriber.async().ssubscribe(sameSlot.toArray(new String[0])).toCompletableFuture()
+                    .whenComplete((ok, e) -> {
+                        if (e != null) {
+                            retry.run();
+                        }
+                    }));
         }
         return CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0]));
     }
@@ -130,10 +144,14 @@ final class ClusterRedisLink implements RedisLink {
         subscriber.closeAsync();
     }
 
-    /** Whether {@code node} is, as far as the topology knows, the master of {@code channel}'s slot. */
-    private boolean fromOwner(RedisClusterNode node, String channel) {
-        RedisClusterNode owner = subscriber.getPartitions().getMasterBySlot(SlotHash.getSlot(channel));
-        return node == null || owner == null || owner.getNodeId().equals(node.getNodeId());
+    /**
+     * Whether a message from {@code node} may be delivered: not if the topology knows the node as
+     * a replica. (Not "only from the slot's master": while a slot moves, the old owner still
+     * serves it, and still delivers, after the new owner is known.)
+     */
+    private boolean fromMaster(RedisClusterNode node) {
+        RedisClusterNode known = node == null ? null : subscriber.getPartitions().getPartitionByNodeId(node.getNodeId());
+        return known == null || !known.is(RedisClusterNode.NodeFlag.REPLICA);
     }
 
     static final class Connector implements RedisLink.Connector {
@@ -152,8 +170,11 @@ final class ClusterRedisLink implements RedisLink {
             }
             this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
             this.client = RedisClusterClient.create(resources, seeds);
+            // Commands wait while a node connection is being made or re-made (bounded by the
+            // 2 s command timeout, then failed: a publish is then acked dropped). Rejecting them
+            // instead would refuse the first command to every node, whose connection Lettuce
+            // opens on first use.
             client.setOptions(ClusterClientOptions.builder()
-                    .disconnectedBehavior(ClusterClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                     .protocolVersion(ProtocolVersion.RESP2)
                     .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(1)).keepAlive(true).build())
                     .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
@@ -182,23 +203,20 @@ final class ClusterRedisLink implements RedisLink {
                 }
                 throw e;
             }
-            // Connections seen closing, by remote address: their coming back means their
-            // subscriptions may be gone (a restarted node) or stale (a demoted master).
-            Set<SocketAddress> wentAway = ConcurrentHashMap.newKeySet();
+            // A node connection that comes back (the same node restarted) is re-subscribed by
+            // Lettuce, which remembers each connection's shard channels. A changed topology (a
+            // replica promoted, slots moved) is ours to follow.
             Disposable watch = resources.eventBus().get().subscribe(e -> {
                 if (e instanceof ClusterTopologyChangedEvent) {
                     events.resubscribeAll();
-                } else if (e instanceof ConnectionDeactivatedEvent d) {
-                    wentAway.add(d.remoteAddress());
-                } else if (e instanceof ConnectionActivatedEvent a && wentAway.remove(a.remoteAddress())) {
-                    events.resubscribeAll();
                 }
             });
-            ClusterRedisLink link = new ClusterRedisLink(pub, sub, watch);
+            ClusterRedisLink link = new ClusterRedisLink(pub, sub, watch, () -> resources.eventExecutorGroup()
+                    .schedule(events::resubscribeAll, RETRY_MILLIS, TimeUnit.MILLISECONDS));
             sub.addListener(new RedisClusterPubSubAdapter<>() {
                 @Override
                 public void smessage(RedisClusterNode node, String channel, byte[] payload) {
-                    if (link.fromOwner(node, channel)) {
+                    if (link.fromMaster(node)) {
                         events.message(channel, payload);
                     }
                 }
