@@ -63,10 +63,17 @@ import java.util.function.IntConsumer;
  *   <li>Lettuce's I/O thread only hands each received message to the <b>inbox</b> {@link Worker},
  *       which parses it and offers it to local send queues (a broadcast walks every local user,
  *       which must not stall the Redis connection).</li>
- *   <li>A <b>connector</b> thread (re)connects with backoff. Lettuce's own reconnect is off: after
- *       a reconnect we must resubscribe from the {@link SessionManager}, the truth about who is
- *       here, and fail (count) what was in flight rather than buffer it without bound.</li>
+ *   <li>A <b>connector</b> thread (re)connects with backoff. On one Redis, Lettuce's own
+ *       reconnect is off: after a reconnect we must resubscribe from the {@link SessionManager},
+ *       the truth about who is here, and fail (count) what was in flight rather than buffer it
+ *       without bound. On a cluster Lettuce keeps the node connections; the link reports topology
+ *       changes and the publisher subscribes everyone again from the session manager.</li>
  * </ul>
+ *
+ * <h2>One Redis or a cluster</h2>
+ * The Redis side is a {@link RedisLink}: {@link StandaloneRedisLink} (PUBLISH, SUBSCRIBE) for
+ * {@code redis://}, {@link ClusterRedisLink} (sharded SPUBLISH, SSUBSCRIBE) for
+ * {@code redis-cluster://}. Everything above (queues, batching, claims, acks) is the same.
  *
  * <h2>Nothing lost without a trace</h2>
  * Every message that does not reach Redis or a local queue is counted in
