@@ -83,6 +83,20 @@ final class AckLedger {
         return notOk;
     }
 
+    /** Whether the last {@code n} messages sent are all acked ok (as far as collected now). */
+    boolean lastAllOk(int n) {
+        collect();
+        if (sent.size() < n) {
+            return false;
+        }
+        for (String id : sent.subList(sent.size() - n, sent.size())) {
+            if (!"ok".equals(acks.get(id))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** How many acks so far have this status. */
     int count(String status) {
         int n = 0;

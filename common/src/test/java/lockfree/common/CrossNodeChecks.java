@@ -155,12 +155,27 @@ abstract class CrossNodeChecks {
         assertEquals(data, next.get("data").asText(), "unexpected message before the marker: " + next);
     }
 
+    /** User 1 on node {@code a}, user 2 on node {@code b}, and the books of what they send. */
+    record Streaming(Gateway a, Gateway b, WsTestClient u1, WsTestClient u2, AckLedger ledger) {
+    }
+
+    /** Two nodes, user 1 on the first and user 2 on the second, already 50 sends each way in. */
+    Streaming twoNodesStreaming() {
+        Gateway a = node();
+        Gateway b = node();
+        WsTestClient u1 = login(a, 1);
+        WsTestClient u2 = login(b, 2);
+        Streaming s = new Streaming(a, b, u1, u2, new AckLedger(List.of(u1, u2)));
+        stream(s, 50, () -> true);
+        return s;
+    }
+
     /**
      * Alternates one send each way (1 on A to 2 on B, and back) every 2 ms, half the default
      * rate limit, until {@code until} holds; at least {@code atLeast} pairs.
      */
-    static void stream(AckLedger ledger, WsTestClient u1, WsTestClient u2, int atLeast, BooleanSupplier until) {
-        stream(ledger, u1, 1, u2, 2, atLeast, until);
+    static void stream(Streaming s, int atLeast, BooleanSupplier until) {
+        stream(s.ledger(), s.u1(), 1, s.u2(), 2, atLeast, until);
     }
 
     /** The same between users {@code uid1} (client {@code u1}) and {@code uid2} (client {@code u2}). */

@@ -175,12 +175,9 @@ class RedisClusterTest extends CrossNodeChecks {
     @Test
     @DisplayName("a node re-subscribing: sends meanwhile are answered offline, never ok and lost")
     void ackedOkIsNeverLostWhileResubscribing() {
-        Gateway a = node();
-        Gateway b = node();
-        WsTestClient u1 = login(a, 1);
-        WsTestClient u2 = login(b, 2);
-        AckLedger ledger = new AckLedger(List.of(u1, u2));
-        stream(ledger, u1, u2, 50, () -> true);
+        Streaming s = twoNodesStreaming();
+        Gateway b = s.b();
+        AckLedger ledger = s.ledger();
 
         // Node B's subscriber connection alone goes (as when Redis drops a slow subscriber): node A
         // stays connected and keeps publishing to user 2's channel, which has no subscriber until
@@ -191,11 +188,11 @@ class RedisClusterTest extends CrossNodeChecks {
         double connects = metric(b, "gateway_router_connects_total");
         backend().configSet("maxclients", "3");
         backend().clientKill(KillArgs.Builder.id(subscriberOf(b)));
-        stream(ledger, u1, u2, 50, () -> true);
+        stream(s, 50, () -> true);
         backend().configSet("maxclients", "10000");
-        stream(ledger, u1, u2, 10, () -> metric(b, "gateway_router_connects_total") > connects && subscribed(2));
+        stream(s, 10, () -> metric(b, "gateway_router_connects_total") > connects && subscribed(2));
         ledger.mark();
-        stream(ledger, u1, u2, 100, () -> true);
+        stream(s, 100, () -> true);
 
         ledger.assertNothingAckedOkLost(Duration.ofSeconds(10));
         assertTrue(ledger.count("offline") > 0, "the re-subscription window was hit: " + ledger.summary());
@@ -216,21 +213,19 @@ class RedisClusterTest extends CrossNodeChecks {
     @Test
     @DisplayName("Redis killed and restarted under a steady stream both ways: every message acked ok arrives")
     void ackedOkIsNeverLostAcrossRedisRestart() {
-        Gateway a = node();
-        Gateway b = node();
-        WsTestClient u1 = login(a, 1);
-        WsTestClient u2 = login(b, 2);
-        AckLedger ledger = new AckLedger(List.of(u1, u2));
-        stream(ledger, u1, u2, 50, () -> true);
+        Streaming s = twoNodesStreaming();
+        Gateway a = s.a();
+        Gateway b = s.b();
+        AckLedger ledger = s.ledger();
 
         redis().kill();
-        stream(ledger, u1, u2, 10, () -> !a.router().isUp() && !b.router().isUp());
+        stream(s, 10, () -> !a.router().isUp() && !b.router().isUp());
         redis().start();
         // Each node reconnects on its own backoff and re-subscribes when it does: until both have,
         // a send may find no subscriber (offline) or no connection (dropped), never a false ok.
-        stream(ledger, u1, u2, 10, () -> a.router().isUp() && b.router().isUp() && subscribed(1) && subscribed(2));
+        stream(s, 10, () -> a.router().isUp() && b.router().isUp() && subscribed(1) && subscribed(2));
         ledger.mark();
-        stream(ledger, u1, u2, 100, () -> true);
+        stream(s, 100, () -> true);
 
         ledger.assertNothingAckedOkLost(Duration.ofSeconds(10));
         assertTrue(ledger.count("dropped") > 0, "the outage was hit: " + ledger.summary());
