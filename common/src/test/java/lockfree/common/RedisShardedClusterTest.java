@@ -56,7 +56,7 @@ class RedisShardedClusterTest extends CrossNodeChecks {
         perNode.values().forEach(StatefulRedisConnection::close);
         if (backend != null) {
             backend.close();
-            backendClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            backendClient.shutdown(Duration.ofMillis(100), Duration.ofSeconds(2)); // quiet period: see ClusterRedisLink.Connector#shutdown
         }
         if (nodeClient != null) {
             nodeClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
