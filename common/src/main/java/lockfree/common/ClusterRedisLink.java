@@ -56,7 +56,6 @@ import java.util.concurrent.TimeUnit;
 final class ClusterRedisLink implements RedisLink {
     static final String SCHEME = "redis-cluster";
     private static final long RETRY_MILLIS = 200;
-    private static final long QUIET_MILLIS = 100;
 
     private final StatefulRedisClusterConnection<String, byte[]> publisher;
     private final StatefulRedisClusterPubSubConnection<String, byte[]> subscriber;
@@ -239,17 +238,11 @@ final class ClusterRedisLink implements RedisLink {
             return link;
         }
 
+        /** A connection to a dead node (it stays in the topology, flagged fail) keeps retrying: see SHUTDOWN_QUIET_MILLIS. */
         @Override
-        /*
-         * A connection to a dead node (a failed master stays in the topology, flagged fail) keeps
-         * retrying. An attempt caught by the shutdown has its channel registered (Lettuce
-         * allocates its read buffer then) but not yet closed; with no quiet period the event
-         * loops stop before the close that releases the buffer, which Netty's leak detector then
-         * reports. A short quiet period lets such closes run first.
-         */
         public void shutdown() {
-            client.shutdown(Duration.ofMillis(QUIET_MILLIS), Duration.ofSeconds(2));
-            resources.shutdown(QUIET_MILLIS, 2000, TimeUnit.MILLISECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+            client.shutdown(Duration.ofMillis(SHUTDOWN_QUIET_MILLIS), Duration.ofSeconds(2));
+            resources.shutdown(SHUTDOWN_QUIET_MILLIS, 2000, TimeUnit.MILLISECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
         }
 
         @Override

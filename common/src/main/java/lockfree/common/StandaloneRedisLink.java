@@ -155,8 +155,8 @@ final class StandaloneRedisLink implements RedisLink {
 
         @Override
         public void shutdown() {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-            resources.shutdown(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+            client.shutdown(Duration.ofMillis(SHUTDOWN_QUIET_MILLIS), Duration.ofSeconds(2));
+            resources.shutdown(SHUTDOWN_QUIET_MILLIS, 2000, TimeUnit.MILLISECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
         }
 
         @Override

@@ -48,7 +48,7 @@ class RedisClusterTest extends CrossNodeChecks {
             backendConnection.close();
         }
         if (backendClient != null) {
-            backendClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            backendClient.shutdown(Duration.ofMillis(RedisLink.SHUTDOWN_QUIET_MILLIS), Duration.ofSeconds(2));
         }
         if (redis != null) {
             redis.close();

@@ -56,10 +56,10 @@ class RedisShardedClusterTest extends CrossNodeChecks {
         perNode.values().forEach(StatefulRedisConnection::close);
         if (backend != null) {
             backend.close();
-            backendClient.shutdown(Duration.ofMillis(100), Duration.ofSeconds(2)); // quiet period: see ClusterRedisLink.Connector#shutdown
+            backendClient.shutdown(Duration.ofMillis(RedisLink.SHUTDOWN_QUIET_MILLIS), Duration.ofSeconds(2));
         }
         if (nodeClient != null) {
-            nodeClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            nodeClient.shutdown(Duration.ofMillis(RedisLink.SHUTDOWN_QUIET_MILLIS), Duration.ofSeconds(2));
         }
         if (cluster != null) {
             cluster.close();
