@@ -27,7 +27,7 @@ import java.util.Objects;
  * @param fdReserve          file descriptors kept free below the process limit: the gateway stops
  *                           accepting before it runs out (EMFILE makes the accept loop spin)
  * @param ioThreads          event loop threads; 0 = Netty's default (2 x cores)
- * @param redis              {@code redis://host:port} of the Redis that joins this node to a cluster
+ * @param redis              {@code redis://host:port}, or {@code redis-cluster://host:port[,host:port...]}, of the Redis that joins this node to a cluster
  *                           ({@link RedisRouter}), or null for one node on its own ({@link LocalRouter})
  * @param loginTimeout       a WebSocket that has not logged in this long after its handshake is closed
  * @param allowedOrigins     browser origins (scheme://host[:port], or {@code *}) allowed besides the
@@ -69,8 +69,9 @@ public record GatewayConfig(
         requirePositive("shutdown-timeout", shutdownTimeout);
         requirePositive("login-timeout", loginTimeout);
         allowedOrigins = List.copyOf(allowedOrigins == null ? List.of() : allowedOrigins);
-        if (redis != null && (!"redis".equals(redis.getScheme()) || redis.getHost() == null)) {
-            throw new IllegalArgumentException("--redis must look like redis://host:port, got " + redis);
+        if (redis != null && !RedisLink.isValid(redis)) {
+            throw new IllegalArgumentException("--redis must look like redis://host:port or"
+                    + " redis-cluster://host:port[,host:port...], got " + redis);
         }
         if (secret != null && secret.isEmpty()) {
             secret = null;

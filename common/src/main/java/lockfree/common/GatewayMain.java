@@ -113,7 +113,8 @@ public final class GatewayMain {
         int ioThreads;
 
         @Option(names = "--redis", defaultValue = "${env:GATEWAY_REDIS}",
-                description = "redis://host:port: join a cluster of gateways through Redis Pub/Sub (env GATEWAY_REDIS)."
+                description = "redis://host:port (one Redis) or redis-cluster://host:port[,host:port...] (a Redis Cluster):"
+                        + " join a cluster of gateways through Redis Pub/Sub (env GATEWAY_REDIS)."
                         + " Default: none, this node delivers only to its own users")
         URI redis;
 

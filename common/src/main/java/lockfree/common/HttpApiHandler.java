@@ -104,7 +104,7 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         ByteBuf frame = Protocol.msg(ctx.alloc(), 0, push.data());
         int accepted;
         try {
-            accepted = push.all() ? gateway.router().toAll(frame) : gateway.router().toUsers(push.to(), frame);
+            accepted = push.all() ? gateway.router().toAll(frame) : gateway.router().toUsers(push.to(), frame, null);
         } finally {
             frame.release();
         }

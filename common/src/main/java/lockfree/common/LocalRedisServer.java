@@ -13,6 +13,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -28,11 +29,18 @@ import java.util.concurrent.locks.LockSupport;
 public final class LocalRedisServer implements AutoCloseable {
     private final Path binary;
     private final int port;
+    private final List<String> extraArgs;
     private Process process;
 
     public LocalRedisServer(Path binary, int port) {
+        this(binary, port, List.of());
+    }
+
+    /** @param extraArgs further {@code redis-server} arguments, e.g. a cluster node's */
+    public LocalRedisServer(Path binary, int port, List<String> extraArgs) {
         this.binary = binary;
         this.port = port;
+        this.extraArgs = List.copyOf(extraArgs);
     }
 
     /** {@code $REDIS_SERVER}, or the first executable {@code redis-server} on the PATH. */
@@ -91,9 +99,11 @@ public final class LocalRedisServer implements AutoCloseable {
         if (isRunning()) {
             throw new IllegalStateException("redis-server on port " + port + " is already running");
         }
-        ProcessBuilder pb = new ProcessBuilder(List.of(binary.toString(),
+        List<String> command = new ArrayList<>(List.of(binary.toString(),
                 "--port", Integer.toString(port), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "no", "--loglevel", "warning"));
+        command.addAll(extraArgs);
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.redirectErrorStream(true);
         pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
         try {
@@ -135,19 +145,44 @@ public final class LocalRedisServer implements AutoCloseable {
         kill();
     }
 
-    /* One raw RESP round trip, so waiting for the server needs no client library started yet. */
     private boolean ping() {
+        return "+PONG".equals(inline(port, "PING"));
+    }
+
+    /**
+     * One raw round trip of an inline command (e.g. {@code CLUSTER INFO}), so waiting for a server
+     * needs no client library started yet. Returns the reply's text (a bulk reply's payload, or a
+     * status line with its {@code +}/{@code -}), or null if the server is not answering.
+     */
+    static String inline(int port, String command) {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
-            s.setSoTimeout(500);
+            s.setSoTimeout(1000);
             OutputStream out = s.getOutputStream();
-            out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.write((command + "\r\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = s.getInputStream();
-            byte[] reply = in.readNBytes(7);
-            return "+PONG\r\n".equals(new String(reply, StandardCharsets.US_ASCII));
-        } catch (IOException e) {
-            return false;
+            String first = line(in);
+            if (first.startsWith("$")) {
+                int n = Integer.parseInt(first.substring(1));
+                return n < 0 ? null : new String(in.readNBytes(n), StandardCharsets.UTF_8);
+            }
+            return first;
+        } catch (IOException | RuntimeException e) {
+            return null;
         }
+    }
+
+    private static String line(InputStream in) throws IOException {
+        StringBuilder b = new StringBuilder();
+        for (int c; (c = in.read()) != '\n'; ) {
+            if (c < 0) {
+                throw new IOException("closed mid-reply");
+            }
+            if (c != '\r') {
+                b.append((char) c);
+            }
+        }
+        return b.toString();
     }
 }

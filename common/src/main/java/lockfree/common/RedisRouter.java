@@ -1,21 +1,5 @@
 package lockfree.common;
 
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisChannelHandler;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisConnectionStateListener;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.api.StatefulConnection;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.codec.RedisCodec;
-import io.lettuce.core.codec.StringCodec;
-import io.lettuce.core.protocol.ProtocolVersion;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
-import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.DefaultClientResources;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
@@ -26,7 +10,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -38,8 +21,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 /**
  * The cluster router: gateway nodes deliver to each other's users through Redis Pub/Sub.
@@ -77,16 +63,26 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>Lettuce's I/O thread only hands each received message to the <b>inbox</b> {@link Worker},
  *       which parses it and offers it to local send queues (a broadcast walks every local user,
  *       which must not stall the Redis connection).</li>
- *   <li>A <b>connector</b> thread (re)connects with backoff. Lettuce's own reconnect is off: after
- *       a reconnect we must resubscribe from the {@link SessionManager}, the truth about who is
- *       here, and fail (count) what was in flight rather than buffer it without bound.</li>
+ *   <li>A <b>connector</b> thread (re)connects with backoff. On one Redis, Lettuce's own
+ *       reconnect is off: after a reconnect we must resubscribe from the {@link SessionManager},
+ *       the truth about who is here, and fail (count) what was in flight rather than buffer it
+ *       without bound. On a cluster Lettuce keeps the node connections; the link reports topology
+ *       changes and the publisher subscribes everyone again from the session manager.</li>
  * </ul>
+ *
+ * <h2>One Redis or a cluster</h2>
+ * The Redis side is a {@link RedisLink}: {@link StandaloneRedisLink} (PUBLISH, SUBSCRIBE) for
+ * {@code redis://}, {@link ClusterRedisLink} (sharded SPUBLISH, SSUBSCRIBE) for
+ * {@code redis-cluster://}. Everything above (queues, batching, claims, acks) is the same.
  *
  * <h2>Nothing lost without a trace</h2>
  * Every message that does not reach Redis or a local queue is counted in
  * {@code gateway_router_dropped_total{reason}}; a publish no node was listening to is counted in
- * {@code gateway_router_unheard_total}. A push to a remote user while Redis is down is answered
- * {@code dropped}.
+ * {@code gateway_router_unheard_total}. A message for one remote user is answered when Redis
+ * answers its PUBLISH: {@code ok} only if Redis counted a subscriber, {@code offline} if it
+ * counted none (e.g. the holder is still re-subscribing after a reconnection), {@code dropped}
+ * if Redis never answered; what can still be lost after an {@code ok} is in docs/PROTOCOL.md,
+ * "What Redis Pub/Sub promises".
  */
 public final class RedisRouter implements Router {
     private static final Logger log = LoggerFactory.getLogger(RedisRouter.class);
@@ -109,7 +105,6 @@ public final class RedisRouter implements Router {
     static final String USER_CHANNEL = "gateway:user:";
     static final String ALL_CHANNEL = "gateway:all";
 
-    private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
     private static final long RETRY_MIN_MILLIS = 50;
     private static final long RETRY_MAX_MILLIS = 1000;
     /** Channels per SUBSCRIBE command when many users (re)subscribe at once. */
@@ -138,14 +133,8 @@ public final class RedisRouter implements Router {
         }
     }
 
-    private record Link(StatefulRedisConnection<String, byte[]> publisher,
-                        StatefulRedisPubSubConnection<String, byte[]> subscriber) {
-        boolean owns(RedisChannelHandler<?, ?> handler) {
-            return handler == publisher || handler == subscriber;
-        }
-    }
-
-    private record Publish(String channel, byte[] payload) {
+    /** @param done told what became of it (a message to one user), or null (claims, broadcasts) */
+    private record Publish(String channel, byte[] payload, Consumer<Outcome> done) {
     }
 
     private record Inbound(String channel, byte[] payload) {
@@ -162,9 +151,7 @@ public final class RedisRouter implements Router {
     private final byte[] msgHeader;
     private final int maxBatch;
     private final int maxInFlight;
-    private final RedisURI redisUri;
-    private final ClientResources resources;
-    private final RedisClient client;
+    private final RedisLink.Connector redis;
 
     /** Many producers (event loops, /push), one consumer (the publisher worker). */
     private final MpscArrayQueue<Publish> publishes;
@@ -184,24 +171,13 @@ public final class RedisRouter implements Router {
     private final ScheduledExecutorService connector;
 
     /** The live connections, or null while Redis is unreachable. Written by the connector only. */
-    private volatile Link link;
+    private volatile RedisLink link;
     private volatile boolean closed;
-    /**
-     * Channels Redis says the current subscriber connection holds: the count in its latest
-     * SUBSCRIBE/UNSUBSCRIBE reply. This, not the SUBSCRIBEs we have sent, is what the
-     * {@code gateway_router_subscriptions} gauge reports. Another node's PUBLISH travels on a
-     * different connection, which Redis does not order with ours, so a channel whose SUBSCRIBE is
-     * written but not yet confirmed can still miss a message (counted as unheard). The stress
-     * tool's two-gateway test, which starts sending once the gauge adds up, lost 1-2 of 1,000
-     * messages in 3 of 40 repeats on a busy machine while the gauge counted what was sent
-     * (docs/results/router-subscribe-race-2026-11-24.txt).
-     * Written by Lettuce's I/O thread; reset by the publisher on a new connection before it sends
-     * that connection's first SUBSCRIBE, so no reply can precede the reset.
-     */
-    private volatile long confirmedChannels;
+    /** Set when some subscriptions may be gone while the link stays (a cluster shard moved). */
+    private final AtomicBoolean resubscribeAll = new AtomicBoolean();
 
     // Confined to the publisher thread.
-    private Link current;
+    private RedisLink current;
     private final Set<Long> subscribed = new HashSet<>();
     private final List<Long> toSubscribe = new ArrayList<>();
     private final List<Long> toUnsubscribe = new ArrayList<>();
@@ -255,30 +231,15 @@ public final class RedisRouter implements Router {
         // gateway:all is the first channel of every connection and is never unsubscribed, so
         // every count Redis reports includes it once.
         m.gauge("gateway_router_subscriptions", "User channels Redis has confirmed this node is subscribed to",
-                () -> link == null ? 0 : Math.max(0, confirmedChannels - 1));
+                () -> {
+                    RedisLink l = link;
+                    return l == null ? 0 : Math.max(0, l.confirmedChannels() - 1);
+                });
         m.gauge("gateway_router_publish_queue", "Messages waiting in the local publish queue", publishes::size);
 
-        this.redisUri = RedisURI.create(uri.toString());
-        this.redisUri.setTimeout(Duration.ofSeconds(2));
-        this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
-        this.client = RedisClient.create(resources);
-        client.setOptions(ClientOptions.builder()
-                .autoReconnect(false)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .protocolVersion(ProtocolVersion.RESP2)
-                .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(1)).keepAlive(true).build())
-                .build());
-        client.addListener(new RedisConnectionStateListener() {
-            @Override
-            public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
-                if (!closed) {
-                    connector.execute(() -> onLost(connection));
-                }
-            }
-        });
-
+        this.redis = RedisLink.connector(uri, "gateway-" + nodeId);
         this.publisher = new Worker("redis-publisher", this::publishStep,
-                () -> !publishes.isEmpty() || !changes.isEmpty() || link != current);
+                () -> !publishes.isEmpty() || !changes.isEmpty() || link != current || resubscribeAll.get());
         this.inboxWorker = new Worker("redis-inbox", this::inboxStep, () -> !inbox.isEmpty());
         this.connector = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "redis-connector");
@@ -292,45 +253,95 @@ public final class RedisRouter implements Router {
         } catch (Exception e) {
             throw new IllegalStateException("could not start the Redis router", e);
         }
-        log.info("redis router: node {} on {} ({})", nodeId, redisUri, isUp() ? "connected" : "not reachable yet, retrying");
+        log.info("redis router: node {} on {} ({})", nodeId, redis, isUp() ? "connected" : "not reachable yet, retrying");
     }
 
     // ---- Router ----------------------------------------------------------------------------
 
+    /*
+     * For a user elsewhere the outcome is PUBLISH's reply, not the enqueue: the message counts as
+     * taken only if Redis put it in at least one subscriber's output buffer. Answering at enqueue
+     * time (as this router once did) acked "ok" for messages Redis then published to nobody:
+     * after a Redis restart the sending node was back before the receiving node had
+     * re-subscribed, and those messages were lost with only gateway_router_unheard_total moving
+     * (RedisRestartTest shows it).
+     */
     @Override
-    public Outcome toUser(long uid, ByteBuf frame) {
+    public void toUser(long uid, ByteBuf frame, Consumer<Outcome> done) {
         Outcome here = local.toUser(uid, frame);
         if (here != Outcome.OFFLINE) {
-            return here; // held on this node: no Redis round trip
+            done.accept(here); // held on this node: no Redis round trip
+            return;
         }
-        return publish(USER_CHANNEL + uid, RedisMessage.msg(msgHeader, frame)) ? Outcome.QUEUED : Outcome.DROPPED;
+        publish(USER_CHANNEL + uid, RedisMessage.msg(msgHeader, frame), done);
     }
 
     @Override
-    public int toUsers(long[] uids, ByteBuf frame) {
-        int queued = 0;
+    public int toUsers(long[] uids, ByteBuf frame, IntConsumer confirmed) {
+        int accepted = 0;
+        Tally tally = confirmed == null ? null : new Tally(confirmed);
         byte[] payload = null; // built once, for the first remote user, then shared
         for (long uid : uids) {
             Outcome here = local.toUser(uid, frame);
             if (here == Outcome.QUEUED) {
-                queued++;
+                accepted++;
+                if (tally != null) {
+                    tally.confirmed.incrementAndGet();
+                }
             } else if (here == Outcome.OFFLINE) {
                 if (payload == null) {
                     payload = RedisMessage.msg(msgHeader, frame);
                 }
-                if (publish(USER_CHANNEL + uid, payload)) {
-                    queued++;
+                if (tally != null) {
+                    tally.incrementAndGet(); // one more answer to wait for, before it can come
+                }
+                if (publish(USER_CHANNEL + uid, payload, tally)) {
+                    accepted++;
                 }
             }
         }
-        return queued;
+        if (tally != null) {
+            tally.accept(Outcome.OFFLINE); // the caller's own share: counts nothing, may finish it
+        }
+        return accepted;
     }
 
-    /** Delivers here, publishes once for the other nodes; returns the local count only. */
+    /**
+     * Counts a multicast's confirmations; the value is the number of answers still to come, one
+     * per remote publish plus one held by the caller until every publish is offered, so the total
+     * cannot be reported while publishes are still being added.
+     */
+    private static final class Tally extends AtomicInteger implements Consumer<Outcome> {
+        final AtomicInteger confirmed = new AtomicInteger();
+        private final IntConsumer done;
+
+        Tally(IntConsumer done) {
+            super(1);
+            this.done = done;
+        }
+
+        @Override
+        public void accept(Outcome outcome) {
+            if (outcome == Outcome.QUEUED) {
+                confirmed.incrementAndGet();
+            }
+            // The increment above happens before this decrement, and the thread that takes the
+            // count to zero reads the total after it: every confirmation is in it.
+            if (decrementAndGet() == 0) {
+                done.accept(confirmed.get());
+            }
+        }
+    }
+
+    /**
+     * Delivers here, publishes once for the other nodes; returns the local count only. Whether
+     * the other nodes got it is not waited for: PUBLISH on {@code gateway:all} answers how many
+     * nodes listen, not how many users took it.
+     */
     @Override
     public int toAll(ByteBuf frame) {
         int here = local.toAll(frame);
-        publish(ALL_CHANNEL, RedisMessage.msg(msgHeader, frame));
+        publish(ALL_CHANNEL, RedisMessage.msg(msgHeader, frame), null);
         return here;
     }
 
@@ -387,30 +398,38 @@ public final class RedisRouter implements Router {
         inboxWorker.close();
         for (Publish p; (p = publishes.poll()) != null; ) {
             droppedDown.inc();
+            tell(p.done(), Outcome.DROPPED);
         }
-        Link l = link;
+        RedisLink l = link;
         link = null;
         if (l != null) {
-            l.subscriber().close();
-            l.publisher().close();
+            l.close();
         }
-        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-        resources.shutdown(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+        redis.shutdown();
     }
 
     // ---- producers' side ---------------------------------------------------------------------
 
-    private boolean publish(String channel, byte[] payload) {
+    /** @return whether it was queued for Redis; if not, {@code done} has been told DROPPED */
+    private boolean publish(String channel, byte[] payload, Consumer<Outcome> done) {
         if (link == null) {
             droppedDown.inc();
+            tell(done, Outcome.DROPPED);
             return false;
         }
-        if (!publishes.offer(new Publish(channel, payload))) {
+        if (!publishes.offer(new Publish(channel, payload, done))) {
             droppedQueueFull.inc();
+            tell(done, Outcome.DROPPED);
             return false;
         }
         publisher.wake();
         return true;
+    }
+
+    private static void tell(Consumer<Outcome> done, Outcome outcome) {
+        if (done != null) {
+            done.accept(outcome);
+        }
     }
 
     private void change(long uid, ChangeKind kind) {
@@ -422,17 +441,23 @@ public final class RedisRouter implements Router {
 
     private boolean publishStep() {
         boolean worked = false;
-        Link l = link;
+        RedisLink l = link;
         if (l != current) {
             // Connected, reconnected or lost. A new connection has no subscriptions: take them
             // all from the session manager. Changes queued meanwhile are applied on top, which
             // is harmless: each one compares with the session manager again.
             current = l;
             subscribed.clear();
-            confirmedChannels = 0; // a new connection starts with none; its replies count up again
+            resubscribeAll.set(false);
             if (l != null) {
                 subscribeEveryone(l);
             }
+            worked = true;
+        } else if (resubscribeAll.getAndSet(false) && l != null) {
+            // Same link, some subscriptions gone (a cluster shard failed over or its slots
+            // moved): subscribe everyone again; Redis ignores those still in place.
+            subscribed.clear();
+            subscribeEveryone(l);
             worked = true;
         }
         int batch = 0;
@@ -441,12 +466,12 @@ public final class RedisRouter implements Router {
             worked = true;
         }
         for (Publish p; batch < maxBatch && (p = publishes.poll()) != null; ) {
-            send(l, p.channel(), p.payload());
+            send(l, p.channel(), p.payload(), p.done());
             batch++;
         }
         if (batch > 0) {
             if (l != null) {
-                l.publisher().flushCommands(); // the whole batch in one write
+                l.flush(); // the whole batch in one write
             }
             batchSizes.observe(batch);
             return true;
@@ -454,7 +479,7 @@ public final class RedisRouter implements Router {
         return worked;
     }
 
-    private void subscribeEveryone(Link l) {
+    private void subscribeEveryone(RedisLink l) {
         List<Long> everyone = new ArrayList<>();
         local.forEachUser(s -> everyone.add(s.userId()));
         subscribed.addAll(everyone);
@@ -468,7 +493,7 @@ public final class RedisRouter implements Router {
     }
 
     /** Applies subscription changes (SUBSCRIBE/UNSUBSCRIBE, batched) and publishes due claims; returns publishes sent. */
-    private int applyChanges(Link l) {
+    private int applyChanges(RedisLink l) {
         toSubscribe.clear();
         toUnsubscribe.clear();
         claimsDue.clear();
@@ -519,7 +544,7 @@ public final class RedisRouter implements Router {
             Session s = local.session(uid);
             Long since = s == null ? null : loginMillis.get(s.id());
             if (since != null) {
-                send(l, USER_CHANNEL + uid, RedisMessage.claim(nodeId, since));
+                send(l, USER_CHANNEL + uid, RedisMessage.claim(nodeId, since), null);
                 sent++;
             }
         }
@@ -534,12 +559,12 @@ public final class RedisRouter implements Router {
         return channels;
     }
 
-    private void subscribe(Link l, List<String> channels, boolean subscribe) {
+    private void subscribe(RedisLink l, List<String> channels, boolean subscribe) {
         for (int from = 0; from < channels.size(); from += CHANNELS_PER_SUBSCRIBE) {
             String[] chunk = channels.subList(from, Math.min(channels.size(), from + CHANNELS_PER_SUBSCRIBE))
                     .toArray(new String[0]);
             try {
-                (subscribe ? l.subscriber().async().subscribe(chunk) : l.subscriber().async().unsubscribe(chunk))
+                (subscribe ? l.subscribe(chunk) : l.unsubscribe(chunk))
                         .whenComplete((ok, e) -> {
                             if (e != null && !closed) {
                                 // The connection is going down; the reconnection subscribes everyone.
@@ -552,41 +577,51 @@ public final class RedisRouter implements Router {
         }
     }
 
-    /** Hands one PUBLISH to Lettuce (not yet written: auto-flush is off). */
-    private void send(Link l, String channel, byte[] payload) {
+    /**
+     * Hands one PUBLISH to Lettuce (not yet written: auto-flush is off) and tells {@code done}
+     * what Redis answered: DROPPED when it did not answer (the connection broke: Lettuce fails
+     * every command in flight when a connection closes, since its own reconnect is off), OFFLINE
+     * when no subscriber had the channel at that instant, QUEUED when at least one had.
+     */
+    private void send(RedisLink l, String channel, byte[] payload, Consumer<Outcome> done) {
         if (l == null) {
             droppedDown.inc();
+            tell(done, Outcome.DROPPED);
             return;
         }
         if (inFlight.get() >= maxInFlight) {
             // Redis accepts slower than we produce: fail fast rather than let Lettuce's command
             // stack grow without bound.
             droppedFailed.inc();
+            tell(done, Outcome.DROPPED);
             return;
         }
         inFlight.incrementAndGet();
         try {
-            l.publisher().async().publish(channel, payload).whenComplete((listeners, e) -> {
+            l.publish(channel, payload).whenComplete((listeners, e) -> {
                 inFlight.decrementAndGet();
                 if (e != null) {
                     droppedFailed.inc();
+                    tell(done, Outcome.DROPPED);
                 } else {
                     published.inc();
                     if (listeners == 0) {
                         unheard.inc();
                     }
+                    tell(done, listeners == 0 ? Outcome.OFFLINE : Outcome.QUEUED);
                 }
             });
         } catch (RuntimeException e) {
             inFlight.decrementAndGet();
             droppedFailed.inc();
+            tell(done, Outcome.DROPPED);
         }
     }
 
     // ---- receiving -----------------------------------------------------------------------------
 
-    /** Runs on Lettuce's I/O thread: only hand off. */
-    private final RedisPubSubAdapter<String, byte[]> listener = new RedisPubSubAdapter<>() {
+    /** Runs on Lettuce's I/O threads: only hand off. */
+    private final RedisLink.Events events = new RedisLink.Events() {
         @Override
         public void message(String channel, byte[] payload) {
             received.inc();
@@ -598,8 +633,7 @@ public final class RedisRouter implements Router {
         }
 
         @Override
-        public void subscribed(String channel, long count) {
-            confirmedChannels = count;
+        public void subscribed(String channel) {
             long uid = userOf(channel);
             if (uid > 0) {
                 // Our subscription is live, so from now on we hear every later claim: publish ours.
@@ -608,8 +642,16 @@ public final class RedisRouter implements Router {
         }
 
         @Override
-        public void unsubscribed(String channel, long count) {
-            confirmedChannels = count;
+        public void closed(Object connection) {
+            if (!closed) {
+                connector.execute(() -> onLost(connection));
+            }
+        }
+
+        @Override
+        public void resubscribeAll() {
+            resubscribeAll.set(true);
+            publisher.wake();
         }
     };
 
@@ -693,20 +735,14 @@ public final class RedisRouter implements Router {
         if (closed || link != null) {
             return;
         }
-        StatefulRedisConnection<String, byte[]> pub = null;
-        StatefulRedisPubSubConnection<String, byte[]> sub = null;
+        RedisLink l;
         try {
-            pub = client.connect(CODEC, redisUri);
-            pub.setAutoFlushCommands(false);
-            sub = client.connectPubSub(CODEC, redisUri);
-            sub.addListener(listener);
+            l = redis.connect(events);
         } catch (RuntimeException e) {
-            closeQuietly(pub);
-            closeQuietly(sub);
             if (!outageLogged) {
                 outageLogged = true;
                 log.warn("node {}: Redis at {} is not reachable ({}); retrying, local delivery goes on",
-                        nodeId, redisUri, e.getMessage());
+                        nodeId, redis, e.getMessage());
             }
             connector.schedule(this::connect, retryMillis, TimeUnit.MILLISECONDS);
             retryMillis = Math.min(RETRY_MAX_MILLIS, retryMillis * 2);
@@ -714,35 +750,28 @@ public final class RedisRouter implements Router {
         }
         retryMillis = RETRY_MIN_MILLIS;
         if (outageLogged) {
-            log.info("node {}: connected to Redis at {}", nodeId, redisUri);
+            log.info("node {}: connected to Redis at {}", nodeId, redis);
         }
         outageLogged = false;
-        // A disconnect of these connections is handled by onLost, which runs on this same thread
+        // A close of these connections is handled by onLost, which runs on this same thread
         // after us and therefore already sees them in the link.
-        link = new Link(pub, sub);
+        link = l;
         connects.inc();
         publisher.wake();
     }
 
     /** Connector thread only: one of our connections closed under us. */
-    private void onLost(RedisChannelHandler<?, ?> connection) {
-        Link l = link;
+    private void onLost(Object connection) {
+        RedisLink l = link;
         if (closed || l == null || !l.owns(connection)) {
             return;
         }
         link = null;
         outageLogged = true;
         log.warn("node {}: lost the connection to Redis at {}; reconnecting. Pushes to other nodes are dropped"
-                + " and counted until then", nodeId, redisUri);
-        closeQuietly(l.publisher());
-        closeQuietly(l.subscriber());
+                + " and counted until then", nodeId, redis);
+        l.close();
         publisher.wake();
         connector.schedule(this::connect, RETRY_MIN_MILLIS, TimeUnit.MILLISECONDS);
-    }
-
-    private static void closeQuietly(StatefulConnection<?, ?> c) {
-        if (c != null) {
-            c.closeAsync();
-        }
     }
 }

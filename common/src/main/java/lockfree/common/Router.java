@@ -2,6 +2,9 @@ package lockfree.common;
 
 import io.netty.buffer.ByteBuf;
 
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
+
 /**
  * Where a message goes after the gateway has encoded it: to the users on this node
  * ({@link LocalRouter}, the embedded default) or, in a cluster, to whichever node holds the user.
@@ -22,10 +25,25 @@ public interface Router extends AutoCloseable {
         DROPPED
     }
 
-    Outcome toUser(long uid, ByteBuf frame);
+    /**
+     * Sends to one user and tells {@code done}, exactly once, what became of the message as soon
+     * as that is known: at once (on the calling thread) for a user on this node or a refusal, and
+     * when Redis answers (on a Redis thread) for a user elsewhere. {@link Outcome#QUEUED} is only
+     * ever reported for a message a recipient's queue or a subscribed node has taken, never for
+     * one merely on its way: that is what an ack {@code ok} promises.
+     */
+    void toUser(long uid, ByteBuf frame, Consumer<Outcome> done);
 
-    /** @return how many of the users took the message */
-    int toUsers(long[] uids, ByteBuf frame);
+    /**
+     * Sends to each of the users.
+     *
+     * @param confirmed if not null, told exactly once (on any thread) how many of the users are
+     *                  confirmed to have taken it, counted as {@link #toUser} would report
+     *                  {@link Outcome#QUEUED}: what a multicast ack's {@code delivered} says
+     * @return how many took it here or had it handed on to the other nodes, not yet confirmed:
+     *         what {@code /push} answers as {@code accepted}
+     */
+    int toUsers(long[] uids, ByteBuf frame, IntConsumer confirmed);
 
     /** @return how many logged-in users took the message */
     int toAll(ByteBuf frame);

@@ -223,16 +223,16 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
         } else if (op instanceof Protocol.Send send) {
             ByteBuf msg = Protocol.msg(ctx.alloc(), session.userId(), send.data());
             try {
-                Router.Outcome outcome = gateway.router().toUser(send.to(), msg);
-                ack(ctx, send.id(), status(outcome), -1);
+                JsonNode id = send.id();
+                gateway.router().toUser(send.to(), msg, outcome -> ackWhenKnown(ctx, id, status(outcome), -1));
             } finally {
                 msg.release();
             }
         } else if (op instanceof Protocol.Multicast multicast) {
             ByteBuf msg = Protocol.msg(ctx.alloc(), session.userId(), multicast.data());
             try {
-                int n = gateway.router().toUsers(multicast.to(), msg);
-                ack(ctx, multicast.id(), n > 0 ? "ok" : "offline", n);
+                JsonNode id = multicast.id();
+                gateway.router().toUsers(multicast.to(), msg, n -> ackWhenKnown(ctx, id, n > 0 ? "ok" : "offline", n));
             } finally {
                 msg.release();
             }
@@ -347,6 +347,21 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     private static void ack(ChannelHandlerContext ctx, JsonNode id, String status, int delivered) {
         if (id != null) {
             reply(ctx, Protocol.ack(ctx.alloc(), id, status, delivered));
+        }
+    }
+
+    /*
+     * For a user on another node the router knows the outcome only when Redis answers, on a Redis
+     * thread: the ack is then written from this connection's event loop like every other reply.
+     */
+    private static void ackWhenKnown(ChannelHandlerContext ctx, JsonNode id, String status, int delivered) {
+        if (id == null) {
+            return;
+        }
+        if (ctx.executor().inEventLoop()) {
+            ack(ctx, id, status, delivered);
+        } else {
+            ctx.executor().execute(() -> ack(ctx, id, status, delivered));
         }
     }
 

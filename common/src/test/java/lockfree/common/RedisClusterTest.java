@@ -1,7 +1,7 @@
 package lockfree.common;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lettuce.core.KillArgs;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -15,32 +15,27 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * Two gateway nodes joined by a real {@code redis-server} on a loopback port, driven by real
- * WebSocket clients: every route across nodes, the cross-node kick, and the faults (Redis absent
- * at start, Redis restarted, a node killed). Without a redis-server binary the tests are skipped
- * with the reason printed, except under CI, where they fail ({@link RedisServer#binaryOrSkip}).
+ * Two gateway nodes joined by a real {@code redis-server} on a loopback port: the cross-node
+ * checks of {@link CrossNodeChecks}, the subscriptions gauge, and the faults of one Redis (absent
+ * at start, restarted, a subscriber dropped, a gateway node killed). Without a redis-server binary
+ * the tests are skipped with the reason printed, except under CI, where they fail
+ * ({@link RedisServer#binaryOrSkip}).
  */
 @Timeout(60) // a bound, not a speed claim: the first test pays for loading Lettuce, one forks a JVM; CI machines are loaded
-class RedisClusterTest {
-    private static final Duration WAIT = Duration.ofSeconds(5);
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    private final List<Gateway> gateways = new ArrayList<>();
-    private final List<WsTestClient> clients = new ArrayList<>();
+class RedisClusterTest extends CrossNodeChecks {
     private final List<ChildGateway> children = new ArrayList<>();
     private RedisServer redis;
     private RedisClient backendClient;
@@ -48,21 +43,17 @@ class RedisClusterTest {
 
     @AfterEach
     void stopEverything() {
-        clients.forEach(WsTestClient::close);
-        gateways.forEach(Gateway::stop);
         children.forEach(ChildGateway::close);
         if (backendConnection != null) {
             backendConnection.close();
         }
         if (backendClient != null) {
-            backendClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            backendClient.shutdown(Duration.ofMillis(RedisLink.SHUTDOWN_QUIET_MILLIS), Duration.ofSeconds(2));
         }
         if (redis != null) {
             redis.close();
         }
     }
-
-    // ---- fixtures ----------------------------------------------------------------------------
 
     private RedisServer redis() {
         if (redis == null) {
@@ -71,16 +62,19 @@ class RedisClusterTest {
         return redis;
     }
 
-    private Gateway node() {
-        return node(redis().uri());
+    @Override
+    URI redisUri() {
+        return redis().uri();
     }
 
-    private Gateway node(URI redisUri) {
-        GatewayConfig config = GatewayConfig.defaults().withPort(0)
-                .withShutdownTimeout(Duration.ofSeconds(2)).withRedis(redisUri);
-        Gateway g = Gateway.start(SynchronizedStage.STAGE, config);
-        gateways.add(g);
-        return g;
+    @Override
+    long subscribers(String channel) {
+        return backend().pubsubNumsub(channel).get(channel);
+    }
+
+    @Override
+    long publishRaw(String channel, String message) {
+        return backend().publish(channel, message);
     }
 
     /** What a backend sees: a plain Redis client (Lettuce's sync API, as redis-cli would do it). */
@@ -92,254 +86,7 @@ class RedisClusterTest {
         return backendConnection.sync();
     }
 
-    private static URI ws(int port) {
-        return URI.create("ws://127.0.0.1:" + port + "/ws");
-    }
-
-    private static URI http(Gateway g, String path) {
-        return URI.create("http://127.0.0.1:" + g.port() + path);
-    }
-
-    /** Logs {@code uid} in on node {@code g} and waits until its channel is subscribed in Redis. */
-    private WsTestClient login(Gateway g, long uid) {
-        WsTestClient c = loginOnly(g.port(), uid);
-        awaitSubscribers(uid, 1);
-        return c;
-    }
-
-    private WsTestClient loginOnly(int port, long uid) {
-        WsTestClient c = WsTestClient.connect(ws(port));
-        clients.add(c);
-        c.send("{\"op\":\"login\",\"uid\":" + uid + "}");
-        assertEquals(uid, json(c.awaitMatching("\"login_ok\"", WAIT)).get("uid").asLong());
-        return c;
-    }
-
-    private void awaitSubscribers(long uid, long count) {
-        String channel = RedisRouter.USER_CHANNEL + uid;
-        await(() -> backend().pubsubNumsub(channel).get(channel) == count,
-                channel + " has " + count + " subscriber(s) in Redis");
-    }
-
-    /** A broadcast reaches a node only once its gateway:all subscription is live in Redis. */
-    private void awaitBothNodesOnAllChannel() {
-        await(() -> backend().pubsubNumsub(RedisRouter.ALL_CHANNEL).get(RedisRouter.ALL_CHANNEL) == 2,
-                "both nodes listen on " + RedisRouter.ALL_CHANNEL);
-    }
-
-    private static JsonNode json(String text) {
-        try {
-            return JSON.readTree(text);
-        } catch (IOException e) {
-            throw new AssertionError("not JSON: " + text, e);
-        }
-    }
-
-    private static JsonNode awaitMsg(WsTestClient c) {
-        return json(c.awaitMatching("\"op\":\"msg\"", WAIT));
-    }
-
-    private static JsonNode awaitAck(WsTestClient c) {
-        return json(c.awaitMatching("\"op\":\"ack\"", WAIT));
-    }
-
-    private static void await(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("still not true after 10 s: " + what);
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-        }
-    }
-
-    private static JsonNode health(Gateway g) {
-        return json(Http.get(http(g, "/health")).body());
-    }
-
-    /** One sample of the node's /metrics page, as Prometheus would read it (0 when absent). */
-    private static double metric(Gateway g, String sample) {
-        for (String line : Http.get(http(g, "/metrics")).body().split("\n")) {
-            if (line.startsWith(sample + " ")) {
-                return Double.parseDouble(line.substring(sample.length() + 1).trim());
-            }
-        }
-        return 0;
-    }
-
-    /**
-     * Proves that nothing else is on its way to {@code c}: a message published after the ones
-     * under test travels the same path (same Redis, same subscriber connection, same inbox) and
-     * must arrive next.
-     */
-    private static void assertNextMsgIs(WsTestClient c, String data) {
-        JsonNode next = awaitMsg(c);
-        assertEquals(data, next.get("data").asText(), "unexpected message before the marker: " + next);
-    }
-
-    // ---- routes ------------------------------------------------------------------------------
-
-    @Test
-    @DisplayName("send: a user on node A reaches a user on node B and back, acked ok")
-    void unicastAcrossNodes() {
-        Gateway a = node();
-        Gateway b = node();
-        WsTestClient alice = login(a, 1);
-        WsTestClient bob = login(b, 2);
-
-        alice.send("{\"op\":\"send\",\"to\":2,\"data\":{\"text\":\"hi bob\"},\"id\":\"m1\"}");
-        JsonNode m = awaitMsg(bob);
-        assertEquals(1, m.get("from").asLong());
-        assertEquals("hi bob", m.get("data").get("text").asText());
-        assertEquals("ok", awaitAck(alice).get("status").asText());
-
-        bob.send("{\"op\":\"send\",\"to\":1,\"data\":\"hi alice\"}");
-        assertEquals("hi alice", awaitMsg(alice).get("data").asText());
-        assertTrue(metric(a, "gateway_router_published_total") >= 1);
-        assertTrue(metric(b, "gateway_router_received_total") >= 1);
-        assertTrue(metric(a, "gateway_router_publish_batch_size_count") >= 1, "batches are observed");
-    }
-
-    @Test
-    @DisplayName("send to a user on the same node is delivered without Redis")
-    void localUserSkipsRedis() {
-        Gateway a = node();
-        WsTestClient alice = login(a, 1);
-        WsTestClient carol = login(a, 3);
-        // Each login publishes one claim once its subscription is confirmed.
-        await(() -> metric(a, "gateway_router_published_total") == 2, "both logins' claims were published");
-        alice.send("{\"op\":\"send\",\"to\":3,\"data\":\"local\"}");
-        assertEquals("local", awaitMsg(carol).get("data").asText());
-        // A broadcast is published after the send above, through the same queue and connection:
-        // once Redis has acknowledged it, it would have acknowledged a publish of the send too.
-        assertEquals(202, Http.post(http(a, "/push"), "{\"all\":true,\"data\":\"marker\"}").status());
-        await(() -> metric(a, "gateway_router_published_total") >= 3, "the marker was published");
-        assertEquals(3, metric(a, "gateway_router_published_total"), "the local send never went to Redis");
-        assertNextMsgIs(carol, "marker");
-    }
-
-    @Test
-    @DisplayName("multicast: local and remote recipients each get one copy")
-    void multicastAcrossNodes() {
-        Gateway a = node();
-        Gateway b = node();
-        WsTestClient u1 = login(a, 1);
-        WsTestClient u4 = login(a, 4);
-        WsTestClient u2 = login(b, 2);
-        WsTestClient u3 = login(b, 3);
-
-        u1.send("{\"op\":\"multicast\",\"to\":[2,3,4,99],\"data\":\"to three\",\"id\":7}");
-        for (WsTestClient c : List.of(u2, u3, u4)) {
-            assertEquals("to three", awaitMsg(c).get("data").asText());
-        }
-        JsonNode ack = awaitAck(u1);
-        assertEquals("ok", ack.get("status").asText());
-        // 4 is local; 2, 3 and the offline 99 were published (the sender cannot know 99 is nowhere).
-        assertEquals(4, ack.get("delivered").asInt());
-        await(() -> metric(a, "gateway_router_unheard_total") == 1, "the publish for uid 99 was heard by nobody");
-
-        u1.send("{\"op\":\"send\",\"to\":2,\"data\":\"marker\"}");
-        assertNextMsgIs(u2, "marker");
-    }
-
-    @Test
-    @DisplayName("broadcast: users on both nodes get it once, the sender's node skips its echo")
-    void broadcastAcrossNodes() {
-        Gateway a = node();
-        Gateway b = node();
-        WsTestClient u1 = login(a, 1);
-        WsTestClient u2 = login(b, 2);
-        WsTestClient u3 = login(b, 3);
-        awaitBothNodesOnAllChannel();
-
-        u2.send("{\"op\":\"broadcast\",\"data\":\"everyone\"}");
-        for (WsTestClient c : List.of(u1, u2, u3)) {
-            assertEquals("everyone", awaitMsg(c).get("data").asText());
-        }
-        // The echo of the broadcast reached node B before this later publish did.
-        u1.send("{\"op\":\"send\",\"to\":2,\"data\":\"marker\"}");
-        assertNextMsgIs(u2, "marker");
-    }
-
-    @Test
-    @DisplayName("/push on node A reaches users on node B, to a list and to all")
-    void pushAcrossNodes() {
-        Gateway a = node();
-        Gateway b = node();
-        WsTestClient u1 = login(a, 1);
-        WsTestClient u2 = login(b, 2);
-        awaitBothNodesOnAllChannel();
-
-        Http.Response r = Http.post(http(a, "/push"), "{\"to\":[2],\"data\":\"from the backend\"}");
-        assertEquals(202, r.status(), r.body());
-        JsonNode m = awaitMsg(u2);
-        assertEquals(0, m.get("from").asLong());
-        assertEquals("from the backend", m.get("data").asText());
-
-        assertEquals(202, Http.post(http(a, "/push"), "{\"all\":true,\"data\":\"all of you\"}").status());
-        assertEquals("all of you", awaitMsg(u1).get("data").asText());
-        assertEquals("all of you", awaitMsg(u2).get("data").asText());
-    }
-
-    @Test
-    @DisplayName("a backend publishes a msg frame with any Redis client (as redis-cli would)")
-    void backendPublishesDirectly() {
-        Gateway a = node();
-        Gateway b = node();
-        WsTestClient u1 = login(a, 1);
-        WsTestClient u2 = login(b, 2);
-        awaitBothNodesOnAllChannel();
-
-        assertEquals(1L, backend().publish("gateway:user:2", "{\"op\":\"msg\",\"from\":0,\"data\":\"direct\"}"));
-        assertEquals("direct", awaitMsg(u2).get("data").asText());
-        assertEquals(2L, backend().publish("gateway:all", "{\"op\":\"msg\",\"from\":0,\"data\":\"direct to all\"}"));
-        assertEquals("direct to all", awaitMsg(u1).get("data").asText());
-        assertEquals("direct to all", awaitMsg(u2).get("data").asText());
-
-        backend().publish("gateway:user:2", "not a frame");
-        await(() -> metric(b, "gateway_router_dropped_total{reason=\"malformed\"}") == 1, "garbage is counted");
-        u1.send("{\"op\":\"send\",\"to\":2,\"data\":\"marker\"}");
-        assertNextMsgIs(u2, "marker");
-    }
-
-    // ---- one holder per user -------------------------------------------------------------------
-
-    @Test
-    @DisplayName("a login on node B kicks the same user's session on node A")
-    void crossNodeKick() {
-        Gateway a = node();
-        Gateway b = node();
-        WsTestClient sender = login(a, 1);
-        WsTestClient first = login(a, 7);
-        WsTestClient second = loginOnly(b.port(), 7);
-
-        assertEquals("login_elsewhere", json(first.awaitMatching("\"kicked\"", WAIT)).get("reason").asText());
-        assertEquals(CloseCodes.KICKED, first.awaitCloseCode(WAIT));
-        await(() -> metric(a, "gateway_kicks_total") == 1, "node A counts the kick");
-        // Node A let go of the channel; node B holds it, and messages from A now go there.
-        awaitSubscribers(7, 1);
-        await(() -> a.sessions().getByUserId(7) == null, "node A forgot user 7");
-        sender.send("{\"op\":\"send\",\"to\":7,\"data\":\"to the new session\"}");
-        assertEquals("to the new session", awaitMsg(second).get("data").asText());
-        assertTrue(second.isOpen());
-        assertEquals(0, metric(b, "gateway_kicks_total"), "the newer login is never kicked");
-    }
-
-    @Test
-    @DisplayName("a re-login on the same node keeps the user's channel when the old session closes")
-    void reloginOnSameNodeKeepsChannel() {
-        Gateway a = node();
-        Gateway b = node();
-        WsTestClient sender = login(a, 1);
-        WsTestClient first = login(b, 7);
-        WsTestClient second = loginOnly(b.port(), 7);
-        assertEquals(CloseCodes.KICKED, first.awaitCloseCode(WAIT));
-        // The old session's close reported user 7 unbound; the router must not unsubscribe.
-        await(() -> metric(b, "gateway_sessions") == 1, "node B closed the old session");
-        awaitSubscribers(7, 1);
-        sender.send("{\"op\":\"send\",\"to\":7,\"data\":\"still reachable\"}");
-        assertEquals("still reachable", awaitMsg(second).get("data").asText());
-    }
+    // ---- one Redis only --------------------------------------------------------------------------
 
     @Test
     @DisplayName("the subscriptions gauge counts channels Redis has confirmed, not SUBSCRIBEs sent")
@@ -423,6 +170,66 @@ class RedisClusterTest {
         assertNextMsgIs(u2, "after"); // "during" was dropped, not delivered late
         u2.send("{\"op\":\"broadcast\",\"data\":\"all after\"}");
         assertEquals("all after", awaitMsg(u1).get("data").asText());
+    }
+
+    @Test
+    @DisplayName("a node re-subscribing: sends meanwhile are answered offline, never ok and lost")
+    void ackedOkIsNeverLostWhileResubscribing() {
+        Streaming s = twoNodesStreaming();
+        Gateway b = s.b();
+        AckLedger ledger = s.ledger();
+
+        // Node B's subscriber connection alone goes (as when Redis drops a slow subscriber): node A
+        // stays connected and keeps publishing to user 2's channel, which has no subscriber until
+        // B has reconnected and Redis has confirmed its SUBSCRIBE again. B closes its publisher
+        // too; Redis then refuses B's reconnection attempts (only A's two connections and this
+        // backend's fit under maxclients 3), so the window stays open for a known stretch of the
+        // stream however slow this machine is, instead of the 50 ms of B's first retry.
+        double connects = metric(b, "gateway_router_connects_total");
+        backend().configSet("maxclients", "3");
+        backend().clientKill(KillArgs.Builder.id(subscriberOf(b)));
+        stream(s, 50, () -> true);
+        backend().configSet("maxclients", "10000");
+        stream(s, 10, () -> metric(b, "gateway_router_connects_total") > connects && subscribed(2));
+        ledger.mark();
+        stream(s, 100, () -> true);
+
+        ledger.assertNothingAckedOkLost(Duration.ofSeconds(10));
+        assertTrue(ledger.count("offline") > 0, "the re-subscription window was hit: " + ledger.summary());
+        assertEquals(Map.of(), ledger.notOkSinceMark(), "once B was back, all acked ok; " + ledger.summary());
+    }
+
+    /** The id Redis gives node {@code g}'s subscriber connection: named after the node, flag P. */
+    private long subscriberOf(Gateway g) {
+        String name = " name=gateway-" + ((RedisRouter) g.router()).nodeId() + " ";
+        for (String line : backend().clientList().split("\n")) {
+            if (line.contains(name) && line.matches(".* flags=[^ ]*P.*")) {
+                return Long.parseLong(line.substring(line.indexOf("id=") + 3, line.indexOf(' ')));
+            }
+        }
+        throw new AssertionError("no subscriber connection" + name + "in " + backend().clientList());
+    }
+
+    @Test
+    @DisplayName("Redis killed and restarted under a steady stream both ways: every message acked ok arrives")
+    void ackedOkIsNeverLostAcrossRedisRestart() {
+        Streaming s = twoNodesStreaming();
+        Gateway a = s.a();
+        Gateway b = s.b();
+        AckLedger ledger = s.ledger();
+
+        redis().kill();
+        stream(s, 10, () -> !a.router().isUp() && !b.router().isUp());
+        redis().start();
+        // Each node reconnects on its own backoff and re-subscribes when it does: until both have,
+        // a send may find no subscriber (offline) or no connection (dropped), never a false ok.
+        stream(s, 10, () -> a.router().isUp() && b.router().isUp() && subscribed(1) && subscribed(2));
+        ledger.mark();
+        stream(s, 100, () -> true);
+
+        ledger.assertNothingAckedOkLost(Duration.ofSeconds(10));
+        assertTrue(ledger.count("dropped") > 0, "the outage was hit: " + ledger.summary());
+        assertEquals(Map.of(), ledger.notOkSinceMark(), "once both were back, all acked ok; " + ledger.summary());
     }
 
     @Test

@@ -48,14 +48,18 @@ public final class RedisServer implements AutoCloseable {
         if (found.isPresent()) {
             return found.get();
         }
-        String reason = "REDIS TESTS NOT RUN: no redis-server on the PATH (or in $REDIS_SERVER). "
-                + "Install it (apt-get install redis-server, brew install redis) to run the cluster tests.";
+        skipOrFail("REDIS TESTS NOT RUN: no redis-server on the PATH (or in $REDIS_SERVER). "
+                + "Install it (apt-get install redis-server, brew install redis) to run the cluster tests.");
+        throw new AssertionError("unreachable");
+    }
+
+    /** Skips the calling test, loudly, with {@code reason}; under CI fails it instead. */
+    static void skipOrFail(String reason) {
         if (System.getenv("CI") != null) {
             throw new AssertionError(reason + " CI is set, so this fails instead of skipping.");
         }
         System.err.println("*** " + reason);
         Assumptions.abort(reason);
-        throw new AssertionError("unreachable");
     }
 
     public int port() {
