@@ -20,7 +20,7 @@ import java.util.stream.Stream;
  * (processes killed, node files deleted) by {@link #close()}. The test kit's {@code RedisCluster}
  * wraps it for the cluster tests; learners start one with
  * <pre>
- * java -cp stage0-rwlock/target/stage0-rwlock-gateway.jar lockfree.common.LocalRedisCluster
+ * java -cp stress/target/stress.jar lockfree.common.LocalRedisCluster
  * </pre>
  * which prints the {@code --redis} value for the gateways and runs until Ctrl-C.
  *

@@ -55,8 +55,8 @@ class GatewayJarIT {
                 if (name.startsWith("META-INF/native/") && !name.endsWith("/") && !KEPT_NATIVE.matcher(name).matches()) {
                     problems.add("native of another platform or transport: " + name);
                 }
-                if (name.matches("(.*/)?LocalRedisServer(\\$.*)?\\.class")) {
-                    problems.add("the redis-server launcher of the tests and the stress tool: " + name);
+                if (name.matches("(.*/)?LocalRedis(Server|Cluster)(\\$.*)?\\.class")) {
+                    problems.add("a redis-server launcher of the tests, the stress tool and README's local cluster: " + name);
                 }
                 LEFT_OUT_PACKAGES.stream().filter(name::startsWith).findFirst()
                         .ifPresent(p -> problems.add("left-out package " + p + ": " + name));
@@ -83,6 +83,7 @@ class GatewayJarIT {
             assertEquals(StressMain.class.getName(), file.getManifest().getMainAttributes().getValue(Attributes.Name.MAIN_CLASS));
             assertTrue(file.getEntry("lockfree/common/stress/StressMain.class") != null);
             assertTrue(file.getEntry("lockfree/common/LocalRedisServer.class") != null, "REDIS=auto starts redis-server with it");
+            assertTrue(file.getEntry("lockfree/common/LocalRedisCluster.class") != null, "README's local cluster command runs it from this jar");
         }
     }
 
@@ -95,7 +96,8 @@ class GatewayJarIT {
         manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, "lockfree.stage3.Stage3Main");
         try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
             for (String name : List.of("lockfree/common/Gateway.class", "lockfree/common/stress/StressMain.class",
-                    "lockfree/common/LocalRedisServer.class", "META-INF/native/libnetty_transport_native_epoll_x86_64.so",
+                    "lockfree/common/LocalRedisServer.class", "lockfree/common/LocalRedisCluster.class",
+                    "META-INF/native/libnetty_transport_native_epoll_x86_64.so",
                     "META-INF/native/libnetty_transport_native_kqueue_aarch_64.jnilib",
                     "META-INF/native/libnetty_quiche42_linux_x86_64.so", "io/netty/handler/codec/http3/Http3.class")) {
                 out.putNextEntry(new JarEntry(name));
@@ -104,8 +106,8 @@ class GatewayJarIT {
             }
         }
         List<String> found = problems(jar, "lockfree.stage3.Stage3Main");
-        assertEquals(5, found.size(), String.join("\n", found));
-        for (String expected : List.of("lockfree/common/stress/StressMain.class", "LocalRedisServer.class",
+        assertEquals(6, found.size(), String.join("\n", found));
+        for (String expected : List.of("lockfree/common/stress/StressMain.class", "LocalRedisServer.class", "LocalRedisCluster.class",
                 "kqueue_aarch_64.jnilib", "quiche42_linux_x86_64.so", "http3/Http3.class")) {
             assertTrue(found.stream().anyMatch(p -> p.contains(expected)), expected + " not reported in " + found);
         }
