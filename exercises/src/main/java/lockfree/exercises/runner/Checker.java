@@ -89,6 +89,15 @@ public final class Checker implements AutoCloseable {
      * package and runs its test classes.
      */
     public Verdict check(Exercise ex, Map<String, String> mainSources, Map<String, String> testSources) {
+        return check(ex, mainSources, testSources, ex.tests());
+    }
+
+    /** The same, for the thorough check: the exercise's slower test classes. */
+    public Verdict checkThorough(Exercise ex, Map<String, String> mainSources, Map<String, String> testSources) {
+        return check(ex, mainSources, testSources, ex.thorough());
+    }
+
+    private Verdict check(Exercise ex, Map<String, String> mainSources, Map<String, String> testSources, List<String> testClasses) {
         Path out;
         try {
             out = Files.createTempDirectory("workshop-" + ex.name() + "-");
@@ -102,7 +111,7 @@ public final class Checker implements AutoCloseable {
             if (!errors.isEmpty()) {
                 return new Verdict.CompileFailed(ex.name(), errors, compileNanos);
             }
-            return runTests(ex, mainSources.keySet(), out, compileNanos, testSources);
+            return runTests(ex, testClasses, mainSources.keySet(), out, compileNanos, testSources);
         } finally {
             deleteTree(out);
         }
@@ -161,12 +170,12 @@ public final class Checker implements AutoCloseable {
         return name.substring(name.lastIndexOf('/') + 1);
     }
 
-    private Verdict runTests(Exercise ex, Set<String> mainFiles, Path out, long compileNanos,
+    private Verdict runTests(Exercise ex, List<String> testClasses, Set<String> mainFiles, Path out, long compileNanos,
                              Map<String, String> testSources) {
         long start = System.nanoTime();
         List<String> inProcess = new ArrayList<>();
         List<String> forked = new ArrayList<>();
-        for (String test : ex.tests()) {
+        for (String test : testClasses) {
             (usesLincheck(test, testSources) ? forked : inProcess).add(test);
         }
         // The forked JVM starts first so its start-up overlaps the in-process tests.

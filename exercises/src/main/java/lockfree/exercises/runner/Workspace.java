@@ -117,6 +117,38 @@ public final class Workspace {
         }
     }
 
+    /** Where the exercise's wrong solutions live: {@code exercises/mutants/<exercise>/}, one directory each. */
+    public Path mutantsDir(Exercise ex) {
+        return exercises.resolve("mutants").resolve(ex.name());
+    }
+
+    /** The exercise's notes: the wrong solutions its tests reject, and what no test can see. */
+    public Path notesFile(Exercise ex) {
+        return mutantsDir(ex).resolve("README.md");
+    }
+
+    /** The exercise's wrong solutions, by directory name; none if it has no mutants directory. */
+    public List<Mutant> mutants(Exercise ex) {
+        Path dir = mutantsDir(ex);
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> dirs = Files.list(dir)) {
+            return dirs.filter(Files::isDirectory).sorted()
+                    .map(d -> Mutant.read(d.getFileName().toString(), readAll(javaFiles(d))))
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The package with the mutant's files in place of the stub files they are named after. */
+    public Map<String, String> mutantSources(Exercise ex, Mutant mutant) {
+        Map<String, String> sources = learnerSources(ex);
+        sources.putAll(mutant.sources());
+        return sources;
+    }
+
     /** Every {@code .java} file of the exercise's tests (the listed classes and their helpers). */
     public Map<String, String> testSources(Exercise ex) {
         return readAll(javaFiles(testDir(ex)));

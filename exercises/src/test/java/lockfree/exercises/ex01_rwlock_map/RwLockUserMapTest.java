@@ -14,6 +14,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+/**
+ * The quick check: what runs on every save. {@link RwLockUserMapStressTest} is the thorough check,
+ * run once these pass.
+ */
 class RwLockUserMapTest {
 
     @Test
@@ -63,6 +67,39 @@ class RwLockUserMapTest {
             assertNotNull(s, "user " + uid + " logged in and was lost");
             assertEquals(uid, s.userId());
         }
+    }
+
+    /**
+     * Two event loops log out 40,000 different users at once. A remove that takes the read lock
+     * (it is "only" removing) lets both threads into the HashMap together, and no other test has
+     * two threads writing through remove. The ids all share one hash bucket (their two 32-bit
+     * halves are equal, so Long.hashCode is 0), where HashMap keeps a red-black tree: two removes
+     * rebalancing it at once corrupt it, and users stay bound, vanish early or the count goes wrong.
+     */
+    @Test
+    @Timeout(20)
+    void concurrentLogoutsOfDifferentUsersLeaveNobodyBound() throws Exception {
+        RwLockUserMap map = new RwLockUserMap();
+        int perThread = 20_000;
+        for (long i = 1; i <= 2 * perThread; i++) {
+            long uid = collidingId(i);
+            map.put(uid, Session.detached(i, uid));
+        }
+        Concurrently.run(2, Duration.ofSeconds(15), t -> {
+            for (int i = 0; i < perThread; i++) {
+                long uid = collidingId(1 + t + 2L * i); // thread 0 logs out odd users, thread 1 even ones
+                assertNotNull(map.remove(uid), "user " + uid + " was bound until this logout");
+            }
+        });
+        assertEquals(0, map.size(), "every user logged out, so the count must be 0");
+        for (long i = 1; i <= 2 * perThread; i++) {
+            assertNull(map.get(collidingId(i)), "user " + collidingId(i) + " logged out and is still bound");
+        }
+    }
+
+    /** An id whose Long.hashCode is 0: its high and low 32 bits are the same. */
+    private static long collidingId(long i) {
+        return (i << 32) | i;
     }
 
     /**

@@ -16,14 +16,18 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * What CI proves for every exercise in the manifest, each checked on its own: the stub as handed
- * out (git's HEAD, or the file where there is no git) compiles and fails its tests, and the
- * reference solution passes them. Runs in {@code ./mvnw verify} through the same {@link Checker}
+ * out (git's HEAD, or the file where there is no git) compiles and fails its tests, the reference
+ * solution passes them, and every wrong solution kept under {@code exercises/mutants/} fails them
+ * in the test its header names (the mutation proof; {@link Proof}). Runs in {@code ./mvnw verify} through the same {@link Checker}
  * the runner uses, so what passes here is what a learner's runner will say.
  *
  * <p>The exercise tests themselves are excluded from surefire (they fail until solved); this class
  * is how the build runs them.
  */
 class ExercisesProofTest {
+    /** Fewer wrong solutions than this, and an exercise's tests are barely tried. */
+    private static final int MIN_MUTANTS = 4;
+
     private static Workspace ws;
     private static Checker checker;
     private static Proof proof;
@@ -39,7 +43,7 @@ class ExercisesProofTest {
     static void tearDown() throws Exception {
         checker.close();
         // Shown in ./mvnw verify's output (this module does not redirect test output).
-        System.out.println("Exercises: every stub fails its tests and every reference solution passes."
+        System.out.println("Exercises: every stub fails its tests, every reference solution passes, every kept wrong solution is rejected."
                 + " To work the exercises yourself, run ./exercises.sh (see exercises/README.md).");
     }
 
@@ -58,7 +62,7 @@ class ExercisesProofTest {
     Stream<DynamicContainer> everyStubFailsAndEverySolutionPasses() {
         List<Exercise> exercises = ws.manifest().exercises();
         assertTrue(exercises.size() >= 10, "the course has at least 10 exercises, the manifest lists " + exercises.size());
-        return exercises.stream().map(ex -> DynamicContainer.dynamicContainer(ex.name(), Stream.of(
+        return exercises.stream().map(ex -> DynamicContainer.dynamicContainer(ex.name(), Stream.concat(Stream.of(
                 DynamicTest.dynamicTest("the stub fails its tests", () -> {
                     Verdict v = proof.stub(ex);
                     List<String> problems = Proof.stubProblems(ex, v);
@@ -71,6 +75,34 @@ class ExercisesProofTest {
                     if (!v.passed()) {
                         fail("the reference solution fails:\n" + new Report("./exercises.sh", false, true).verdict(ex, v));
                     }
-                }))));
+                }),
+                DynamicTest.dynamicTest("its notes list every wrong solution it keeps", () -> notesListEveryMutant(ex))),
+                ws.mutants(ex).stream().map(m -> DynamicTest.dynamicTest("wrong solution " + m.name() + " is rejected", () -> {
+                    Verdict v = proof.mutant(ex, m);
+                    List<String> problems = Proof.mutantProblems(ex, m, v);
+                    if (!problems.isEmpty()) {
+                        fail(String.join("\n", problems) + "\n" + new Report("./exercises.sh", false, false).verdict(ex, v));
+                    }
+                })))));
+    }
+
+    /**
+     * The mutation proof has teeth only if every exercise keeps wrong solutions of its own, and the
+     * notes a learner reads (mutants/exNN_topic/README.md) name each one with the test that rejects it.
+     */
+    private static void notesListEveryMutant(Exercise ex) throws Exception {
+        List<Mutant> mutants = ws.mutants(ex);
+        assertTrue(mutants.size() >= MIN_MUTANTS, ex.name() + " keeps " + mutants.size() + " wrong solutions under "
+                + ws.display(ws.mutantsDir(ex)) + "; every exercise keeps at least " + MIN_MUTANTS);
+        assertTrue(Files.exists(ws.notesFile(ex)), "no notes at " + ws.display(ws.notesFile(ex)));
+        String notes = Files.readString(ws.notesFile(ex));
+        for (Mutant m : mutants) {
+            assertTrue(notes.contains("`" + m.name() + "`"), ws.display(ws.notesFile(ex)) + " does not list `" + m.name() + "`");
+            for (String test : m.rejectedBy()) {
+                String method = test.substring(test.lastIndexOf('.') + 1);
+                assertTrue(notes.contains(method), ws.display(ws.notesFile(ex)) + " does not say that " + method
+                        + " rejects `" + m.name() + "`");
+            }
+        }
     }
 }

@@ -1,0 +1,50 @@
+package lockfree.exercises.ex01_rwlock_map;
+
+import lockfree.common.Session;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/*
+ * Wrong solution: get() reads the HashMap without the read lock ("reads are safe")
+ * Rejected by: RwLockUserMapTest.lookupsDuringGrowthAlwaysFindExistingUsers, RwLockUserMapStressTest.lookupsDuringRepeatedGrowthAlwaysFindExistingUsers
+ */
+public final class RwLockUserMap {
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    /* Guarded by `lock`: read under the read lock, changed only under the write lock. */
+    private final Map<Long, Session> users = new HashMap<>();
+
+    public Session get(long userId) {
+        // Readers share the lock, so lookups on many event loops run at once. The lock's release by
+        // the last writer and its acquisition here order the writer's changes before this read.
+        return users.get(userId);
+    }
+
+    public Session put(long userId, Session session) {
+        lock.writeLock().lock();
+        try {
+            return users.put(userId, session);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    public Session remove(long userId) {
+        lock.writeLock().lock();
+        try {
+            return users.remove(userId);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    public int size() {
+        lock.readLock().lock();
+        try {
+            return users.size();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+}
