@@ -62,9 +62,33 @@ public final class Proof {
         return problems;
     }
 
-    /** A mutant's quick check, and, if that passes, its thorough check: what a learner's runner does. */
+    /**
+     * Runs a wrong solution against the tests its header names. If one of them fails, that is the
+     * verdict: the mistake is rejected where the notes say it is, at the cost of those tests only.
+     * If none fails (the proof is about to fail), the whole quick and thorough check runs, so the
+     * report shows everything the tests made of it.
+     */
     public Verdict mutant(Exercise ex, Mutant mutant) {
-        return quickThenThorough(ex, ws.mutantSources(ex, mutant));
+        Map<String, String> sources = ws.mutantSources(ex, mutant);
+        List<String> named = new ArrayList<>();
+        for (String test : mutant.rejectedBy()) {
+            int dot = test.lastIndexOf('.');
+            named.add(ex.packageName() + "." + test.substring(0, dot) + "#" + test.substring(dot + 1));
+        }
+        if (!named.isEmpty() && named.stream().allMatch(t -> isListed(ex, t))) {
+            Verdict v = checker.checkSelected(ex, sources, ws.testSources(ex), named);
+            if (v instanceof Verdict.Tested t && t.failures().stream().anyMatch(mutant::namedIn)) {
+                return v;
+            }
+        }
+        return quickThenThorough(ex, sources);
+    }
+
+    /** A named test must belong to a class the exercise runs (quick or thorough), or it proves nothing. */
+    private static boolean isListed(Exercise ex, String test) {
+        String cls = Checker.classOf(test);
+        String outer = cls.contains("$") ? cls.substring(0, cls.indexOf('$')) : cls;
+        return ex.tests().contains(outer) || ex.thorough().contains(outer);
     }
 
     private Verdict quickThenThorough(Exercise ex, Map<String, String> sources) {

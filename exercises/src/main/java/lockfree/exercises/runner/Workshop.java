@@ -95,7 +95,7 @@ public final class Workshop {
                 case "solution":
                     return solution(rest.isEmpty() ? current() : find(rest.get(0)));
                 case "prove":
-                    return prove(rest.isEmpty() ? manifest.exercises() : List.of(find(rest.get(0))));
+                    return prove(rest);
                 case "help":
                 case "--help":
                 case "-h":
@@ -129,6 +129,7 @@ public final class Workshop {
                   %1$s solution [EX]    the reference solution, once EX passes
                   %1$s prove [EX]       for maintainers: every stub fails, every solution passes,
                                       every wrong solution in exercises/mutants is rejected
+                                      (--mutants: only the wrong solutions, as CI runs it)
                   %1$s help             this list
 
                 EX is a number (3), a name (ex03_atomic_map_ops) or part of one (atomic).
@@ -272,26 +273,34 @@ public final class Workshop {
         return 0;
     }
 
-    private int prove(List<Exercise> exercises) {
+    /** {@code prove [EX] [--mutants]}: with --mutants, only the wrong solutions (what CI adds to verify's proof). */
+    private int prove(List<String> args) {
+        boolean onlyMutants = args.contains("--mutants");
+        List<String> names = args.stream().filter(a -> !a.startsWith("-")).toList();
+        List<Exercise> exercises = names.isEmpty() ? manifest.exercises() : List.of(find(names.get(0)));
         Proof proof = new Proof(checker(), ws);
         int bad = 0;
         int mutants = 0;
         for (Exercise ex : exercises) {
-            List<String> problems = new ArrayList<>(Proof.stubProblems(ex, proof.stub(ex)));
-            Verdict solved = proof.solution(ex);
-            problems.addAll(Proof.solutionProblems(solved));
+            List<String> problems = new ArrayList<>();
+            Verdict solved = null;
+            if (!onlyMutants) {
+                problems.addAll(Proof.stubProblems(ex, proof.stub(ex)));
+                solved = proof.solution(ex);
+                problems.addAll(Proof.solutionProblems(solved));
+            }
             List<Mutant> wrong = ws.mutants(ex);
             for (Mutant m : wrong) {
                 problems.addAll(Proof.mutantProblems(ex, m, proof.mutant(ex, m)));
             }
             mutants += wrong.size();
             if (problems.isEmpty()) {
-                out.println(String.format(Locale.ROOT, "%-24s %s", ex.name(), report.green("✓ stub fails, solution passes, "
-                        + wrong.size() + " wrong solutions rejected")));
+                out.println(String.format(Locale.ROOT, "%-24s %s", ex.name(), report.green("✓ "
+                        + (onlyMutants ? "" : "stub fails, solution passes, ") + wrong.size() + " wrong solutions rejected")));
             } else {
                 bad++;
                 out.println(String.format(Locale.ROOT, "%-24s %s", ex.name(), report.red("✗ " + String.join("; ", problems))));
-                if (!solved.passed()) {
+                if (solved != null && !solved.passed()) {
                     out.print(report.verdict(ex, solved));
                 }
             }
