@@ -1,0 +1,28 @@
+package lockfree.exercises.ex08_cas_lifecycle;
+
+import java.util.concurrent.atomic.AtomicReference;
+
+/*
+ * Wrong solution: close() tries one CAS from the state it read and gives up when it fails: a login that moved first makes the only close lose
+ * Rejected by: SessionLifecycleTest.aLoginRacingACloseNeverReopensTheSession
+ */
+public final class SessionLifecycle {
+    public enum State { CONNECTED, LOGGED_IN, CLOSED }
+
+    private final AtomicReference<State> state = new AtomicReference<>(State.CONNECTED);
+
+    public State state() {
+        return state.get();
+    }
+
+    public boolean login() {
+        // One CAS: succeeds only if nobody moved the state since CONNECTED. A close that came
+        // first makes it fail; a close that comes later sees LOGGED_IN and closes that.
+        return state.compareAndSet(State.CONNECTED, State.LOGGED_IN);
+    }
+
+    public boolean close() {
+        State current = state.get();
+        return current != State.CLOSED && state.compareAndSet(current, State.CLOSED);
+    }
+}
