@@ -98,6 +98,47 @@ class WorkshopEndToEndTest {
         assertEquals(2, workshop("", "frobnicate").code);
     }
 
+    /** The README's table of commands and the runner's usage name the same commands. */
+    @Test
+    void theUsageListsEveryCommandOfTheReadmesTable() throws Exception {
+        String usage = workshop("", "help").out;
+        List<String> documented = Files.readAllLines(ExercisesProofTest.repositoryRoot().resolve("exercises/README.md")).stream()
+                .filter(l -> l.startsWith("| `./exercises.sh"))
+                .map(l -> l.substring(3, l.indexOf('`', 3)))
+                .toList();
+        assertTrue(documented.size() >= 10, "the README's table lists " + documented);
+        for (String command : documented) {
+            String[] words = command.split(" ");
+            String head = words.length > 1 ? words[0] + " " + words[1] : words[0];
+            assertTrue(usage.contains(head), "the README documents `" + command + "`, the usage does not mention " + head + ":\n" + usage);
+        }
+    }
+
+    /**
+     * The mutation proof has teeth: a "wrong solution" that is in fact right (the reference
+     * solution under a mutant's name) is reported as accepted, and a real mistake as rejected.
+     */
+    @Test
+    @Timeout(60)
+    void proveReportsAWrongSolutionTheTestsAccept() throws Exception {
+        Path mutants = root.resolve("exercises/mutants/ex04_spread_shards");
+        String header = "/*\n * Wrong solution: %s\n * Rejected by: ShardsTest.idsInStepsOf32StillSpreadEvenly\n */\n";
+        String right = Files.readString(solution);
+        Files.createDirectories(mutants.resolve("masks"));
+        Files.writeString(mutants.resolve("masks/Shards.java"), right.replaceFirst("/\\*\\*", header.formatted("masks the low bits") + "/**")
+                .replace("return (int) ((key * GOLDEN) >>> (64 - bits));", "return (int) (key & (shardCount - 1));"));
+
+        Result rejected = workshop("", "prove", "4", "--mutants");
+        assertEquals(0, rejected.code, rejected.out);
+        assertTrue(rejected.out.contains("1 wrong solutions rejected"), rejected.out);
+
+        Files.createDirectories(mutants.resolve("not-wrong"));
+        Files.writeString(mutants.resolve("not-wrong/Shards.java"), right.replaceFirst("/\\*\\*", header.formatted("none") + "/**"));
+        Result accepted = workshop("", "prove", "4", "--mutants");
+        assertEquals(1, accepted.code, accepted.out);
+        assertTrue(accepted.out.contains("ex04_spread_shards/not-wrong (none) passes all"), accepted.out);
+    }
+
     private record Result(int code, String out) {
     }
 
