@@ -2,54 +2,107 @@ package lockfree.exercises.runner;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * A wrong solution of an exercise, kept in the project to prove that the exercise's tests reject
- * it: {@code exercises/mutants/<exercise>/<name>/} holds one or more stub files (same names as the
- * stubs) with the mistake in them. The comment at the top of one of them says what the mistake is
- * and which tests must catch it:
+ * A wrong solution of an exercise, kept to prove that the exercise's tests reject it. It is stored
+ * as the mistake alone, {@code exercises/mutants/<exercise>/<name>.mutant}, and made into a whole
+ * stub file by editing the reference solution, so a change to the solution reaches every mutant
+ * and a mutant whose text the solution no longer contains fails the build instead of going stale:
  *
  * <pre>
- * Wrong solution: size() reads the map without the read lock
- * Rejected by: RwLockUserMapTest.sizeOnAnotherThreadSeesALogin
+ * Wrong solution: size() reads the size field without the read lock
+ * Rejected by: RwLockUserMapStressTest.sizeOnAnotherThreadSeesALogin
+ * File: RwLockUserMap.java
+ *
+ * &lt;&lt;&lt;&lt;&lt;&lt;&lt; solution
+ *         lock.readLock().lock();
+ *         ...
+ * =======
+ *         return users.size();
+ * &gt;&gt;&gt;&gt;&gt;&gt;&gt; mistake
  * </pre>
  *
- * @param name       the directory name, e.g. {@code unlocked-size}
- * @param sources    file name -> text, each replacing the stub file of that name
+ * Each block replaces whole lines of the solution, which must occur exactly once; an empty lower
+ * half deletes them. Blocks apply in order.
+ *
+ * @param name       the file name without {@code .mutant}, e.g. {@code unlocked-size}
+ * @param file       the stub file it replaces, e.g. {@code RwLockUserMap.java}
  * @param mistake    the "Wrong solution:" line
  * @param rejectedBy {@code TestClass.method} entries of the "Rejected by:" line: at least one of them
- *                   must fail (others may fail too)
+ *                   must fail (others may fail too); a nested class is {@code Outer$Nested}
+ * @param edits      the blocks, in order
  */
-public record Mutant(String name, Map<String, String> sources, String mistake, List<String> rejectedBy) {
-    private static final Pattern MISTAKE = Pattern.compile("(?m)^\\s*\\*?\\s*Wrong solution:\\s*(.+)$");
-    private static final Pattern REJECTED_BY = Pattern.compile("(?m)^\\s*\\*?\\s*Rejected by:\\s*(.+)$");
+public record Mutant(String name, String file, String mistake, List<String> rejectedBy, List<Edit> edits) {
+    static final String SOLUTION = "<<<<<<< solution";
+    static final String SEPARATOR = "=======";
+    static final String MISTAKE = ">>>>>>> mistake";
 
-    public Mutant {
-        sources = Map.copyOf(sources);
-        rejectedBy = List.copyOf(rejectedBy);
+    /** Lines of the solution ({@code from}, each ending in a newline) and what replaces them. */
+    public record Edit(String from, String to) {
     }
 
-    static Mutant read(String name, Map<String, String> sources) {
+    public Mutant {
+        rejectedBy = List.copyOf(rejectedBy);
+        edits = List.copyOf(edits);
+    }
+
+    /**
+     * Reads a {@code .mutant} file's text.
+     *
+     * @param defaultFile the stub file to edit when the text has no "File:" line
+     */
+    static Mutant parse(String name, String text, String defaultFile) {
         String mistake = "";
+        String file = defaultFile;
         List<String> rejectedBy = new ArrayList<>();
-        for (String text : sources.values()) {
-            Matcher m = MISTAKE.matcher(text);
-            if (m.find() && mistake.isEmpty()) {
-                mistake = m.group(1).strip();
-            }
-            Matcher r = REJECTED_BY.matcher(text);
-            if (r.find()) {
-                for (String test : r.group(1).split(",")) {
+        List<Edit> edits = new ArrayList<>();
+        StringBuilder from = null;
+        StringBuilder to = null;
+        for (String line : text.split("\n", -1)) {
+            if (line.equals(SOLUTION)) {
+                from = new StringBuilder();
+            } else if (line.equals(SEPARATOR) && from != null && to == null) {
+                to = new StringBuilder();
+            } else if (line.equals(MISTAKE) && to != null) {
+                edits.add(new Edit(from.toString(), to.toString()));
+                from = null;
+                to = null;
+            } else if (to != null) {
+                to.append(line).append('\n');
+            } else if (from != null) {
+                from.append(line).append('\n');
+            } else if (line.startsWith("Wrong solution:")) {
+                mistake = line.substring("Wrong solution:".length()).strip();
+            } else if (line.startsWith("Rejected by:")) {
+                for (String test : line.substring("Rejected by:".length()).split(",")) {
                     if (!test.isBlank()) {
                         rejectedBy.add(test.strip());
                     }
                 }
+            } else if (line.startsWith("File:")) {
+                file = line.substring("File:".length()).strip();
             }
         }
-        return new Mutant(name, sources, mistake, rejectedBy);
+        if (from != null) {
+            throw new IllegalArgumentException("mutant " + name + ": a block that opens with '" + SOLUTION
+                    + "' must close with '" + MISTAKE + "'");
+        }
+        return new Mutant(name, file, mistake, rejectedBy, edits);
+    }
+
+    /** The stub file with the mistake in it: {@code solution} with every edit applied, in order. */
+    String apply(String solution) {
+        String text = solution;
+        for (Edit edit : edits) {
+            int at = text.indexOf(edit.from());
+            if (edit.from().isEmpty() || at < 0 || text.indexOf(edit.from(), at + 1) >= 0) {
+                throw new IllegalStateException("mutant " + name + ": the reference solution " + file + " must contain these lines"
+                        + " exactly once, and " + (at < 0 ? "does not contain them" : "has them more than once")
+                        + " (did the solution change? update the .mutant file):\n" + edit.from());
+            }
+            text = text.substring(0, at) + edit.to() + text.substring(at + edit.from().length());
+        }
+        return text;
     }
 
     /** True if {@code failure} is one of the tests this mutant names as the one that rejects it. */

@@ -291,7 +291,11 @@ public final class Workshop {
             }
             List<Mutant> wrong = ws.mutants(ex);
             for (Mutant m : wrong) {
-                problems.addAll(Proof.mutantProblems(ex, m, proof.mutant(ex, m)));
+                try {
+                    problems.addAll(Proof.mutantProblems(ex, m, proof.mutant(ex, m)));
+                } catch (IllegalStateException stale) {
+                    problems.add(stale.getMessage());
+                }
             }
             mutants += wrong.size();
             if (problems.isEmpty()) {

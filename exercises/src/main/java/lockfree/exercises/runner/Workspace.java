@@ -117,7 +117,7 @@ public final class Workspace {
         }
     }
 
-    /** Where the exercise's wrong solutions live: {@code exercises/mutants/<exercise>/}, one directory each. */
+    /** Where the exercise's wrong solutions live: {@code exercises/mutants/<exercise>/}, one {@code .mutant} file each. */
     public Path mutantsDir(Exercise ex) {
         return exercises.resolve("mutants").resolve(ex.name());
     }
@@ -127,26 +127,39 @@ public final class Workspace {
         return mutantsDir(ex).resolve("README.md");
     }
 
-    /** The exercise's wrong solutions, by directory name; none if it has no mutants directory. */
+    /** The exercise's wrong solutions, sorted by name; none if it has no mutants directory. */
     public List<Mutant> mutants(Exercise ex) {
         Path dir = mutantsDir(ex);
         if (!Files.isDirectory(dir)) {
             return List.of();
         }
-        try (Stream<Path> dirs = Files.list(dir)) {
-            return dirs.filter(Files::isDirectory).sorted()
-                    .map(d -> Mutant.read(d.getFileName().toString(), readAll(javaFiles(d))))
+        String onlyStub = ex.stub().size() == 1 ? fileName(ex.stub().get(0)) : "";
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".mutant")).sorted()
+                    .map(p -> {
+                        String name = p.getFileName().toString();
+                        return Mutant.parse(name.substring(0, name.length() - ".mutant".length()), read(p), onlyStub);
+                    })
                     .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** The package with the mutant's files in place of the stub files they are named after. */
+    /**
+     * The package with the mutant's stub file in place: the reference solution with the mistake
+     * edited in. Throws {@link IllegalStateException} if the mutant no longer fits the solution.
+     */
     public Map<String, String> mutantSources(Exercise ex, Mutant mutant) {
-        Map<String, String> sources = learnerSources(ex);
-        sources.putAll(mutant.sources());
-        return sources;
+        for (int i = 0; i < ex.stub().size(); i++) {
+            if (fileName(ex.stub().get(i)).equals(mutant.file())) {
+                Map<String, String> sources = learnerSources(ex);
+                sources.put(mutant.file(), mutant.apply(read(file(ex.solution().get(i)))));
+                return sources;
+            }
+        }
+        throw new IllegalStateException("mutant " + mutant.name() + " of " + ex.name() + " edits '" + mutant.file()
+                + "', which is not a stub file of the exercise (its 'File:' line)");
     }
 
     /** Every {@code .java} file of the exercise's tests (the listed classes and their helpers). */

@@ -82,8 +82,9 @@ class ExercisesProofTest {
     }
 
     /**
-     * The mutation proof has teeth only if every exercise keeps wrong solutions of its own, and the
-     * notes a learner reads (mutants/exNN_topic/README.md) name each one with the test that rejects it.
+     * The mutation proof has teeth only if every exercise keeps wrong solutions of its own, each
+     * still fits the reference solution it edits, and the notes a learner reads
+     * (mutants/exNN_topic/README.md) name each one with the test that rejects it.
      */
     private static void notesListEveryMutant(Exercise ex) throws Exception {
         List<Mutant> mutants = ws.mutants(ex);
@@ -92,6 +93,10 @@ class ExercisesProofTest {
         assertTrue(Files.exists(ws.notesFile(ex)), "no notes at " + ws.display(ws.notesFile(ex)));
         String notes = Files.readString(ws.notesFile(ex));
         for (Mutant m : mutants) {
+            // Cheap, and catches a mutant gone stale: its lines must still be in the solution.
+            ws.mutantSources(ex, m);
+            assertTrue(!m.mistake().isEmpty() && !m.rejectedBy().isEmpty() && !m.edits().isEmpty(),
+                    m.name() + ": a mutant needs a 'Wrong solution:' line, a 'Rejected by:' line and at least one block");
             assertTrue(notes.contains("`" + m.name() + "`"), ws.display(ws.notesFile(ex)) + " does not list `" + m.name() + "`");
             for (String test : m.rejectedBy()) {
                 String method = test.substring(test.lastIndexOf('.') + 1);

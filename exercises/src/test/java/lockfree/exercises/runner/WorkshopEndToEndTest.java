@@ -121,19 +121,18 @@ class WorkshopEndToEndTest {
     @Test
     @Timeout(60)
     void proveReportsAWrongSolutionTheTestsAccept() throws Exception {
-        Path mutants = root.resolve("exercises/mutants/ex04_spread_shards");
-        String header = "/*\n * Wrong solution: %s\n * Rejected by: ShardsTest.idsInStepsOf32StillSpreadEvenly\n */\n";
-        String right = Files.readString(solution);
-        Files.createDirectories(mutants.resolve("masks"));
-        Files.writeString(mutants.resolve("masks/Shards.java"), right.replaceFirst("/\\*\\*", header.formatted("masks the low bits") + "/**")
-                .replace("return (int) ((key * GOLDEN) >>> (64 - bits));", "return (int) (key & (shardCount - 1));"));
+        Path mutants = Files.createDirectories(root.resolve("exercises/mutants/ex04_spread_shards"));
+        String header = "Wrong solution: %s\nRejected by: ShardsTest.idsInStepsOf32StillSpreadEvenly\n\n";
+        String line = "        return (int) ((key * GOLDEN) >>> (64 - bits));\n";
+        Files.writeString(mutants.resolve("masks.mutant"), header.formatted("masks the low bits")
+                + "<<<<<<< solution\n" + line + "=======\n        return (int) (key & (shardCount - 1));\n>>>>>>> mistake\n");
 
         Result rejected = workshop("", "prove", "4", "--mutants");
         assertEquals(0, rejected.code, rejected.out);
         assertTrue(rejected.out.contains("1 wrong solutions rejected"), rejected.out);
 
-        Files.createDirectories(mutants.resolve("not-wrong"));
-        Files.writeString(mutants.resolve("not-wrong/Shards.java"), right.replaceFirst("/\\*\\*", header.formatted("none") + "/**"));
+        Files.writeString(mutants.resolve("not-wrong.mutant"), header.formatted("none")
+                + "<<<<<<< solution\n" + line + "=======\n" + line + ">>>>>>> mistake\n");
         Result accepted = workshop("", "prove", "4", "--mutants");
         assertEquals(1, accepted.code, accepted.out);
         assertTrue(accepted.out.contains("ex04_spread_shards/not-wrong (none) passes all"), accepted.out);
