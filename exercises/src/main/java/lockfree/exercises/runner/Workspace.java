@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -20,6 +21,9 @@ import java.util.stream.Stream;
  * runner at a copy of the tree.
  */
 public final class Workspace {
+    /* The package line of a solution file, rewritten to the exercise's package. */
+    private static final Pattern PACKAGE = Pattern.compile("(?m)^package [\\w.]+;");
+
     private final Path root;
     private final Path exercises;
 
@@ -75,10 +79,21 @@ public final class Workspace {
     public Map<String, String> solutionSources(Exercise ex) {
         Map<String, String> sources = learnerSources(ex);
         for (int i = 0; i < ex.stub().size(); i++) {
-            sources.put(fileName(ex.stub().get(i)), read(file(ex.solution().get(i))));
+            sources.put(fileName(ex.stub().get(i)), solutionText(ex, i));
         }
         return sources;
     }
+
+    /**
+     * The reference solution of the exercise's i-th stub file, in the exercise's package. A solution
+     * may be a stage's own class (exercise 2's is stage 0's RwLockSessionManager): then there is one
+     * copy of it, the one the gateway runs, and its package line is rewritten here.
+     */
+    String solutionText(Exercise ex, int i) {
+        String text = read(file(ex.solution().get(i)));
+        return PACKAGE.matcher(text).replaceFirst("package " + ex.packageName() + ";");
+    }
+
 
     /**
      * The package with every stub file as it was handed out: the committed version (git's HEAD),
@@ -154,7 +169,7 @@ public final class Workspace {
         for (int i = 0; i < ex.stub().size(); i++) {
             if (fileName(ex.stub().get(i)).equals(mutant.file())) {
                 Map<String, String> sources = learnerSources(ex);
-                sources.put(mutant.file(), mutant.apply(read(file(ex.solution().get(i)))));
+                sources.put(mutant.file(), mutant.apply(solutionText(ex, i)));
                 return sources;
             }
         }
