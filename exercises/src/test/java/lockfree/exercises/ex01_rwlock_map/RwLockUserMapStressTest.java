@@ -8,9 +8,8 @@ import org.junit.jupiter.api.Timeout;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
+import static lockfree.exercises.ex01_rwlock_map.RwLockUserMapTest.collidingId;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -102,11 +101,6 @@ class RwLockUserMapStressTest {
         }
     }
 
-    /** An id whose Long.hashCode is 0: its high and low 32 bits are the same. */
-    private static long collidingId(long i) {
-        return (i << 32) | i;
-    }
-
     /**
      * The quick check's lookups-during-growth, on {@value #ROUNDS} fresh maps: each grows through
      * a dozen resizes, and a lookup that skips the read lock can land in a resize's window (the
@@ -115,35 +109,10 @@ class RwLockUserMapStressTest {
     @Test
     @Timeout(30)
     void lookupsDuringRepeatedGrowthAlwaysFindExistingUsers() throws Exception {
-        int stable = 64;
-        AtomicLong misses = new AtomicLong();
-        for (int round = 0; round < ROUNDS && misses.get() == 0; round++) {
-            RwLockUserMap map = new RwLockUserMap();
-            for (long uid = 1; uid <= stable; uid++) {
-                map.put(uid, Session.detached(uid, uid));
-            }
-            AtomicBoolean writing = new AtomicBoolean(true);
-            Concurrently.run(2, Duration.ofSeconds(15), t -> {
-                if (t == 0) {
-                    try {
-                        for (long uid = 1_000; uid < 100_000; uid++) {
-                            map.put(uid, Session.detached(uid, uid));
-                        }
-                    } finally {
-                        writing.set(false);
-                    }
-                } else {
-                    long uid = 0;
-                    do {
-                        uid = uid % stable + 1;
-                        Session s = map.get(uid);
-                        if (s == null || s.userId() != uid) {
-                            misses.incrementAndGet();
-                        }
-                    } while (writing.get());
-                }
-            });
+        long misses = 0;
+        for (int round = 0; round < ROUNDS && misses == 0; round++) {
+            misses = RwLockUserMapTest.lookupMissesWhileGrowing(100_000);
         }
-        assertEquals(0, misses.get(), "lookups of users bound all along came back empty or wrong");
+        assertEquals(0, misses, "lookups of users bound all along came back empty or wrong");
     }
 }

@@ -98,7 +98,7 @@ class RwLockUserMapTest {
     }
 
     /** An id whose Long.hashCode is 0: its high and low 32 bits are the same. */
-    private static long collidingId(long i) {
+    static long collidingId(long i) {
         return (i << 32) | i;
     }
 
@@ -109,6 +109,14 @@ class RwLockUserMapTest {
     @Test
     @Timeout(20)
     void lookupsDuringGrowthAlwaysFindExistingUsers() throws Exception {
+        assertEquals(0, lookupMissesWhileGrowing(200_000), "lookups of users bound all along came back empty or wrong");
+    }
+
+    /**
+     * Binds users 1 to 64, then grows a fresh map with users 1,000 to {@code upTo} on one thread
+     * while another looks the first 64 up; returns how many lookups came back empty or wrong.
+     */
+    static long lookupMissesWhileGrowing(long upTo) throws Exception {
         RwLockUserMap map = new RwLockUserMap();
         int stable = 64;
         for (long uid = 1; uid <= stable; uid++) {
@@ -119,7 +127,7 @@ class RwLockUserMapTest {
         Concurrently.run(2, Duration.ofSeconds(15), t -> {
             if (t == 0) {
                 try {
-                    for (long uid = 1_000; uid < 200_000; uid++) {
+                    for (long uid = 1_000; uid < upTo; uid++) {
                         map.put(uid, Session.detached(uid, uid));
                     }
                 } finally {
@@ -136,6 +144,6 @@ class RwLockUserMapTest {
                 } while (writing.get());
             }
         });
-        assertEquals(0, misses.get(), "lookups of users bound all along came back empty or wrong");
+        return misses.get();
     }
 }
