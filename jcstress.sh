@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Runs the workshop's jcstress tests: the races each stage has, and how the next stage closes them.
 #
-#   ./jcstress.sh [stage0|stage1|stage2|stage3|all] [mode] [test regexp]
+#   ./jcstress.sh [stage0|stage1|stage2|stage3|exercises|all] [mode] [test regexp]
 #
 #   ./jcstress.sh stage1                 one stage, in the short "ci" mode (the default)
 #   ./jcstress.sh all ci                 every test, short: what CI runs (a few minutes on 2 cores)
+#   ./jcstress.sh exercises              the exercises' jcstress tests, against YOUR solutions
 #   ./jcstress.sh stage2 long Stage2_04   one test file, longer, to catch rare interleavings
 #
 # Modes: ci, long, or any jcstress preset (sanity, quick, default, tough, stress). "ci" is
@@ -18,6 +19,12 @@
 # annotation processor writes the harness and a META-INF/TestList. This script builds the stages it
 # needs, merges their TestLists (jcstress reads only the first one on the class path), and runs
 # jcstress once for all of them, so the JVM probing at start-up is paid once.
+#
+# The exercises' jcstress tests (exercises/src/jcstress/java, e.g. exercise 9's ring) test code the
+# learner writes, so Maven does not build them (the stubs would fail them). This script compiles
+# them with javac and jcstress's annotation processor: "exercises" against the files in
+# exercises/src/main (yours), "all" against the reference solutions in exercises/solutions (what CI
+# checks: the test itself is right).
 #
 # The exit code of jcstress alone is not enough. Version 0.16 does end with an AssertionError (exit
 # 1) when a FORBIDDEN outcome was seen, but it exits 0 when tests did not run at all (e.g. a test
@@ -45,16 +52,22 @@ case "$what" in
   all)
     for m in "${STAGES_ALL[@]}"; do
       [[ -d $m ]] && modules+=("$m")
-    done ;;
+    done
+    exercises_from=solutions ;;
+  exercises)
+    exercises_from=learner ;;
   stage0|stage1|stage2|stage3)
     for m in "${STAGES_ALL[@]}"; do
       [[ $m == "$what"-* ]] && modules+=("$m")
     done ;;
   -h|--help|help)
     sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-  *) echo "unknown stage '$what': stage0|stage1|stage2|stage3|all" >&2; exit 2 ;;
+  *) echo "unknown stage '$what': stage0|stage1|stage2|stage3|exercises|all" >&2; exit 2 ;;
 esac
-if [[ ${#modules[@]} -eq 0 || ! -d ${modules[0]} ]]; then
+if [[ -n ${exercises_from:-} && ! -d exercises/src/jcstress/java ]]; then
+  exercises_from=""
+fi
+if [[ ${#modules[@]} -eq 0 && -z ${exercises_from:-} ]] || [[ ${#modules[@]} -gt 0 && ! -d ${modules[0]} ]]; then
   echo "no module for '$what' in this checkout" >&2; exit 2
 fi
 
@@ -74,13 +87,16 @@ esac
 if [[ -z $filter ]]; then
   pkgs=()
   for m in "${modules[@]}"; do pkgs+=("lockfree\\.${m%%-*}\\.jcstress\\."); done
+  [[ -n ${exercises_from:-} ]] && pkgs+=("lockfree\\.exercises\\.jcstress\\.")
   filter="($(IFS='|'; echo "${pkgs[*]}"))"
 fi
 
 # Build: compile each stage's tests (the annotation processor generates the harness) and write its
 # test class path. -am also builds common, whose classes and test-jar the stages use.
 mvn_cmd=${MVN:-./mvnw -q -B}
-pl=$(IFS=,; echo "${modules[*]}")
+build_modules=("${modules[@]}")
+[[ -n ${exercises_from:-} ]] && build_modules+=(exercises)
+pl=$(IFS=,; echo "${build_modules[*]}")
 echo "==> building $pl" >&2
 $mvn_cmd -pl "$pl" -am test-compile dependency:build-classpath \
     -Dmdep.outputFile=target/test.classpath -Dmdep.includeScope=test >&2
@@ -93,6 +109,31 @@ for m in "${modules[@]}"; do
   cat "$ROOT/$m/target/test-classes/META-INF/TestList" >> "$out/merged/META-INF/TestList"
   cp=$cp:$ROOT/$m/target/test-classes:$ROOT/$m/target/classes:$(cat "$ROOT/$m/target/test.classpath")
 done
+if [[ -n ${exercises_from:-} ]]; then
+  # Each exercise's jcstress tests, with the exercise's stub files swapped for the reference
+  # solution ("all") or left as the learner has them ("exercises"). Every exercise package a test
+  # imports is compiled from source here, ahead of Maven's build of the stubs on the class path.
+  ex_out=$out/exercises-classes
+  mkdir -p "$ex_out"
+  ex_sources=()
+  while IFS= read -r test; do ex_sources+=("$test"); done < <(find exercises/src/jcstress/java -name '*.java' | sort)
+  for pkg in $(grep -ho 'import lockfree\.exercises\.ex[0-9][0-9]_[a-z0-9_]*' "${ex_sources[@]}" | sed 's/.* //' | sort -u); do
+    name=${pkg#lockfree.exercises.}
+    for f in exercises/src/main/java/lockfree/exercises/"$name"/*.java; do
+      if [[ $exercises_from == solutions && -f exercises/solutions/$name/$(basename "$f") ]]; then
+        ex_sources+=("exercises/solutions/$name/$(basename "$f")")
+      else
+        ex_sources+=("$f")
+      fi
+    done
+  done
+  echo "==> compiling the exercises' jcstress tests against the $([[ $exercises_from == solutions ]] && echo reference solutions || echo files in exercises/src/main)" >&2
+  ex_cp=$(cat "$ROOT/exercises/target/test.classpath")
+  javac -nowarn --release 17 -cp "$ex_cp" -processor org.openjdk.jcstress.infra.processors.JCStressTestProcessor \
+      -d "$ex_out" "${ex_sources[@]}" >&2
+  cat "$ex_out/META-INF/TestList" >> "$out/merged/META-INF/TestList"
+  cp=$cp:$ex_out:$ex_cp
+fi
 
 # jcstress writes its binary result blob into the working directory: keep it under target/.
 cd "$out"

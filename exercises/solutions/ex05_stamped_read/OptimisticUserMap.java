@@ -11,9 +11,22 @@ import java.util.concurrent.locks.StampedLock;
 public final class OptimisticUserMap {
     private final StampedLock lock = new StampedLock();
     /* Guarded by `lock` for writes; read optimistically (validated) or under the read lock. */
-    private final Map<Long, Session> users = new HashMap<>();
+    private final Map<Long, Session> users;
     /* LongAdder, not a plain long: fallbacks run concurrently under the shared read lock. */
     private final LongAdder pessimisticReads = new LongAdder();
+
+    public OptimisticUserMap() {
+        this(new HashMap<>());
+    }
+
+    /**
+     * For the tests: a map of their own, whose get() can make a write land in the middle of an
+     * optimistic read, or throw there, as a HashMap caught mid-resize can. Real races that hit that
+     * window are too rare for a test to wait for.
+     */
+    OptimisticUserMap(Map<Long, Session> users) {
+        this.users = users;
+    }
 
     public Session get(long userId) {
         long stamp = lock.tryOptimisticRead(); // 0 if a writer holds the lock right now

@@ -51,4 +51,9 @@ public final class StripedCounter {
     public int stripes() {
         return stripes;
     }
+
+    /** For the tests: they check which cell an add went to. */
+    AtomicLongArray cells() {
+        return cells;
+    }
 }

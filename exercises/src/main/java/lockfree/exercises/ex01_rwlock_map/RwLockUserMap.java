@@ -18,8 +18,11 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * {@link #size}) share the read lock, so they run in parallel; changes ({@link #put},
  * {@link #remove}) take the write lock, so they run alone. Always unlock in a {@code finally}.
  *
- * <p>Besides the single-threaded checks, the tests log in 40,000 users from two threads and look
- * users up while the table grows; an unguarded HashMap loses entries there in practically every run.
+ * <p>Besides the single-threaded checks, the tests log 40,000 users in and out from two threads and
+ * look users up while the table grows; an unguarded HashMap loses entries there in practically
+ * every run. Once those pass, a thorough check runs the same races for more rounds, and checks
+ * that {@code size()} on one thread sees another thread's login: reading a single int looks safe
+ * without a lock, but only the lock's acquire makes the reader see the writer's update.
  *
  * <p>Run: {@code ./exercises.sh run 1}
  */

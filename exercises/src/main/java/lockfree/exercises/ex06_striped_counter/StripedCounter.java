@@ -24,6 +24,14 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * The cells sit {@value #PAD} longs (64 bytes, one cache line) apart in {@link #cells}, so two
  * stripes never share a line: without the padding, "different cells" would still be one line.
  *
+ * <p>What the tests can and cannot see. They check the layout this comment prescribes: an add lands
+ * in cell {@code stripe * PAD} and nowhere else, and {@code PAD} longs span a 64-byte line. They
+ * cannot see false sharing itself: unpadded cells give the right sums, only slower, and how much
+ * slower depends on the CPU and on how the JVM lays out the array. That is a timing property, for a
+ * benchmark: {@code ./bench.sh jmh Metrics_01 -t 2} measures a monitor, an AtomicLong and a
+ * LongAdder (padded cells, like yours) from two threads, and JOL ({@code org.openjdk.jol}) prints
+ * where each cell really sits.
+ *
  * <p>Run: {@code ./exercises.sh run 6}
  */
 public final class StripedCounter {
@@ -64,5 +72,10 @@ public final class StripedCounter {
 
     public int stripes() {
         return stripes;
+    }
+
+    /** For the tests: they check which cell an add went to. */
+    AtomicLongArray cells() {
+        return cells;
     }
 }

@@ -28,11 +28,15 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * {@code consumerPosition + capacity}, advance {@code consumerPosition}.
  *
  * <p>Memory ordering: the element store must be visible before the sequence says "filled". The
- * sequence store is a release ({@code lazySet}/{@code set}) after the plain element store, and the
- * consumer's sequence read is an acquire ({@code get}) before its element read. Lincheck checks the
- * interleavings under sequential consistency; the ordering itself is what jcstress tests are for.
+ * sequence store is a release ({@code lazySet}/{@code set}) after the element store, and the
+ * consumer's sequence read is an acquire ({@code get}) before its element read. The tests cannot
+ * check this: Lincheck explores interleavings under sequential consistency, and x86 keeps these
+ * stores and loads in order anyway, so a ring on plain {@code long[]}/{@code E[]} fields passes
+ * them and still fails on ARM. Once yours passes, run {@code ./jcstress.sh exercises}: jcstress
+ * runs a producer and the consumer on real threads ({@code Ex09_RingPublication}) and reports a
+ * payload seen before it was published.
  *
- * <p>Run: {@code ./exercises.sh run 9}
+ * <p>Run: {@code ./exercises.sh run 9}; after it passes, {@code ./jcstress.sh exercises}
  */
 public final class MpscRing<E> {
     private final int mask;

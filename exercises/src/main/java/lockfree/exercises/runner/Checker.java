@@ -1,6 +1,7 @@
 package lockfree.exercises.runner;
 
 import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.engine.DiscoverySelector;
 import org.junit.platform.engine.TestSource;
 import org.junit.platform.engine.discovery.DiscoverySelectors;
 import org.junit.platform.engine.support.descriptor.ClassSource;
@@ -89,6 +90,24 @@ public final class Checker implements AutoCloseable {
      * package and runs its test classes.
      */
     public Verdict check(Exercise ex, Map<String, String> mainSources, Map<String, String> testSources) {
+        return check(ex, mainSources, testSources, ex.tests());
+    }
+
+    /**
+     * Runs only the given tests: each a test class ({@code pkg.Test}) or one method of it
+     * ({@code pkg.Test#method}). The mutation proof runs a wrong solution against the tests that
+     * are meant to reject it, not the whole suite.
+     */
+    public Verdict checkSelected(Exercise ex, Map<String, String> mainSources, Map<String, String> testSources, List<String> tests) {
+        return check(ex, mainSources, testSources, tests);
+    }
+
+    /** The same, for the thorough check: the exercise's slower test classes. */
+    public Verdict checkThorough(Exercise ex, Map<String, String> mainSources, Map<String, String> testSources) {
+        return check(ex, mainSources, testSources, ex.thorough());
+    }
+
+    private Verdict check(Exercise ex, Map<String, String> mainSources, Map<String, String> testSources, List<String> testClasses) {
         Path out;
         try {
             out = Files.createTempDirectory("workshop-" + ex.name() + "-");
@@ -102,7 +121,7 @@ public final class Checker implements AutoCloseable {
             if (!errors.isEmpty()) {
                 return new Verdict.CompileFailed(ex.name(), errors, compileNanos);
             }
-            return runTests(ex, mainSources.keySet(), out, compileNanos, testSources);
+            return runTests(ex, testClasses, mainSources.keySet(), out, compileNanos, testSources);
         } finally {
             deleteTree(out);
         }
@@ -161,12 +180,12 @@ public final class Checker implements AutoCloseable {
         return name.substring(name.lastIndexOf('/') + 1);
     }
 
-    private Verdict runTests(Exercise ex, Set<String> mainFiles, Path out, long compileNanos,
+    private Verdict runTests(Exercise ex, List<String> testClasses, Set<String> mainFiles, Path out, long compileNanos,
                              Map<String, String> testSources) {
         long start = System.nanoTime();
         List<String> inProcess = new ArrayList<>();
         List<String> forked = new ArrayList<>();
-        for (String test : ex.tests()) {
+        for (String test : testClasses) {
             (usesLincheck(test, testSources) ? forked : inProcess).add(test);
         }
         // The forked JVM starts first so its start-up overlaps the in-process tests.
@@ -196,8 +215,12 @@ public final class Checker implements AutoCloseable {
      * checked. Test classes that use Lincheck therefore run in a fresh JVM whose class path starts
      * with this check's classes. The rest stays in this JVM, where it is fast.
      */
-    private static boolean usesLincheck(String testClass, Map<String, String> testSources) {
-        String source = testSources.get(simpleName(testClass) + ".java");
+    private static boolean usesLincheck(String test, Map<String, String> testSources) {
+        String outer = simpleName(classOf(test));
+        if (outer.contains("$")) {
+            outer = outer.substring(0, outer.indexOf('$')); // a nested class lives in its outer class's file
+        }
+        String source = testSources.get(outer + ".java");
         return source != null && source.contains("org.jetbrains.lincheck");
     }
 
@@ -208,10 +231,12 @@ public final class Checker implements AutoCloseable {
         Thread me = Thread.currentThread();
         ClassLoader previous = me.getContextClassLoader();
         try (ExerciseClassLoader loader = new ExerciseClassLoader(out, ex.packageName(), Checker.class.getClassLoader())) {
-            List<Class<?>> classes = new ArrayList<>();
+            List<DiscoverySelector> selectors = new ArrayList<>();
             for (String test : tests) {
                 try {
-                    classes.add(loader.loadClass(test));
+                    Class<?> cls = loader.loadClass(classOf(test));
+                    selectors.add(test.contains("#") ? DiscoverySelectors.selectMethod(cls, test.substring(test.indexOf('#') + 1))
+                            : DiscoverySelectors.selectClass(cls));
                 } catch (ClassNotFoundException | LinkageError e) {
                     collector.failures.add(new Verdict.Failure(simpleName(test), null,
                             "cannot load test class " + test + ": " + e, "", stackTrace(e)));
@@ -219,7 +244,7 @@ public final class Checker implements AutoCloseable {
                 }
             }
             LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
-                    .selectors(classes.stream().map(DiscoverySelectors::selectClass).toList())
+                    .selectors(selectors)
                     .build();
             me.setContextClassLoader(loader);
             launcher.execute(request, collector);
@@ -327,6 +352,12 @@ public final class Checker implements AutoCloseable {
         StringWriter w = new StringWriter();
         t.printStackTrace(new PrintWriter(w));
         return w.toString();
+    }
+
+    /** {@code pkg.Test#method} -> {@code pkg.Test}; a plain class name stays as it is. */
+    static String classOf(String test) {
+        int hash = test.indexOf('#');
+        return hash < 0 ? test : test.substring(0, hash);
     }
 
     static String simpleName(String className) {

@@ -15,10 +15,13 @@ import java.util.Objects;
  * @param hint     what to try when stuck (shown by {@code hint})
  * @param stub     the files the learner edits (in {@code src/main/java})
  * @param solution the reference solutions, one per stub file, same file names
- * @param tests    fully qualified test classes, all in the exercise's package
+ * @param tests    fully qualified test classes, all in the exercise's package: the quick check that
+ *                 runs on every save
+ * @param thorough slower test classes (stress, many rounds) run once the quick check passes; an
+ *                 exercise is done when both pass. May be empty.
  */
 public record Exercise(String name, String title, String stage, String about, String hint,
-                       List<String> stub, List<String> solution, List<String> tests) {
+                       List<String> stub, List<String> solution, List<String> tests, List<String> thorough) {
 
     public Exercise {
         Objects.requireNonNull(name, "name");
@@ -29,6 +32,7 @@ public record Exercise(String name, String title, String stage, String about, St
         stub = List.copyOf(Objects.requireNonNullElse(stub, List.of()));
         solution = List.copyOf(Objects.requireNonNullElse(solution, List.of()));
         tests = List.copyOf(Objects.requireNonNullElse(tests, List.of()));
+        thorough = List.copyOf(Objects.requireNonNullElse(thorough, List.of()));
     }
 
     /** The Java package the stub, its tests and its solution live in. */

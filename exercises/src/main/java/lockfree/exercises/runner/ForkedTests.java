@@ -189,7 +189,8 @@ final class ForkedTests {
         Set<String> mainFiles = new HashSet<>(Arrays.asList(parts[1].split(",")));
         List<String> tests = Arrays.asList(parts[2].split(","));
         LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
-                .selectors(tests.stream().map(DiscoverySelectors::selectClass).toList())
+                .selectors(tests.stream().map(t -> t.contains("#") ? DiscoverySelectors.selectMethod(t)
+                        : DiscoverySelectors.selectClass(t)).toList())
                 .build();
         Checker.Collector collector = new Checker.Collector(mainFiles);
         launcher.execute(request, collector);

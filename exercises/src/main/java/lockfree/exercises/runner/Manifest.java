@@ -80,13 +80,19 @@ public final class Manifest {
                     throw new IllegalArgumentException(where + "solution " + solution + " must have the stub's file name " + fileName(stub));
                 }
             }
-            for (String test : ex.tests()) {
+            for (String test : concat(ex.tests(), ex.thorough())) {
                 if (!test.startsWith(ex.packageName() + ".")) {
                     throw new IllegalArgumentException(where + "test " + test + " is not in package " + ex.packageName());
                 }
             }
         }
         return new Manifest(exercises);
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     private static String fileName(String path) {

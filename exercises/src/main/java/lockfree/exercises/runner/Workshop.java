@@ -95,7 +95,7 @@ public final class Workshop {
                 case "solution":
                     return solution(rest.isEmpty() ? current() : find(rest.get(0)));
                 case "prove":
-                    return prove();
+                    return prove(rest);
                 case "help":
                 case "--help":
                 case "-h":
@@ -125,9 +125,12 @@ public final class Workshop {
                   %1$s next             move on once the current exercise passes
                   %1$s reset EX         put EX's stub back as it was handed out (asks first)
                   %1$s reset --all      the same for every exercise
-                  %1$s check-all        run every exercise, update what is done
+                  %1$s check-all        run every exercise, update what is done (slow: every test of all 11)
                   %1$s solution [EX]    the reference solution, once EX passes
-                  %1$s prove            for maintainers: every stub fails, every solution passes
+                  %1$s prove [EX]       for maintainers: every stub fails, every solution passes,
+                                      every wrong solution in exercises/mutants is rejected
+                                      (--mutants: only the wrong solutions, as CI runs it)
+                  %1$s help             this list
 
                 EX is a number (3), a name (ex03_atomic_map_ops) or part of one (atomic).
                 """.formatted(c);
@@ -138,8 +141,7 @@ public final class Workshop {
     private boolean runOnce(Exercise ex) {
         out.print(report.intro(manifest, ex, ws));
         out.println();
-        Verdict v = check(ex);
-        out.print(report.verdict(ex, v));
+        Verdict v = checkAndShow(ex, 0);
         recordVerdict(ex, v);
         if (v.passed()) {
             out.println(afterPass(ex));
@@ -234,6 +236,9 @@ public final class Workshop {
         int passed = 0;
         for (Exercise ex : manifest.exercises()) {
             Verdict v = check(ex);
+            if (v.passed() && !ex.thorough().isEmpty()) {
+                v = checker().checkThorough(ex, ws.learnerSources(ex), ws.testSources(ex));
+            }
             recordVerdict(ex, v);
             String line = String.format(Locale.ROOT, "%-24s %s", ex.name(), v.passed() ? report.green("✓ passes") : report.red("✗ " + shortly(v)));
             out.println(line);
@@ -268,25 +273,45 @@ public final class Workshop {
         return 0;
     }
 
-    private int prove() {
+    /** {@code prove [EX] [--mutants]}: with --mutants, only the wrong solutions (what CI adds to verify's proof). */
+    private int prove(List<String> args) {
+        boolean onlyMutants = args.contains("--mutants");
+        List<String> names = args.stream().filter(a -> !a.startsWith("-")).toList();
+        List<Exercise> exercises = names.isEmpty() ? manifest.exercises() : List.of(find(names.get(0)));
         Proof proof = new Proof(checker(), ws);
         int bad = 0;
-        for (Exercise ex : manifest.exercises()) {
-            List<String> problems = new ArrayList<>(Proof.stubProblems(ex, proof.stub(ex)));
-            Verdict solved = proof.solution(ex);
-            problems.addAll(Proof.solutionProblems(solved));
+        int mutants = 0;
+        for (Exercise ex : exercises) {
+            List<String> problems = new ArrayList<>();
+            Verdict solved = null;
+            if (!onlyMutants) {
+                problems.addAll(Proof.stubProblems(ex, proof.stub(ex)));
+                solved = proof.solution(ex);
+                problems.addAll(Proof.solutionProblems(solved));
+            }
+            List<Mutant> wrong = ws.mutants(ex);
+            for (Mutant m : wrong) {
+                try {
+                    problems.addAll(Proof.mutantProblems(ex, m, proof.mutant(ex, m)));
+                } catch (IllegalStateException stale) {
+                    problems.add(stale.getMessage());
+                }
+            }
+            mutants += wrong.size();
             if (problems.isEmpty()) {
-                out.println(String.format(Locale.ROOT, "%-24s %s", ex.name(), report.green("✓ stub fails, solution passes")));
+                out.println(String.format(Locale.ROOT, "%-24s %s", ex.name(), report.green("✓ "
+                        + (onlyMutants ? "" : "stub fails, solution passes, ") + wrong.size() + " wrong solutions rejected")));
             } else {
                 bad++;
                 out.println(String.format(Locale.ROOT, "%-24s %s", ex.name(), report.red("✗ " + String.join("; ", problems))));
-                if (!solved.passed()) {
+                if (solved != null && !solved.passed()) {
                     out.print(report.verdict(ex, solved));
                 }
             }
         }
         out.println();
-        out.println(bad == 0 ? "All " + manifest.exercises().size() + " exercises proven." : bad + " exercise(s) broken.");
+        out.println(bad == 0 ? "All " + exercises.size() + " exercise(s) proven, " + mutants + " wrong solutions rejected."
+                : bad + " exercise(s) broken.");
         return bad == 0 ? 0 : 1;
     }
 
@@ -439,12 +464,7 @@ public final class Workshop {
      */
     private boolean watchRun(Exercise ex, long savedAtMillis) {
         out.println(report.dim("── " + java.time.LocalTime.now().withNano(0) + "  running " + ex.name() + " ──"));
-        Verdict v = check(ex);
-        long verdictAt = System.currentTimeMillis();
-        out.print(report.verdict(ex, v));
-        if (savedAtMillis > 0) {
-            out.println(report.dim("  save to verdict: " + Report.seconds((verdictAt - savedAtMillis) * 1_000_000L)));
-        }
+        Verdict v = checkAndShow(ex, savedAtMillis);
         recordVerdict(ex, v);
         if (v.passed()) {
             out.println(afterPass(ex));
@@ -461,6 +481,30 @@ public final class Workshop {
     }
 
     // ---- helpers ----------------------------------------------------------------------------
+
+    /**
+     * The quick check, shown as soon as it is done; if it passes and the exercise has a thorough
+     * check (slower tests: stress, many rounds), that runs next and its verdict is the one that
+     * counts. The quick check is what keeps save-to-verdict short while the learner is still
+     * wrong; the thorough one is paid once, when they think they are done.
+     *
+     * @param savedAtMillis the saved file's modification time, or 0 for a run not caused by a save
+     */
+    private Verdict checkAndShow(Exercise ex, long savedAtMillis) {
+        Verdict v = check(ex);
+        long verdictAt = System.currentTimeMillis();
+        out.print(report.verdict(ex, v));
+        if (savedAtMillis > 0) {
+            out.println(report.dim("  save to verdict: " + Report.seconds((verdictAt - savedAtMillis) * 1_000_000L)));
+        }
+        if (v.passed() && !ex.thorough().isEmpty()) {
+            out.println(report.dim("  The quick check passes. Now the thorough check: " + String.join(", ",
+                    ex.thorough().stream().map(Checker::simpleName).toList()) + " (slower: more threads, more rounds)..."));
+            v = checker().checkThorough(ex, ws.learnerSources(ex), ws.testSources(ex));
+            out.print(report.verdict(ex, v));
+        }
+        return v;
+    }
 
     private Verdict check(Exercise ex) {
         return checker().check(ex, ws.learnerSources(ex), ws.testSources(ex));

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -20,6 +21,9 @@ import java.util.stream.Stream;
  * runner at a copy of the tree.
  */
 public final class Workspace {
+    /* The package line of a solution file, rewritten to the exercise's package. */
+    private static final Pattern PACKAGE = Pattern.compile("(?m)^package [\\w.]+;");
+
     private final Path root;
     private final Path exercises;
 
@@ -75,10 +79,21 @@ public final class Workspace {
     public Map<String, String> solutionSources(Exercise ex) {
         Map<String, String> sources = learnerSources(ex);
         for (int i = 0; i < ex.stub().size(); i++) {
-            sources.put(fileName(ex.stub().get(i)), read(file(ex.solution().get(i))));
+            sources.put(fileName(ex.stub().get(i)), solutionText(ex, i));
         }
         return sources;
     }
+
+    /**
+     * The reference solution of the exercise's i-th stub file, in the exercise's package. A solution
+     * may be a stage's own class (exercise 2's is stage 0's RwLockSessionManager): then there is one
+     * copy of it, the one the gateway runs, and its package line is rewritten here.
+     */
+    String solutionText(Exercise ex, int i) {
+        String text = read(file(ex.solution().get(i)));
+        return PACKAGE.matcher(text).replaceFirst("package " + ex.packageName() + ";");
+    }
+
 
     /**
      * The package with every stub file as it was handed out: the committed version (git's HEAD),
@@ -115,6 +130,51 @@ public final class Workspace {
             Thread.currentThread().interrupt();
             return Optional.empty();
         }
+    }
+
+    /** Where the exercise's wrong solutions live: {@code exercises/mutants/<exercise>/}, one {@code .mutant} file each. */
+    public Path mutantsDir(Exercise ex) {
+        return exercises.resolve("mutants").resolve(ex.name());
+    }
+
+    /** The exercise's notes: the wrong solutions its tests reject, and what no test can see. */
+    public Path notesFile(Exercise ex) {
+        return mutantsDir(ex).resolve("README.md");
+    }
+
+    /** The exercise's wrong solutions, sorted by name; none if it has no mutants directory. */
+    public List<Mutant> mutants(Exercise ex) {
+        Path dir = mutantsDir(ex);
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        String onlyStub = ex.stub().size() == 1 ? fileName(ex.stub().get(0)) : "";
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".mutant")).sorted()
+                    .map(p -> {
+                        String name = p.getFileName().toString();
+                        return Mutant.parse(name.substring(0, name.length() - ".mutant".length()), read(p), onlyStub);
+                    })
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The package with the mutant's stub file in place: the reference solution with the mistake
+     * edited in. Throws {@link IllegalStateException} if the mutant no longer fits the solution.
+     */
+    public Map<String, String> mutantSources(Exercise ex, Mutant mutant) {
+        for (int i = 0; i < ex.stub().size(); i++) {
+            if (fileName(ex.stub().get(i)).equals(mutant.file())) {
+                Map<String, String> sources = learnerSources(ex);
+                sources.put(mutant.file(), mutant.apply(solutionText(ex, i)));
+                return sources;
+            }
+        }
+        throw new IllegalStateException("mutant " + mutant.name() + " of " + ex.name() + " edits '" + mutant.file()
+                + "', which is not a stub file of the exercise (its 'File:' line)");
     }
 
     /** Every {@code .java} file of the exercise's tests (the listed classes and their helpers). */

@@ -14,6 +14,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+/**
+ * The quick check: what runs on every save. {@link RwLockUserMapStressTest} is the thorough check,
+ * run once these pass.
+ */
 class RwLockUserMapTest {
 
     @Test
@@ -66,12 +70,53 @@ class RwLockUserMapTest {
     }
 
     /**
+     * Two event loops log out 40,000 different users at once. A remove that takes the read lock
+     * (it is "only" removing) lets both threads into the HashMap together, and no other test has
+     * two threads writing through remove. The ids all share one hash bucket (their two 32-bit
+     * halves are equal, so Long.hashCode is 0), where HashMap keeps a red-black tree: two removes
+     * rebalancing it at once corrupt it, and users stay bound, vanish early or the count goes wrong.
+     */
+    @Test
+    @Timeout(20)
+    void concurrentLogoutsOfDifferentUsersLeaveNobodyBound() throws Exception {
+        RwLockUserMap map = new RwLockUserMap();
+        int perThread = 20_000;
+        for (long i = 1; i <= 2 * perThread; i++) {
+            long uid = collidingId(i);
+            map.put(uid, Session.detached(i, uid));
+        }
+        Concurrently.run(2, Duration.ofSeconds(15), t -> {
+            for (int i = 0; i < perThread; i++) {
+                long uid = collidingId(1 + t + 2L * i); // thread 0 logs out odd users, thread 1 even ones
+                assertNotNull(map.remove(uid), "user " + uid + " was bound until this logout");
+            }
+        });
+        assertEquals(0, map.size(), "every user logged out, so the count must be 0");
+        for (long i = 1; i <= 2 * perThread; i++) {
+            assertNull(map.get(collidingId(i)), "user " + collidingId(i) + " logged out and is still bound");
+        }
+    }
+
+    /** An id whose Long.hashCode is 0: its high and low 32 bits are the same. */
+    static long collidingId(long i) {
+        return (i << 32) | i;
+    }
+
+    /**
      * Lookups while the table grows: users bound before the writer starts must be found by every
      * lookup. A HashMap read racing a resize can look in the new, half-filled table and miss them.
      */
     @Test
     @Timeout(20)
     void lookupsDuringGrowthAlwaysFindExistingUsers() throws Exception {
+        assertEquals(0, lookupMissesWhileGrowing(200_000), "lookups of users bound all along came back empty or wrong");
+    }
+
+    /**
+     * Binds users 1 to 64, then grows a fresh map with users 1,000 to {@code upTo} on one thread
+     * while another looks the first 64 up; returns how many lookups came back empty or wrong.
+     */
+    static long lookupMissesWhileGrowing(long upTo) throws Exception {
         RwLockUserMap map = new RwLockUserMap();
         int stable = 64;
         for (long uid = 1; uid <= stable; uid++) {
@@ -82,7 +127,7 @@ class RwLockUserMapTest {
         Concurrently.run(2, Duration.ofSeconds(15), t -> {
             if (t == 0) {
                 try {
-                    for (long uid = 1_000; uid < 200_000; uid++) {
+                    for (long uid = 1_000; uid < upTo; uid++) {
                         map.put(uid, Session.detached(uid, uid));
                     }
                 } finally {
@@ -99,6 +144,6 @@ class RwLockUserMapTest {
                 } while (writing.get());
             }
         });
-        assertEquals(0, misses.get(), "lookups of users bound all along came back empty or wrong");
+        return misses.get();
     }
 }

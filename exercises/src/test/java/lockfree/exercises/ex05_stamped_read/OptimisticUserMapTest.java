@@ -6,10 +6,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.StampedLock;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -88,6 +91,77 @@ class OptimisticUserMapTest {
         }
         assertSame(s, lookup.get(10, TimeUnit.SECONDS));
         assertEquals(1, map.pessimisticReads(), "that lookup fell back once, and must be counted");
+    }
+
+    /**
+     * A write lands between the lookup's stamp and its validation: the test's map runs a put (under
+     * the write lock, like any writer) inside the lookup's first read and returns null from it, as
+     * a HashMap read during a resize can for a user who is there. That answer must never escape:
+     * validate() fails, and the lookup reads again under the read lock. A lookup that skips
+     * validate(), or validates before reading, returns the null.
+     */
+    @Test
+    @Timeout(10)
+    void aWriteDuringTheOptimisticReadSendsTheLookupToTheReadLock() {
+        InterruptingMap users = new InterruptingMap();
+        OptimisticUserMap map = new OptimisticUserMap(users);
+        Session s = Session.detached(1, 7);
+        map.put(7, s);
+        users.duringNextRead(map.lock(), () -> map.put(8, Session.detached(2, 8)), () -> null);
+
+        assertSame(s, map.get(7), "a write landed in the middle of the optimistic read; its answer must be thrown away");
+        assertEquals(1, users.interrupted, "the test's write must have landed inside the lookup's read");
+        assertEquals(1, map.pessimisticReads(), "the failed validation sends the lookup to the read lock, counted");
+    }
+
+    /**
+     * The same write, and this time the HashMap read throws, as one caught mid-resize can. The
+     * exception must not reach the caller: it means only that the optimistic attempt failed.
+     */
+    @Test
+    @Timeout(10)
+    void aReadThatThrowsDuringAWriteFallsBackInsteadOfFailing() {
+        InterruptingMap users = new InterruptingMap();
+        OptimisticUserMap map = new OptimisticUserMap(users);
+        Session s = Session.detached(1, 7);
+        map.put(7, s);
+        users.duringNextRead(map.lock(), () -> map.put(8, Session.detached(2, 8)), () -> {
+            throw new ClassCastException("simulated: a bin read while a writer turned it into a tree");
+        });
+
+        assertSame(s, map.get(7), "the optimistic read threw because a writer was busy: fall back, do not fail");
+        assertEquals(1, users.interrupted, "the test's write must have landed inside the lookup's read");
+        assertEquals(1, map.pessimisticReads());
+    }
+
+    /**
+     * A HashMap whose next optimistic get() (one made while nobody holds the lock) first runs a
+     * write and then answers what the test says instead of reading. A get() under the read lock
+     * stays plain: no writer can get in there (and this thread's write would wait for itself).
+     */
+    private static final class InterruptingMap extends HashMap<Long, Session> {
+        private StampedLock lock;
+        private Runnable write;
+        private Supplier<Session> answer;
+        int interrupted;
+
+        void duringNextRead(StampedLock lock, Runnable write, Supplier<Session> answer) {
+            this.lock = lock;
+            this.write = write;
+            this.answer = answer;
+        }
+
+        @Override
+        public Session get(Object key) {
+            Runnable w = write;
+            if (w == null || lock.isReadLocked() || lock.isWriteLocked()) {
+                return super.get(key);
+            }
+            write = null;
+            interrupted++;
+            w.run();
+            return answer.get();
+        }
     }
 
     /**

@@ -34,6 +34,24 @@ class StripedCounterTest {
         assertEquals(0, one.stripeOf(12345));
     }
 
+    /**
+     * The layout the stub prescribes: PAD longs fill a 64-byte cache line, and an add lands in
+     * cell {@code stripeOf(thread) * PAD} and in no other. Unpadded cells (PAD 1, or an index
+     * without {@code * PAD}) still sum right, so only this test sees them; whether the padding
+     * pays is measured, not tested (the stub says where).
+     */
+    @Test
+    void anAddLandsInItsStripesPaddedCellOnly() {
+        assertTrue(StripedCounter.PAD * Long.BYTES >= 64, "PAD = " + StripedCounter.PAD + " longs is less than a 64-byte line");
+        StripedCounter c = new StripedCounter(8);
+        c.add(5);
+        int expected = c.stripeOf(Thread.currentThread().getId()) * StripedCounter.PAD;
+        for (int i = 0; i < c.cells().length(); i++) {
+            assertEquals(i == expected ? 5 : 0, c.cells().get(i), "cell " + i + " after add(5) on a thread of stripe "
+                    + expected / StripedCounter.PAD + " (its cell is " + expected + ")");
+        }
+    }
+
     /** Sixteen consecutive thread ids, as a thread pool gets them, must not crowd into a few stripes. */
     @Test
     void consecutiveThreadIdsUseMostStripes() {

@@ -87,6 +87,31 @@ class MpscRingTest {
         });
     }
 
+    /**
+     * The consumer polls while a producer is still publishing, and then the ring goes round one
+     * full lap. A consumer that trusts a non-null element instead of the slot's sequence can take
+     * "a" before its producer has published the sequence; it frees the slot for the next lap, and
+     * the producer's late publication then overwrites that with "filled": one lap later the ring
+     * says full while it is empty. Only reusing the slot after such a poll shows it.
+     */
+    @Test
+    @Timeout(20)
+    void aSlotPolledWhileItsProducerPublishesIsFreeOneLapLater() {
+        Lincheck.runConcurrentTest(INVOCATIONS, () -> {
+            MpscRing<String> ring = new MpscRing<>(2);
+            String[] taken = new String[1];
+            Together.run(() -> ring.offer("a"), () -> taken[0] = ring.poll());
+            assertEquals("a", taken[0] != null ? taken[0] : ring.poll(), "the one element, polled during or after its offer");
+            assertNull(ring.poll());
+
+            assertTrue(ring.offer("b"), "the ring is empty: first slot of the next lap");
+            assertTrue(ring.offer("c"), "the ring is empty and holds 2: the slot 'a' used must be free again");
+            assertEquals("b", ring.poll());
+            assertEquals("c", ring.poll());
+            assertNull(ring.poll());
+        });
+    }
+
     /** Two producers race for the last free slot: exactly one gets it. */
     @Test
     @Timeout(20)

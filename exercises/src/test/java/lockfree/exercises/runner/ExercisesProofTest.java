@@ -16,14 +16,20 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * What CI proves for every exercise in the manifest, each checked on its own: the stub as handed
- * out (git's HEAD, or the file where there is no git) compiles and fails its tests, and the
- * reference solution passes them. Runs in {@code ./mvnw verify} through the same {@link Checker}
+ * out (git's HEAD, or the file where there is no git) compiles and fails its tests, the reference
+ * solution passes them, and the exercise's notes list every wrong solution kept under
+ * {@code exercises/mutants/} with the test that rejects it. Running those wrong solutions (the
+ * mutation proof, {@link Proof#mutant}) takes several minutes, so CI runs it once, on one JDK, with
+ * {@code ./exercises.sh prove --mutants} instead of in every {@code ./mvnw verify}. Runs in {@code ./mvnw verify} through the same {@link Checker}
  * the runner uses, so what passes here is what a learner's runner will say.
  *
  * <p>The exercise tests themselves are excluded from surefire (they fail until solved); this class
  * is how the build runs them.
  */
 class ExercisesProofTest {
+    /** Fewer wrong solutions than this, and an exercise's tests are barely tried. */
+    private static final int MIN_MUTANTS = 4;
+
     private static Workspace ws;
     private static Checker checker;
     private static Proof proof;
@@ -71,6 +77,32 @@ class ExercisesProofTest {
                     if (!v.passed()) {
                         fail("the reference solution fails:\n" + new Report("./exercises.sh", false, true).verdict(ex, v));
                     }
-                }))));
+                }),
+                DynamicTest.dynamicTest("its notes list every wrong solution it keeps", () -> notesListEveryMutant(ex)))));
+    }
+
+    /**
+     * The mutation proof has teeth only if every exercise keeps wrong solutions of its own, each
+     * still fits the reference solution it edits, and the notes a learner reads
+     * (mutants/exNN_topic/README.md) name each one with the test that rejects it.
+     */
+    private static void notesListEveryMutant(Exercise ex) throws Exception {
+        List<Mutant> mutants = ws.mutants(ex);
+        assertTrue(mutants.size() >= MIN_MUTANTS, ex.name() + " keeps " + mutants.size() + " wrong solutions under "
+                + ws.display(ws.mutantsDir(ex)) + "; every exercise keeps at least " + MIN_MUTANTS);
+        assertTrue(Files.exists(ws.notesFile(ex)), "no notes at " + ws.display(ws.notesFile(ex)));
+        String notes = Files.readString(ws.notesFile(ex));
+        for (Mutant m : mutants) {
+            // Cheap, and catches a mutant gone stale: its lines must still be in the solution.
+            ws.mutantSources(ex, m);
+            assertTrue(!m.mistake().isEmpty() && !m.rejectedBy().isEmpty() && !m.edits().isEmpty(),
+                    m.name() + ": a mutant needs a 'Wrong solution:' line, a 'Rejected by:' line and at least one block");
+            assertTrue(notes.contains("`" + m.name() + "`"), ws.display(ws.notesFile(ex)) + " does not list `" + m.name() + "`");
+            for (String test : m.rejectedBy()) {
+                String method = test.substring(test.lastIndexOf('.') + 1);
+                assertTrue(notes.contains(method), ws.display(ws.notesFile(ex)) + " does not say that " + method
+                        + " rejects `" + m.name() + "`");
+            }
+        }
     }
 }

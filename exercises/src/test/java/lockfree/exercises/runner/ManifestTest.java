@@ -6,6 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -35,6 +36,7 @@ class ManifestTest {
             stub = ["src/main/java/lockfree/exercises/ex03_atomic_map_ops/Chm.java"]
             solution = ["solutions/ex03_atomic_map_ops/Chm.java"]
             tests = ["lockfree.exercises.ex03_atomic_map_ops.ChmTest", "lockfree.exercises.ex03_atomic_map_ops.RacesTest"]
+            thorough = ["lockfree.exercises.ex03_atomic_map_ops.ChmStressTest"]
             hint = "Use compute."
             """;
 
@@ -56,6 +58,8 @@ class ManifestTest {
         assertEquals(List.of("lockfree.exercises.ex01_first_thing.FirstTest"), first.tests());
         assertEquals("lockfree.exercises.ex01_first_thing", first.packageName());
         assertEquals(2, m.exercises().get(1).tests().size());
+        assertEquals(List.of(), first.thorough(), "no thorough check unless the manifest lists one");
+        assertEquals(List.of("lockfree.exercises.ex03_atomic_map_ops.ChmStressTest"), m.exercises().get(1).thorough());
         assertEquals(m.exercises().get(1), m.after(first).orElseThrow());
         assertTrue(m.after(m.exercises().get(1)).isEmpty());
     }
@@ -97,6 +101,13 @@ class ManifestTest {
     }
 
     @Test
+    void rejectsAThoroughTestOutsideTheExercisePackage() {
+        String moved = TWO.replace("\"lockfree.exercises.ex03_atomic_map_ops.ChmStressTest\"", "\"lockfree.other.ChmStressTest\"");
+        Exception e = assertThrows(IllegalArgumentException.class, () -> load(moved));
+        assertTrue(e.getMessage().contains("not in package"), e.getMessage());
+    }
+
+    @Test
     void rejectsASolutionWithAnotherFileName() {
         String renamed = TWO.replace("solutions/ex01_first_thing/First.java", "solutions/ex01_first_thing/Other.java");
         Exception e = assertThrows(IllegalArgumentException.class, () -> load(renamed));
@@ -116,7 +127,7 @@ class ManifestTest {
             for (String f : ex.solution()) {
                 assertTrue(Files.isRegularFile(ws.file(f)), ex.name() + ": missing solution " + f);
             }
-            for (String t : ex.tests()) {
+            for (String t : Stream.concat(ex.tests().stream(), ex.thorough().stream()).toList()) {
                 Path source = ws.root().resolve("exercises/src/test/java/" + t.replace('.', '/') + ".java");
                 assertTrue(Files.isRegularFile(source), ex.name() + ": missing test " + source);
             }

@@ -12,7 +12,7 @@ class ReportTest {
     private static final Exercise EX = new Exercise("ex03_atomic_map_ops", "Atomic", "stage 1", "", "Use compute.",
             List.of("src/main/java/lockfree/exercises/ex03_atomic_map_ops/Chm.java"),
             List.of("solutions/ex03_atomic_map_ops/Chm.java"),
-            List.of("lockfree.exercises.ex03_atomic_map_ops.ChmTest"));
+            List.of("lockfree.exercises.ex03_atomic_map_ops.ChmTest"), List.of());
     private final Report report = new Report("./exercises.sh", false, false);
 
     private static Verdict.Failure failure(String test, String message) {

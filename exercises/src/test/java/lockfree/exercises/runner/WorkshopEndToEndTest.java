@@ -98,6 +98,46 @@ class WorkshopEndToEndTest {
         assertEquals(2, workshop("", "frobnicate").code);
     }
 
+    /** The README's table of commands and the runner's usage name the same commands. */
+    @Test
+    void theUsageListsEveryCommandOfTheReadmesTable() throws Exception {
+        String usage = workshop("", "help").out;
+        List<String> documented = Files.readAllLines(ExercisesProofTest.repositoryRoot().resolve("exercises/README.md")).stream()
+                .filter(l -> l.startsWith("| `./exercises.sh"))
+                .map(l -> l.substring(3, l.indexOf('`', 3)))
+                .toList();
+        assertTrue(documented.size() >= 10, "the README's table lists " + documented);
+        for (String command : documented) {
+            String[] words = command.split(" ");
+            String head = words.length > 1 ? words[0] + " " + words[1] : words[0];
+            assertTrue(usage.contains(head), "the README documents `" + command + "`, the usage does not mention " + head + ":\n" + usage);
+        }
+    }
+
+    /**
+     * The mutation proof has teeth: a "wrong solution" that is in fact right (the reference
+     * solution under a mutant's name) is reported as accepted, and a real mistake as rejected.
+     */
+    @Test
+    @Timeout(60)
+    void proveReportsAWrongSolutionTheTestsAccept() throws Exception {
+        Path mutants = Files.createDirectories(root.resolve("exercises/mutants/ex04_spread_shards"));
+        String header = "Wrong solution: %s\nRejected by: ShardsTest.idsInStepsOf32StillSpreadEvenly\n\n";
+        String line = "        return (int) ((key * GOLDEN) >>> (64 - bits));\n";
+        Files.writeString(mutants.resolve("masks.mutant"), header.formatted("masks the low bits")
+                + "<<<<<<< solution\n" + line + "=======\n        return (int) (key & (shardCount - 1));\n>>>>>>> mistake\n");
+
+        Result rejected = workshop("", "prove", "4", "--mutants");
+        assertEquals(0, rejected.code, rejected.out);
+        assertTrue(rejected.out.contains("1 wrong solutions rejected"), rejected.out);
+
+        Files.writeString(mutants.resolve("not-wrong.mutant"), header.formatted("none")
+                + "<<<<<<< solution\n" + line + "=======\n" + line + ">>>>>>> mistake\n");
+        Result accepted = workshop("", "prove", "4", "--mutants");
+        assertEquals(1, accepted.code, accepted.out);
+        assertTrue(accepted.out.contains("ex04_spread_shards/not-wrong (none) passes all"), accepted.out);
+    }
+
     private record Result(int code, String out) {
     }
 
