@@ -5,27 +5,15 @@ import lockfree.common.contract.SessionManager;
 import lockfree.common.metrics.GatewayMetrics;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
-import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
-import io.prometheus.metrics.core.metrics.Histogram;
-import org.jctools.queues.MpscArrayQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
@@ -52,19 +40,19 @@ import java.util.function.IntConsumer;
  * are re-published after every reconnection, so two sessions created while Redis was away are
  * reconciled as soon as it is back. "Older" is by wall clock (node id breaks ties): between
  * nodes whose clocks disagree by more than the time between two logins, the wrong one may win, but
- * exactly one wins.
+ * exactly one wins. {@link Claims} holds the login times and makes both decisions.
  *
  * <h2>Threads</h2>
  * <ul>
  *   <li>Event loops (and /push) call {@link #toUser} and friends: local delivery, then an offer to
  *       the bounded, lock-free publish queue. Never a Redis call, never a wait.</li>
- *   <li>The <b>publisher</b> {@link Worker} owns both Redis connections' command side. It drains up
+ *   <li>The <b>publisher</b> ({@link RedisPublisher}) owns both Redis connections' command side. It drains up
  *       to {@link Options#maxBatch} publishes into Lettuce with auto-flush off and then flushes
  *       them in one write: the plan's "local queue + worker" batching. It never waits for more:
  *       it flushes as soon as the queue runs dry, so at low load a publish goes out alone at once,
  *       and under load batches form by themselves while the previous write is on its way.
  *       Subscription changes are batched the same way, many channels per SUBSCRIBE.</li>
- *   <li>Lettuce's I/O thread only hands each received message to the <b>inbox</b> {@link Worker},
+ *   <li>Lettuce's I/O thread only hands each received message to the <b>inbox</b> ({@link RedisInbox}),
  *       which parses it and offers it to local send queues (a broadcast walks every local user,
  *       which must not stall the Redis connection).</li>
  *   <li>A <b>connector</b> thread (re)connects with backoff. On one Redis, Lettuce's own
@@ -111,9 +99,6 @@ public final class RedisRouter implements Router {
 
     private static final long RETRY_MIN_MILLIS = 50;
     private static final long RETRY_MAX_MILLIS = 1000;
-    /** Channels per SUBSCRIBE command when many users (re)subscribe at once. */
-    private static final int CHANNELS_PER_SUBSCRIBE = 1024;
-    private static final int INBOX_BATCH = 256;
 
     /**
      * @param publishQueue capacity of the local publish queue (and of the inbox); a full queue
@@ -137,72 +122,24 @@ public final class RedisRouter implements Router {
         }
     }
 
-    /** @param done told what became of it (a message to one user), or null (claims, broadcasts) */
-    private record Publish(String channel, byte[] payload, Consumer<Outcome> done) {
-    }
-
-    private record Inbound(String channel, byte[] payload) {
-    }
-
-    private enum ChangeKind { BOUND, UNBOUND, CLAIM }
-
-    /** A user came or went on this node, or its claim is due. */
-    private record Change(long uid, ChangeKind kind) {
-    }
-
     private final LocalDelivery local;
     private final String nodeId;
     private final byte[] msgHeader;
-    private final int maxBatch;
-    private final int maxInFlight;
     private final RedisLink.Connector redis;
-
-    /** Many producers (event loops, /push), one consumer (the publisher worker). */
-    private final MpscArrayQueue<Publish> publishes;
-    /**
-     * Subscription changes and claims. Unbounded on purpose: dropping one would leave a user
-     * unsubscribed (unreachable) or unclaimed; its size is bounded by logins, not by messages.
-     */
-    private final ConcurrentLinkedQueue<Change> changes = new ConcurrentLinkedQueue<>();
-    /** One producer at a time (the Lettuce thread of the current subscriber connection), one consumer. */
-    private final MpscArrayQueue<Inbound> inbox;
-    /** When each session bound on this node logged in, by session id: what claims compare. */
-    private final Map<Long, Long> loginMillis = new ConcurrentHashMap<>();
-    private final AtomicInteger inFlight = new AtomicInteger();
-
-    private final Worker publisher;
-    private final Worker inboxWorker;
+    private final Claims claims;
+    private final RedisPublisher publisher;
+    private final RedisInbox inbox;
     private final ScheduledExecutorService connector;
 
     /** The live connections, or null while Redis is unreachable. Written by the connector only. */
     private volatile RedisLink link;
     private volatile boolean closed;
-    /** Set when some subscriptions may be gone while the link stays (a cluster shard moved). */
-    private final AtomicBoolean resubscribeAll = new AtomicBoolean();
-
-    // Confined to the publisher thread.
-    private RedisLink current;
-    private final Set<Long> subscribed = new HashSet<>();
-    private final List<Long> toSubscribe = new ArrayList<>();
-    private final List<Long> toUnsubscribe = new ArrayList<>();
-    private final List<Long> claimsDue = new ArrayList<>();
-    private final List<Long> bound = new ArrayList<>();
 
     // Confined to the connector thread.
     private long retryMillis = RETRY_MIN_MILLIS;
     private boolean outageLogged;
 
-    private final Counter published;
-    private final Counter unheard;
-    private final Counter received;
     private final Counter connects;
-    private final Histogram batchSizes;
-    private final CounterDataPoint droppedDown;
-    private final CounterDataPoint droppedQueueFull;
-    private final CounterDataPoint droppedFailed;
-    private final CounterDataPoint droppedInboxFull;
-    private final CounterDataPoint droppedLeft;
-    private final CounterDataPoint droppedMalformed;
 
     /**
      * Connects once before returning (bounded by a one-second connect timeout) so that a gateway
@@ -213,25 +150,13 @@ public final class RedisRouter implements Router {
         this.local = local;
         this.nodeId = Long.toHexString(ThreadLocalRandom.current().nextLong() | (1L << 60));
         this.msgHeader = RedisMessage.msgHeader(nodeId);
-        this.maxBatch = options.maxBatch();
-        this.maxInFlight = options.publishQueue();
-        this.publishes = new MpscArrayQueue<>(options.publishQueue());
-        this.inbox = new MpscArrayQueue<>(options.publishQueue());
+        this.claims = new Claims(nodeId, local);
 
         GatewayMetrics m = local.metrics();
-        published = m.counter("gateway_router_published_total", "Messages Redis accepted from this node (msgs and claims)");
-        unheard = m.counter("gateway_router_unheard_total", "Publishes no node was subscribed to (the user was not logged in anywhere)");
-        received = m.counter("gateway_router_received_total", "Messages received from Redis");
-        connects = m.counter("gateway_router_connects_total", "Successful connections to Redis (the first and every reconnection)");
-        batchSizes = m.histogram("gateway_router_publish_batch_size", "Publishes written to Redis per flush",
-                1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024);
-        Counter dropped = m.counter("gateway_router_dropped_total", "Messages the router could not pass on, by reason", "reason");
-        droppedDown = dropped.labelValues("redis_down");
-        droppedQueueFull = dropped.labelValues("queue_full");
-        droppedFailed = dropped.labelValues("publish_failed");
-        droppedInboxFull = dropped.labelValues("inbox_full");
-        droppedLeft = dropped.labelValues("user_left");
-        droppedMalformed = dropped.labelValues("malformed");
+        RouterMetrics counters = RouterMetrics.register(m);
+        this.connects = counters.connects();
+        this.publisher = new RedisPublisher(nodeId, local, claims, options, () -> link, () -> closed, counters);
+        this.inbox = new RedisInbox(options.publishQueue(), nodeId, local, claims, publisher::claim, counters);
         // gateway:all is the first channel of every connection and is never unsubscribed, so
         // every count Redis reports includes it once.
         m.gauge("gateway_router_subscriptions", "User channels Redis has confirmed this node is subscribed to",
@@ -239,19 +164,16 @@ public final class RedisRouter implements Router {
                     RedisLink l = link;
                     return l == null ? 0 : Math.max(0, l.confirmedChannels() - 1);
                 });
-        m.gauge("gateway_router_publish_queue", "Messages waiting in the local publish queue", publishes::size);
+        m.gauge("gateway_router_publish_queue", "Messages waiting in the local publish queue", publisher::queued);
 
         this.redis = RedisLink.connector(uri, "gateway-" + nodeId);
-        this.publisher = new Worker("redis-publisher", this::publishStep,
-                () -> !publishes.isEmpty() || !changes.isEmpty() || link != current || resubscribeAll.get());
-        this.inboxWorker = new Worker("redis-inbox", this::inboxStep, () -> !inbox.isEmpty());
         this.connector = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "redis-connector");
             t.setDaemon(true);
             return t;
         });
         publisher.start();
-        inboxWorker.start();
+        inbox.start();
         try {
             connector.submit(this::connect).get();
         } catch (Exception e) {
@@ -277,7 +199,7 @@ public final class RedisRouter implements Router {
             done.accept(here); // held on this node: no Redis round trip
             return;
         }
-        publish(USER_CHANNEL + uid, RedisMessage.msg(msgHeader, frame), done);
+        publisher.publish(USER_CHANNEL + uid, RedisMessage.msg(msgHeader, frame), done);
     }
 
     @Override
@@ -299,7 +221,7 @@ public final class RedisRouter implements Router {
                 if (tally != null) {
                     tally.incrementAndGet(); // one more answer to wait for, before it can come
                 }
-                if (publish(USER_CHANNEL + uid, payload, tally)) {
+                if (publisher.publish(USER_CHANNEL + uid, payload, tally)) {
                     accepted++;
                 }
             }
@@ -345,14 +267,14 @@ public final class RedisRouter implements Router {
     @Override
     public int toAll(ByteBuf frame) {
         int here = local.toAll(frame);
-        publish(ALL_CHANNEL, RedisMessage.msg(msgHeader, frame), null);
+        publisher.publish(ALL_CHANNEL, RedisMessage.msg(msgHeader, frame), null);
         return here;
     }
 
     @Override
     public void userBound(Session session) {
-        loginMillis.put(session.id(), System.currentTimeMillis());
-        change(session.userId(), ChangeKind.BOUND);
+        claims.bound(session);
+        publisher.userBound(session.userId());
     }
 
     /*
@@ -363,8 +285,8 @@ public final class RedisRouter implements Router {
      */
     @Override
     public void userUnbound(Session session) {
-        loginMillis.remove(session.id());
-        change(session.userId(), ChangeKind.UNBOUND);
+        claims.unbound(session);
+        publisher.userUnbound(session.userId());
     }
 
     @Override
@@ -392,18 +314,15 @@ public final class RedisRouter implements Router {
             return;
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
-        while ((!publishes.isEmpty() || inFlight.get() > 0) && link != null && System.nanoTime() < deadline) {
+        while (publisher.busy() && link != null && System.nanoTime() < deadline) {
             publisher.wake();
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
         }
         closed = true;
         connector.shutdownNow();
         publisher.close();
-        inboxWorker.close();
-        for (Publish p; (p = publishes.poll()) != null; ) {
-            droppedDown.inc();
-            tell(p.done(), Outcome.DROPPED);
-        }
+        inbox.close();
+        publisher.dropQueued();
         RedisLink l = link;
         link = null;
         if (l != null) {
@@ -412,228 +331,13 @@ public final class RedisRouter implements Router {
         redis.shutdown();
     }
 
-    // ---- producers' side ---------------------------------------------------------------------
-
-    /** @return whether it was queued for Redis; if not, {@code done} has been told DROPPED */
-    private boolean publish(String channel, byte[] payload, Consumer<Outcome> done) {
-        if (link == null) {
-            droppedDown.inc();
-            tell(done, Outcome.DROPPED);
-            return false;
-        }
-        if (!publishes.offer(new Publish(channel, payload, done))) {
-            droppedQueueFull.inc();
-            tell(done, Outcome.DROPPED);
-            return false;
-        }
-        publisher.wake();
-        return true;
-    }
-
-    private static void tell(Consumer<Outcome> done, Outcome outcome) {
-        if (done != null) {
-            done.accept(outcome);
-        }
-    }
-
-    private void change(long uid, ChangeKind kind) {
-        changes.offer(new Change(uid, kind));
-        publisher.wake();
-    }
-
-    // ---- the publisher worker ------------------------------------------------------------------
-
-    private boolean publishStep() {
-        boolean worked = false;
-        RedisLink l = link;
-        if (l != current) {
-            // Connected, reconnected or lost. A new connection has no subscriptions: take them
-            // all from the session manager. Changes queued meanwhile are applied on top, which
-            // is harmless: each one compares with the session manager again.
-            current = l;
-            subscribed.clear();
-            resubscribeAll.set(false);
-            if (l != null) {
-                subscribeEveryone(l);
-            }
-            worked = true;
-        } else if (resubscribeAll.getAndSet(false) && l != null) {
-            // Same link, some subscriptions gone (a cluster shard failed over or its slots
-            // moved): subscribe everyone again; Redis ignores those still in place.
-            subscribed.clear();
-            subscribeEveryone(l);
-            worked = true;
-        }
-        int batch = 0;
-        if (!changes.isEmpty()) {
-            batch += applyChanges(l);
-            worked = true;
-        }
-        for (Publish p; batch < maxBatch && (p = publishes.poll()) != null; ) {
-            send(l, p.channel(), p.payload(), p.done());
-            batch++;
-        }
-        if (batch > 0) {
-            if (l != null) {
-                l.flush(); // the whole batch in one write
-            }
-            batchSizes.observe(batch);
-            return true;
-        }
-        return worked;
-    }
-
-    private void subscribeEveryone(RedisLink l) {
-        List<Long> everyone = new ArrayList<>();
-        local.forEachUser(s -> everyone.add(s.userId()));
-        subscribed.addAll(everyone);
-        List<String> channels = new ArrayList<>(everyone.size() + 1);
-        channels.add(ALL_CHANNEL);
-        for (long uid : everyone) {
-            channels.add(USER_CHANNEL + uid);
-        }
-        subscribe(l, channels, true);
-        log.info("node {}: subscribed {} logged-in users after connecting", nodeId, everyone.size());
-    }
-
-    /** Applies subscription changes (SUBSCRIBE/UNSUBSCRIBE, batched) and publishes due claims; returns publishes sent. */
-    private int applyChanges(RedisLink l) {
-        toSubscribe.clear();
-        toUnsubscribe.clear();
-        claimsDue.clear();
-        bound.clear();
-        for (Change c; (c = changes.poll()) != null; ) {
-            long uid = c.uid();
-            if (c.kind() == ChangeKind.CLAIM) {
-                claimsDue.add(uid);
-                continue;
-            }
-            if (c.kind() == ChangeKind.BOUND) {
-                bound.add(uid);
-            }
-            // Reconcile with the session manager as it is now, not as the event said: a quick
-            // logout + login (or a re-login here, whose old session closes later) must end with
-            // the channel subscribed exactly when a session holds the user.
-            boolean want = local.session(uid) != null;
-            if (want && subscribed.add(uid)) {
-                if (!toUnsubscribe.remove(uid)) {
-                    toSubscribe.add(uid);
-                }
-            } else if (!want && subscribed.remove(uid)) {
-                if (!toSubscribe.remove(uid)) {
-                    toUnsubscribe.add(uid);
-                }
-            }
-        }
-        if (l == null) {
-            // Down: nothing to tell Redis. The next connection subscribes everyone afresh.
-            subscribed.clear();
-            return 0;
-        }
-        if (!toSubscribe.isEmpty()) {
-            subscribe(l, channels(toSubscribe), true); // claims follow each confirmation
-        }
-        if (!toUnsubscribe.isEmpty()) {
-            subscribe(l, channels(toUnsubscribe), false);
-        }
-        // A login whose channel was already subscribed (a re-login here) gets no confirmation to
-        // wait for: claim now.
-        for (long uid : bound) {
-            if (subscribed.contains(uid) && !toSubscribe.contains(uid)) {
-                claimsDue.add(uid);
-            }
-        }
-        int sent = 0;
-        for (long uid : claimsDue) {
-            Session s = local.session(uid);
-            Long since = s == null ? null : loginMillis.get(s.id());
-            if (since != null) {
-                send(l, USER_CHANNEL + uid, RedisMessage.claim(nodeId, since), null);
-                sent++;
-            }
-        }
-        return sent;
-    }
-
-    private static List<String> channels(List<Long> uids) {
-        List<String> channels = new ArrayList<>(uids.size());
-        for (long uid : uids) {
-            channels.add(USER_CHANNEL + uid);
-        }
-        return channels;
-    }
-
-    private void subscribe(RedisLink l, List<String> channels, boolean subscribe) {
-        for (int from = 0; from < channels.size(); from += CHANNELS_PER_SUBSCRIBE) {
-            String[] chunk = channels.subList(from, Math.min(channels.size(), from + CHANNELS_PER_SUBSCRIBE))
-                    .toArray(new String[0]);
-            try {
-                (subscribe ? l.subscribe(chunk) : l.unsubscribe(chunk))
-                        .whenComplete((ok, e) -> {
-                            if (e != null && !closed) {
-                                // The connection is going down; the reconnection subscribes everyone.
-                                log.debug("{} of {} channels failed: {}", subscribe ? "subscribe" : "unsubscribe", chunk.length, e.toString());
-                            }
-                        });
-            } catch (RuntimeException e) {
-                log.debug("{} failed: {}", subscribe ? "subscribe" : "unsubscribe", e.toString());
-            }
-        }
-    }
-
-    /**
-     * Hands one PUBLISH to Lettuce (not yet written: auto-flush is off) and tells {@code done}
-     * what Redis answered: DROPPED when it did not answer (the connection broke: Lettuce fails
-     * every command in flight when a connection closes, since its own reconnect is off), OFFLINE
-     * when no subscriber had the channel at that instant, QUEUED when at least one had.
-     */
-    private void send(RedisLink l, String channel, byte[] payload, Consumer<Outcome> done) {
-        if (l == null) {
-            droppedDown.inc();
-            tell(done, Outcome.DROPPED);
-            return;
-        }
-        if (inFlight.get() >= maxInFlight) {
-            // Redis accepts slower than we produce: fail fast rather than let Lettuce's command
-            // stack grow without bound.
-            droppedFailed.inc();
-            tell(done, Outcome.DROPPED);
-            return;
-        }
-        inFlight.incrementAndGet();
-        try {
-            l.publish(channel, payload).whenComplete((listeners, e) -> {
-                inFlight.decrementAndGet();
-                if (e != null) {
-                    droppedFailed.inc();
-                    tell(done, Outcome.DROPPED);
-                } else {
-                    published.inc();
-                    if (listeners == 0) {
-                        unheard.inc();
-                    }
-                    tell(done, listeners == 0 ? Outcome.OFFLINE : Outcome.QUEUED);
-                }
-            });
-        } catch (RuntimeException e) {
-            inFlight.decrementAndGet();
-            droppedFailed.inc();
-            tell(done, Outcome.DROPPED);
-        }
-    }
-
     // ---- receiving -----------------------------------------------------------------------------
 
     /** Runs on Lettuce's I/O threads: only hand off. */
     private final RedisLink.Events events = new RedisLink.Events() {
         @Override
         public void message(String channel, byte[] payload) {
-            received.inc();
-            if (inbox.offer(new Inbound(channel, payload))) {
-                inboxWorker.wake();
-            } else {
-                droppedInboxFull.inc();
-            }
+            inbox.offer(channel, payload);
         }
 
         @Override
@@ -641,7 +345,7 @@ public final class RedisRouter implements Router {
             long uid = userOf(channel);
             if (uid > 0) {
                 // Our subscription is live, so from now on we hear every later claim: publish ours.
-                change(uid, ChangeKind.CLAIM);
+                publisher.claim(uid);
             }
         }
 
@@ -654,74 +358,12 @@ public final class RedisRouter implements Router {
 
         @Override
         public void resubscribeAll() {
-            resubscribeAll.set(true);
-            publisher.wake();
+            publisher.resubscribeAll();
         }
     };
 
-    private boolean inboxStep() {
-        int n = 0;
-        for (Inbound m; n < INBOX_BATCH && (m = inbox.poll()) != null; n++) {
-            deliver(m.channel(), m.payload());
-        }
-        return n > 0;
-    }
-
-    private void deliver(String channel, byte[] payload) {
-        boolean all = ALL_CHANNEL.equals(channel);
-        long uid = all ? 0 : userOf(channel);
-        RedisMessage m = RedisMessage.parse(payload);
-        if (m.kind() == RedisMessage.Kind.INVALID || (!all && uid <= 0)) {
-            droppedMalformed.inc();
-            return;
-        }
-        if (m.kind() == RedisMessage.Kind.CLAIM) {
-            if (!all) {
-                onClaim(uid, m);
-            }
-            return;
-        }
-        if (all && nodeId.equals(m.node())) {
-            return; // our own broadcast: delivered here before it was published
-        }
-        int length = payload.length - m.frameOffset();
-        // One copy into a direct buffer, shared by every local recipient (retained duplicates).
-        ByteBuf frame = ByteBufAllocator.DEFAULT.directBuffer(length).writeBytes(payload, m.frameOffset(), length);
-        try {
-            if (all) {
-                local.toAll(frame);
-            } else if (local.toUser(uid, frame) == Outcome.OFFLINE) {
-                droppedLeft.inc(); // the user left this node while the message was on its way
-            }
-        } finally {
-            frame.release();
-        }
-    }
-
-    private void onClaim(long uid, RedisMessage claim) {
-        if (nodeId.equals(claim.node())) {
-            return;
-        }
-        Session s = local.session(uid);
-        Long mine = s == null ? null : loginMillis.get(s.id());
-        if (mine == null) {
-            return; // not here (or bound an instant ago: its own claim is on the way)
-        }
-        boolean theirsIsNewer = claim.loginMillis() > mine
-                || (claim.loginMillis() == mine && claim.node().compareTo(nodeId) > 0);
-        if (theirsIsNewer) {
-            // Forget the login first, so that further claims for it neither kick twice nor answer.
-            if (loginMillis.remove(s.id(), mine)) {
-                local.metrics().kicks.inc();
-                local.control().kick(s);
-            }
-        } else {
-            change(uid, ChangeKind.CLAIM); // the other holder is older: make it hear our claim
-        }
-    }
-
     /** The uid of a {@code gateway:user:<uid>} channel, or -1. */
-    private static long userOf(String channel) {
+    static long userOf(String channel) {
         if (!channel.startsWith(USER_CHANNEL)) {
             return -1;
         }

@@ -13,9 +13,7 @@ import lockfree.common.routing.Router;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -27,16 +25,7 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
-import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,13 +39,9 @@ import java.util.function.Function;
  *
  * <pre>
  * listening socket: AcceptGuard (connection and file-descriptor limits)
- * per connection:   IdleStateHandler -> OutboundBudget -> HttpServerCodec -> HttpObjectAggregator
- *                   -> HandshakeGuard -> FrameGuard (ping, pong, close) -> WebSocketServerProtocolHandler(/ws)
- *                   -> WebSocketFrameAggregator -> HttpApiHandler (/push /metrics /health /)
- *                   -> SessionHandler (the protocol)
+ * per connection:   the pipeline {@link GatewayInitializer} builds
  * </pre>
- * After the upgrade, Netty's frame decoder and encoder take the HTTP codec's place. The limits
- * these handlers enforce are listed in docs/PROTOCOL.md, "Limits and abuse".
+ * The limits these handlers enforce are listed in docs/PROTOCOL.md, "Limits and abuse".
  *
  * A stage supplies only its {@link SessionManager} and {@link SendQueue} through {@link Stage}.
  */
@@ -102,21 +87,6 @@ public final class Gateway implements AutoCloseable {
         this.workers = new MultiThreadIoEventLoopGroup(config.ioThreads(), io);
 
         HttpApiHandler api = new HttpApiHandler(config, stage, metrics, router, epoll, this::healthJson);
-        OriginPolicy origins = new OriginPolicy(config.allowedOrigins(), config.secret() != null);
-        WebSocketServerProtocolConfig ws = WebSocketServerProtocolConfig.newBuilder()
-                .websocketPath("/ws")
-                .checkStartsWith(false)
-                .handshakeTimeoutMillis(config.handshakeTimeout().toMillis())
-                .decoderConfig(WebSocketDecoderConfig.newBuilder()
-                        .maxFramePayloadLength(config.maxFrameBytes())
-                        .allowExtensions(false)
-                        // SessionHandler answers a violation itself, through the encoder: the
-                        // decoder's own answer would bypass it and, for a bad close frame, send none.
-                        .closeOnProtocolViolation(false)
-                        .build())
-                .dropPongFrames(true)
-                .build();
-        long halfIdleMillis = Math.max(1, config.idleTimeout().toMillis() / 2);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptor, workers)
                 .channel(serverChannel)
@@ -128,26 +98,8 @@ public final class Gateway implements AutoCloseable {
                 // per-session queue then absorbs, and finally drops.
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(OutboundBudget.LOW_WATER, OutboundBudget.HIGH_WATER))
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        channels.add(ch);
-                        ChannelPipeline p = ch.pipeline();
-                        FrameRate rate = new FrameRate(config.rateLimitPerSecond(), metrics);
-                        p.addLast("idle", new IdleStateHandler(halfIdleMillis, 0, 0, TimeUnit.MILLISECONDS));
-                        p.addLast("budget", new OutboundBudget(config, metrics));
-                        p.addLast("http", new HttpServerCodec(new HttpDecoderConfig()
-                                .setMaxInitialLineLength(HandshakeGuard.MAX_REQUEST_LINE)
-                                .setMaxHeaderSize(HandshakeGuard.MAX_HEADERS)));
-                        p.addLast("aggregator", new HttpObjectAggregator(config.maxFrameBytes()));
-                        p.addLast("handshake-guard", new HandshakeGuard(config, metrics, origins));
-                        p.addLast("control", new FrameGuard(rate, metrics));
-                        p.addLast("websocket", new WebSocketServerProtocolHandler(ws));
-                        p.addLast("fragments", new WebSocketFrameAggregator(config.maxFrameBytes()));
-                        p.addLast("api", api);
-                        p.addLast("session", new SessionHandler(config, stage.queues(), sessions, router, tokens, metrics, rate));
-                    }
-                });
+                .childHandler(new GatewayInitializer(config, channels, api, stage.queues(), sessions, router,
+                        tokens, metrics));
         try {
             this.listener = bootstrap.bind(new InetSocketAddress(config.bind(), config.port())).syncUninterruptibly().channel();
         } catch (RuntimeException e) {
