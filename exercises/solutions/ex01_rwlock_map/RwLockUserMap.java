@@ -1,6 +1,6 @@
 package lockfree.exercises.ex01_rwlock_map;
 
-import lockfree.common.Session;
+import lockfree.common.contract.Session;
 
 import java.util.HashMap;
 import java.util.Map;

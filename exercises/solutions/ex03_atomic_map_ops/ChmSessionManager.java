@@ -1,7 +1,7 @@
 package lockfree.exercises.ex03_atomic_map_ops;
 
-import lockfree.common.Session;
-import lockfree.common.SessionManager;
+import lockfree.common.contract.Session;
+import lockfree.common.contract.SessionManager;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;

@@ -1,7 +1,8 @@
 package lockfree.exercises.ex11_encode_once;
 
+import lockfree.common.contract.SendQueue;
+
 import io.netty.buffer.ByteBuf;
-import lockfree.common.SendQueue;
 
 import java.util.List;
 import java.util.function.Function;

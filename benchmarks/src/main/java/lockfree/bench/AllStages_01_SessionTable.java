@@ -1,7 +1,7 @@
 package lockfree.bench;
 
-import lockfree.common.SessionManager;
 import lockfree.common.bench.SessionTableBenchmark;
+import lockfree.common.contract.SessionManager;
 import org.openjdk.jmh.annotations.Param;
 
 /**

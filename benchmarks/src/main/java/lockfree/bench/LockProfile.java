@@ -6,11 +6,11 @@ import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordedThread;
 import jdk.jfr.consumer.RecordingFile;
-import lockfree.common.SendQueue;
-import lockfree.common.Session;
-import lockfree.common.SessionManager;
-import lockfree.common.Stage;
 import lockfree.common.contract.RecordingOutbound;
+import lockfree.common.contract.SendQueue;
+import lockfree.common.contract.Session;
+import lockfree.common.contract.SessionManager;
+import lockfree.common.contract.Stage;
 
 import java.io.IOException;
 import java.nio.file.Path;

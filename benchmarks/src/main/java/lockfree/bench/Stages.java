@@ -1,6 +1,6 @@
 package lockfree.bench;
 
-import lockfree.common.Stage;
+import lockfree.common.contract.Stage;
 import lockfree.stage0.Stage0Main;
 import lockfree.stage1.Stage1Main;
 import lockfree.stage2.Stage2Main;

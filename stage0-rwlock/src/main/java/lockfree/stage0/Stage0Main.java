@@ -1,7 +1,7 @@
 package lockfree.stage0;
 
-import lockfree.common.GatewayMain;
-import lockfree.common.Stage;
+import lockfree.common.cli.GatewayMain;
+import lockfree.common.contract.Stage;
 
 /** Stage 0: the plan's starting point. Everything but the two classes named here is common. */
 public final class Stage0Main {

@@ -1,6 +1,6 @@
 package lockfree.stage0;
 
-import lockfree.common.SendQueue;
+import lockfree.common.contract.SendQueue;
 import lockfree.common.contract.SendQueueContract;
 
 /** Stage 0's send queue against the rules every stage keeps. */

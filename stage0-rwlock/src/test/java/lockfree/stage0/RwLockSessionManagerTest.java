@@ -1,6 +1,6 @@
 package lockfree.stage0;
 
-import lockfree.common.SessionManager;
+import lockfree.common.contract.SessionManager;
 import lockfree.common.contract.SessionManagerContract;
 
 /** Stage 0's session manager against the rules every stage keeps. */

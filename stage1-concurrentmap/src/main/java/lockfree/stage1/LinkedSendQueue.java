@@ -1,7 +1,7 @@
 package lockfree.stage1;
 
-import lockfree.common.Outbound;
-import lockfree.common.SendQueue;
+import lockfree.common.contract.Outbound;
+import lockfree.common.contract.SendQueue;
 
 import java.util.concurrent.LinkedBlockingQueue;
 

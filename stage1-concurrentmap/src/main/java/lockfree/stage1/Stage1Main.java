@@ -1,7 +1,7 @@
 package lockfree.stage1;
 
-import lockfree.common.GatewayMain;
-import lockfree.common.Stage;
+import lockfree.common.cli.GatewayMain;
+import lockfree.common.contract.Stage;
 
 /** Runs the gateway with stage 1's session manager and send queue; flags as for every stage. */
 public final class Stage1Main {

@@ -1,6 +1,6 @@
 package lockfree.stage1;
 
-import lockfree.common.SessionManager;
+import lockfree.common.contract.SessionManager;
 import lockfree.common.contract.SessionManagerContract;
 
 /** Stage 1's session manager against the rules every stage keeps. */

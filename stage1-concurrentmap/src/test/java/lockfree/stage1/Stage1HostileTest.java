@@ -1,6 +1,6 @@
 package lockfree.stage1;
 
-import lockfree.common.Stage;
+import lockfree.common.contract.Stage;
 import lockfree.common.e2e.HostileClientSuite;
 
 class Stage1HostileTest extends HostileClientSuite {

@@ -1,6 +1,6 @@
 package lockfree.stage2;
 
-import lockfree.common.Session;
+import lockfree.common.contract.Session;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package lockfree.stage2;
 
-import lockfree.common.SessionManager;
+import lockfree.common.contract.SessionManager;
 import lockfree.common.contract.SessionManagerContract;
 
 /** Stage 2's session manager, with the plan's 32 shards, against the rules every stage keeps. */

@@ -1,6 +1,6 @@
 package lockfree.stage2;
 
-import lockfree.common.Stage;
+import lockfree.common.contract.Stage;
 import lockfree.common.e2e.HostileClientSuite;
 
 class Stage2HostileTest extends HostileClientSuite {

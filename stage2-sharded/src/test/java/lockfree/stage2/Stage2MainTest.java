@@ -1,6 +1,6 @@
 package lockfree.stage2;
 
-import lockfree.common.Stage;
+import lockfree.common.contract.Stage;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

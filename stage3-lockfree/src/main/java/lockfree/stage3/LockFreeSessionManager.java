@@ -1,7 +1,7 @@
 package lockfree.stage3;
 
-import lockfree.common.Session;
-import lockfree.common.SessionManager;
+import lockfree.common.contract.Session;
+import lockfree.common.contract.SessionManager;
 import org.jctools.maps.NonBlockingHashMapLong;
 
 import java.lang.invoke.MethodHandles;

@@ -1,7 +1,7 @@
 package lockfree.stage3;
 
-import lockfree.common.Outbound;
-import lockfree.common.SendQueue;
+import lockfree.common.contract.Outbound;
+import lockfree.common.contract.SendQueue;
 import org.jctools.queues.unpadded.MpscChunkedUnpaddedArrayQueue;
 
 import java.lang.invoke.MethodHandles;

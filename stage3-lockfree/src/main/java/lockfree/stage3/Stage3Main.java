@@ -1,7 +1,7 @@
 package lockfree.stage3;
 
-import lockfree.common.GatewayMain;
-import lockfree.common.Stage;
+import lockfree.common.cli.GatewayMain;
+import lockfree.common.contract.Stage;
 
 /** Stage 3's gateway: common's gateway with this stage's session manager and send queue. */
 public final class Stage3Main {

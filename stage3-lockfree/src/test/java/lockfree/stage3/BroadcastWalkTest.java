@@ -1,6 +1,6 @@
 package lockfree.stage3;
 
-import lockfree.common.Session;
+import lockfree.common.contract.Session;
 import lockfree.common.testkit.Concurrently;
 import org.jctools.maps.NonBlockingHashMapLong;
 import org.junit.jupiter.api.Test;

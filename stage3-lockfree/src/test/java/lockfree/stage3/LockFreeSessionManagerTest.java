@@ -1,6 +1,6 @@
 package lockfree.stage3;
 
-import lockfree.common.Session;
+import lockfree.common.contract.Session;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package lockfree.stage3;
 
-import lockfree.common.Outbound;
 import lockfree.common.contract.ManualEventLoop;
+import lockfree.common.contract.Outbound;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

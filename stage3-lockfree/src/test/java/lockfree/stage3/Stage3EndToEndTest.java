@@ -1,6 +1,6 @@
 package lockfree.stage3;
 
-import lockfree.common.Stage;
+import lockfree.common.contract.Stage;
 import lockfree.common.e2e.GatewayEndToEndSuite;
 
 class Stage3EndToEndTest extends GatewayEndToEndSuite {

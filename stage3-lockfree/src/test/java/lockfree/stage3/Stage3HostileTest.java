@@ -1,6 +1,6 @@
 package lockfree.stage3;
 
-import lockfree.common.Stage;
+import lockfree.common.contract.Stage;
 import lockfree.common.e2e.HostileClientSuite;
 
 /** The hostile-client suite, and this stage alone runs its child-JVM cases (the transport is common's). */

@@ -1,8 +1,8 @@
 package lockfree.stage3;
 
-import lockfree.common.SendQueue;
-import lockfree.common.SessionManager;
 import lockfree.common.contract.ModelCheckContract;
+import lockfree.common.contract.SendQueue;
+import lockfree.common.contract.SessionManager;
 import lockfree.common.contract.SessionManagerModel;
 import org.jetbrains.lincheck.LincheckAssertionError;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package lockfree.common.bench;
 
-import lockfree.common.SendQueue;
 import lockfree.common.contract.RecordingOutbound;
+import lockfree.common.contract.SendQueue;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

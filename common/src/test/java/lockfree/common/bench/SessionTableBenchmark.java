@@ -1,7 +1,7 @@
 package lockfree.common.bench;
 
-import lockfree.common.Session;
-import lockfree.common.SessionManager;
+import lockfree.common.contract.Session;
+import lockfree.common.contract.SessionManager;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

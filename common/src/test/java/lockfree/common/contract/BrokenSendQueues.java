@@ -1,8 +1,5 @@
 package lockfree.common.contract;
 
-import lockfree.common.Outbound;
-import lockfree.common.SendQueue;
-
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -1,8 +1,5 @@
 package lockfree.common.contract;
 
-import lockfree.common.Session;
-import lockfree.common.SessionManager;
-
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;

@@ -1,7 +1,5 @@
 package lockfree.common.contract;
 
-import lockfree.common.Outbound;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;

@@ -1,7 +1,5 @@
 package lockfree.common.contract;
 
-import lockfree.common.SendQueue;
-import lockfree.common.SessionManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

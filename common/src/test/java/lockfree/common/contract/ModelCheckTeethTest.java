@@ -1,7 +1,5 @@
 package lockfree.common.contract;
 
-import lockfree.common.SendQueue;
-import lockfree.common.SessionManager;
 import lockfree.common.testkit.SynchronizedStage;
 import org.jetbrains.lincheck.LincheckAssertionError;
 import org.junit.jupiter.api.Test;

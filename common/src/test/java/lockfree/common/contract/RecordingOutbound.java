@@ -1,7 +1,5 @@
 package lockfree.common.contract;
 
-import lockfree.common.Outbound;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +14,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A stand-in for a Netty channel and its event loop, for testing and benchmarking a
- * {@link lockfree.common.SendQueue} without a socket.
+ * {@link lockfree.common.contract.SendQueue} without a socket.
  *
  * <p>The "event loop" is one daemon thread. Everything a drain does to this outbound is recorded:
  * each message written or discarded, each flush, and every breach of the rules a drain must keep

@@ -1,6 +1,5 @@
 package lockfree.common.contract;
 
-import lockfree.common.SendQueue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

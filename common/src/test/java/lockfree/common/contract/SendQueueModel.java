@@ -1,6 +1,5 @@
 package lockfree.common.contract;
 
-import lockfree.common.SendQueue;
 import org.jetbrains.kotlinx.lincheck.execution.ExecutionScenario;
 import org.jetbrains.lincheck.datastructures.IntGen;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;

@@ -1,7 +1,5 @@
 package lockfree.common.contract;
 
-import lockfree.common.Session;
-import lockfree.common.SessionManager;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -1,7 +1,5 @@
 package lockfree.common.contract;
 
-import lockfree.common.Session;
-import lockfree.common.SessionManager;
 import org.jetbrains.kotlinx.lincheck.execution.ExecutionScenario;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;

@@ -1,11 +1,11 @@
 package lockfree.common.e2e;
 
-import lockfree.common.Gateway;
-import lockfree.common.GatewayConfig;
-import lockfree.common.Stage;
+import lockfree.common.transport.GatewayConfig;
+import lockfree.common.contract.Stage;
 import lockfree.common.testkit.Chromium;
 import lockfree.common.testkit.Http;
 import lockfree.common.testkit.WsTestClient;
+import lockfree.common.transport.Gateway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -112,7 +112,7 @@ public abstract class DashboardSuite {
     void onlyThePageIsServed() {
         for (String path : List.of("/../pom.xml", "/%2e%2e/%2e%2e/etc/passwd.html", "/..%2fclient.js",
                 "/webjars/../lockfree/common/dashboard/client.js", "/webjars/%2e%2e/uplot/x.js",
-                "/lockfree/common/Gateway.class", "/META-INF/MANIFEST.MF", "/webjars/uplot/",
+                "/lockfree/common/transport/Gateway.class", "/META-INF/MANIFEST.MF", "/webjars/uplot/",
                 "/client.js/", "//client.js", "/.client.js", "/client.js%00.html", "/client.js\\..\\x.js",
                 "/index", "/nothing.js")) {
             assertEquals(404, rawStatus("GET " + path), path);

@@ -2,8 +2,8 @@ package lockfree.common.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import lockfree.common.CloseCodes;
-import lockfree.common.Tokens;
+import lockfree.common.protocol.CloseCodes;
+import lockfree.common.protocol.Tokens;
 import lockfree.common.testkit.ChildGateway;
 import lockfree.common.testkit.WsTestClient;
 import org.junit.jupiter.api.AfterEach;

@@ -1,7 +1,7 @@
 package lockfree.common.testkit;
 
-import lockfree.common.LocalRedisCluster;
-import lockfree.common.LocalRedisServer;
+import lockfree.common.localredis.LocalRedisCluster;
+import lockfree.common.localredis.LocalRedisServer;
 import org.junit.jupiter.api.Assumptions;
 
 import java.net.URI;

@@ -1,6 +1,6 @@
 package lockfree.common.testkit;
 
-import lockfree.common.LocalRedisServer;
+import lockfree.common.localredis.LocalRedisServer;
 import org.junit.jupiter.api.Assumptions;
 
 import java.net.URI;

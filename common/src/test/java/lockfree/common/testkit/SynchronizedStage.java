@@ -1,11 +1,11 @@
 package lockfree.common.testkit;
 
-import lockfree.common.GatewayMain;
-import lockfree.common.Outbound;
-import lockfree.common.SendQueue;
-import lockfree.common.Session;
-import lockfree.common.SessionManager;
-import lockfree.common.Stage;
+import lockfree.common.cli.GatewayMain;
+import lockfree.common.contract.Outbound;
+import lockfree.common.contract.SendQueue;
+import lockfree.common.contract.Session;
+import lockfree.common.contract.SessionManager;
+import lockfree.common.contract.Stage;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package lockfree.common.testkit;
 
-import lockfree.common.SendQueue;
+import lockfree.common.contract.SendQueue;
 import lockfree.common.contract.SendQueueContract;
 
 /** The fixture stage behind the Redis cluster tests keeps the send-queue rules too. */

@@ -1,6 +1,6 @@
 package lockfree.common.testkit;
 
-import lockfree.common.SessionManager;
+import lockfree.common.contract.SessionManager;
 import lockfree.common.contract.SessionManagerContract;
 
 /** The fixture stage behind the Redis cluster tests keeps the session-manager rules too. */

@@ -1,7 +1,7 @@
 package lockfree.exercises.ex02_relogin_kick;
 
-import lockfree.common.Session;
-import lockfree.common.SessionManager;
+import lockfree.common.contract.Session;
+import lockfree.common.contract.SessionManager;
 
 import java.util.HashMap;
 import java.util.Map;

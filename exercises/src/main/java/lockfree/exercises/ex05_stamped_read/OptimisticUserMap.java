@@ -1,6 +1,6 @@
 package lockfree.exercises.ex05_stamped_read;
 
-import lockfree.common.Session;
+import lockfree.common.contract.Session;
 
 import java.util.HashMap;
 import java.util.Map;

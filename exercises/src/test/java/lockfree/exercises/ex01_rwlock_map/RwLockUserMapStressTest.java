@@ -1,6 +1,6 @@
 package lockfree.exercises.ex01_rwlock_map;
 
-import lockfree.common.Session;
+import lockfree.common.contract.Session;
 import lockfree.common.testkit.Concurrently;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

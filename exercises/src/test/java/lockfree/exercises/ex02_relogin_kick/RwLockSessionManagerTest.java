@@ -1,6 +1,6 @@
 package lockfree.exercises.ex02_relogin_kick;
 
-import lockfree.common.SessionManager;
+import lockfree.common.contract.SessionManager;
 import lockfree.common.contract.SessionManagerContract;
 
 /** The contract every stage's session manager passes, run against yours (the double bind included). */

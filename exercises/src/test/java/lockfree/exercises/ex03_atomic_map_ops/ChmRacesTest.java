@@ -1,6 +1,6 @@
 package lockfree.exercises.ex03_atomic_map_ops;
 
-import lockfree.common.Session;
+import lockfree.common.contract.Session;
 import lockfree.exercises.support.Together;
 import org.jetbrains.lincheck.Lincheck;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package lockfree.exercises.ex07_batched_drain;
 
-import lockfree.common.SendQueue;
 import lockfree.common.contract.RecordingOutbound;
+import lockfree.common.contract.SendQueue;
 import lockfree.common.contract.SendQueueContract;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;

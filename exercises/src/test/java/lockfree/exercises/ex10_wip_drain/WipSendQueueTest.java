@@ -1,7 +1,7 @@
 package lockfree.exercises.ex10_wip_drain;
 
-import lockfree.common.SendQueue;
 import lockfree.common.contract.ManualEventLoop;
+import lockfree.common.contract.SendQueue;
 import lockfree.common.contract.SendQueueContract;
 import lockfree.exercises.support.Together;
 import org.jetbrains.lincheck.Lincheck;

@@ -1,8 +1,8 @@
 package lockfree.exercises.ex11_encode_once;
 
+import lockfree.common.contract.SendQueue;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import lockfree.common.SendQueue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,7 @@
 package lockfree.stage0.bench;
 
-import lockfree.common.SessionManager;
 import lockfree.common.bench.SessionTableBenchmark;
+import lockfree.common.contract.SessionManager;
 import lockfree.stage0.RwLockSessionManager;
 
 /*

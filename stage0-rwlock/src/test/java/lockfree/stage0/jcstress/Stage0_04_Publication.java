@@ -1,6 +1,6 @@
 package lockfree.stage0.jcstress;
 
-import lockfree.common.Session;
+import lockfree.common.contract.Session;
 import lockfree.stage0.RwLockSessionManager;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.JCStressTest;

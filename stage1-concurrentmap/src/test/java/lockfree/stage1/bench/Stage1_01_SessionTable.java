@@ -1,7 +1,7 @@
 package lockfree.stage1.bench;
 
-import lockfree.common.SessionManager;
 import lockfree.common.bench.SessionTableBenchmark;
+import lockfree.common.contract.SessionManager;
 import lockfree.stage1.ConcurrentMapSessionManager;
 
 /*

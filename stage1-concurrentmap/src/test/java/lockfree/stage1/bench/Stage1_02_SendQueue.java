@@ -1,8 +1,8 @@
 package lockfree.stage1.bench;
 
-import lockfree.common.SendQueue;
 import lockfree.common.bench.SendQueueBenchmark;
 import lockfree.common.contract.RecordingOutbound;
+import lockfree.common.contract.SendQueue;
 import lockfree.stage1.LinkedSendQueue;
 
 /*

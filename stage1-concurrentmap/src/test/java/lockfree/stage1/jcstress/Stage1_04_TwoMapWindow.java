@@ -1,6 +1,6 @@
 package lockfree.stage1.jcstress;
 
-import lockfree.common.Session;
+import lockfree.common.contract.Session;
 import lockfree.stage1.ConcurrentMapSessionManager;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.JCStressTest;

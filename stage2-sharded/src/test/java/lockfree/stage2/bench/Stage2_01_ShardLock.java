@@ -1,6 +1,6 @@
 package lockfree.stage2.bench;
 
-import lockfree.common.Session;
+import lockfree.common.contract.Session;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

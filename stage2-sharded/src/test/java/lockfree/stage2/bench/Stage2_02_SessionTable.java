@@ -1,7 +1,7 @@
 package lockfree.stage2.bench;
 
-import lockfree.common.SessionManager;
 import lockfree.common.bench.SessionTableBenchmark;
+import lockfree.common.contract.SessionManager;
 import lockfree.stage2.ShardedSessionManager;
 import org.openjdk.jmh.annotations.Param;
 

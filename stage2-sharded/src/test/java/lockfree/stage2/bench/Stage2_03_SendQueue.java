@@ -1,8 +1,8 @@
 package lockfree.stage2.bench;
 
-import lockfree.common.SendQueue;
 import lockfree.common.bench.SendQueueBenchmark;
 import lockfree.common.contract.RecordingOutbound;
+import lockfree.common.contract.SendQueue;
 import lockfree.stage2.BatchingSendQueue;
 
 /*

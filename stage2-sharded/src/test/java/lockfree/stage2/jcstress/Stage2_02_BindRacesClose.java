@@ -1,6 +1,6 @@
 package lockfree.stage2.jcstress;
 
-import lockfree.common.Session;
+import lockfree.common.contract.Session;
 import lockfree.stage2.ShardedSessionManager;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;

@@ -1,6 +1,6 @@
 package lockfree.stage3.bench;
 
-import lockfree.common.Outbound;
+import lockfree.common.contract.Outbound;
 import lockfree.stage3.MpscSendQueue;
 import org.jctools.queues.MpscArrayQueue;
 import org.jctools.queues.MpscChunkedArrayQueue;

@@ -1,9 +1,9 @@
 package lockfree.stage3.bench;
 
-import lockfree.common.Outbound;
-import lockfree.common.SendQueue;
 import lockfree.common.bench.SendQueueBenchmark;
+import lockfree.common.contract.Outbound;
 import lockfree.common.contract.RecordingOutbound;
+import lockfree.common.contract.SendQueue;
 import lockfree.stage3.MpscSendQueue;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.infra.Blackhole;

@@ -1,6 +1,6 @@
 package lockfree.stage3.jcstress;
 
-import lockfree.common.Session;
+import lockfree.common.contract.Session;
 import lockfree.stage3.LockFreeSessionManager;
 import org.jctools.maps.NonBlockingHashMapLong;
 import org.openjdk.jcstress.annotations.Actor;

@@ -1,6 +1,6 @@
 package lockfree.common.stress;
 
-import lockfree.common.LocalRedisServer;
+import lockfree.common.localredis.LocalRedisServer;
 import org.HdrHistogram.Histogram;
 
 import java.io.BufferedReader;

@@ -1,7 +1,7 @@
 package lockfree.common.stress;
 
+import lockfree.common.routing.RedisRouter;
 import io.lettuce.core.RedisClient;
-import lockfree.common.RedisRouter;
 import io.lettuce.core.api.StatefulRedisConnection;
 
 import java.net.URI;

@@ -48,8 +48,8 @@ class GatewayJarIT {
             if (!mainClass.equals(main)) {
                 problems.add("Main-Class is " + main + ", not " + mainClass);
             }
-            if (file.getEntry("lockfree/common/Gateway.class") == null) {
-                problems.add("no lockfree/common/Gateway.class: not a gateway jar");
+            if (file.getEntry("lockfree/common/transport/Gateway.class") == null) {
+                problems.add("no lockfree/common/transport/Gateway.class: not a gateway jar");
             }
             file.stream().map(JarEntry::getName).forEach(name -> {
                 if (name.startsWith("META-INF/native/") && !name.endsWith("/") && !KEPT_NATIVE.matcher(name).matches()) {
@@ -82,8 +82,8 @@ class GatewayJarIT {
         try (JarFile file = new JarFile(ROOT.resolve("stress/target/stress.jar").toFile())) {
             assertEquals(StressMain.class.getName(), file.getManifest().getMainAttributes().getValue(Attributes.Name.MAIN_CLASS));
             assertTrue(file.getEntry("lockfree/common/stress/StressMain.class") != null);
-            assertTrue(file.getEntry("lockfree/common/LocalRedisServer.class") != null, "REDIS=auto starts redis-server with it");
-            assertTrue(file.getEntry("lockfree/common/LocalRedisCluster.class") != null, "README's local cluster command runs it from this jar");
+            assertTrue(file.getEntry("lockfree/common/localredis/LocalRedisServer.class") != null, "REDIS=auto starts redis-server with it");
+            assertTrue(file.getEntry("lockfree/common/localredis/LocalRedisCluster.class") != null, "README's local cluster command runs it from this jar");
         }
     }
 
@@ -95,8 +95,8 @@ class GatewayJarIT {
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, "lockfree.stage3.Stage3Main");
         try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
-            for (String name : List.of("lockfree/common/Gateway.class", "lockfree/common/stress/StressMain.class",
-                    "lockfree/common/LocalRedisServer.class", "lockfree/common/LocalRedisCluster.class",
+            for (String name : List.of("lockfree/common/transport/Gateway.class", "lockfree/common/stress/StressMain.class",
+                    "lockfree/common/localredis/LocalRedisServer.class", "lockfree/common/localredis/LocalRedisCluster.class",
                     "META-INF/native/libnetty_transport_native_epoll_x86_64.so",
                     "META-INF/native/libnetty_transport_native_kqueue_aarch_64.jnilib",
                     "META-INF/native/libnetty_quiche42_linux_x86_64.so", "io/netty/handler/codec/http3/Http3.class")) {

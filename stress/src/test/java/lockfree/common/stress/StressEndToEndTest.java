@@ -1,9 +1,9 @@
 package lockfree.common.stress;
 
-import lockfree.common.Gateway;
-import lockfree.common.GatewayConfig;
+import lockfree.common.transport.GatewayConfig;
 import lockfree.common.testkit.RedisServer;
 import lockfree.common.testkit.SynchronizedStage;
+import lockfree.common.transport.Gateway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

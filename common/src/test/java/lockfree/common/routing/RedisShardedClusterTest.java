@@ -1,0 +1,228 @@
+package lockfree.common.routing;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.models.partitions.Partitions;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import lockfree.common.localredis.LocalRedisServer;
+import lockfree.common.testkit.RedisCluster;
+import lockfree.common.testkit.WsTestClient;
+import lockfree.common.transport.Gateway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Two gateway nodes joined by a local Redis Cluster (3 masters, 3 replicas, started once for the
+ * class by {@link RedisCluster}): the cross-node checks of {@link CrossNodeChecks} through sharded
+ * Pub/Sub, then the cluster's faults: a master killed and its replica promoted under a stream of
+ * sends, the slots of live users' channels moved by {@code redis-cli --cluster reshard}, and the
+ * whole cluster absent when the gateway starts. Each fault test leaves a working cluster behind
+ * (the killed master stays dead, its shard served by its promoted replica), so the order of the
+ * tests does not matter. Without redis-server and redis-cli the tests are skipped loudly, except
+ * under CI, where they fail.
+ */
+@Timeout(90) // a bound, not a speed claim: a failover takes a few seconds, a reshard of 5,000 slots some more
+class RedisShardedClusterTest extends CrossNodeChecks {
+    private static RedisCluster cluster;
+    private static RedisClusterClient backendClient;
+    private static StatefulRedisClusterConnection<String, String> backend;
+    private static RedisClient nodeClient;
+    private static final Map<Integer, StatefulRedisConnection<String, String>> perNode = new HashMap<>();
+
+    @BeforeAll
+    static void startCluster() {
+        cluster = RedisCluster.startOrSkip();
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        perNode.values().forEach(StatefulRedisConnection::close);
+        if (backend != null) {
+            backend.close();
+            backendClient.shutdown(Duration.ofMillis(RedisLink.SHUTDOWN_QUIET_MILLIS), Duration.ofSeconds(2));
+        }
+        if (nodeClient != null) {
+            nodeClient.shutdown(Duration.ofMillis(RedisLink.SHUTDOWN_QUIET_MILLIS), Duration.ofSeconds(2));
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Override
+    URI redisUri() {
+        return cluster.uri();
+    }
+
+    /** Shard subscriptions are counted per node: the sum over the nodes that are running. */
+    @Override
+    long subscribers(String channel) {
+        long n = 0;
+        for (LocalRedisServer node : cluster.nodes()) {
+            if (node.isRunning()) {
+                n += node(node.port()).sync().pubsubShardNumsub(channel).getOrDefault(channel, 0L);
+            }
+        }
+        return n;
+    }
+
+    @Override
+    long publishRaw(String channel, String message) {
+        return backend().sync().spublish(channel, message);
+    }
+
+    private static StatefulRedisConnection<String, String> node(int port) {
+        if (nodeClient == null) {
+            nodeClient = RedisClient.create();
+        }
+        return perNode.computeIfAbsent(port, p -> nodeClient.connect(RedisURI.create("redis://127.0.0.1:" + p)));
+    }
+
+    /** A backend's cluster client, following the topology as the gateways do. */
+    private static StatefulRedisClusterConnection<String, String> backend() {
+        if (backend == null) {
+            List<RedisURI> seeds = cluster.nodes().stream()
+                    .filter(LocalRedisServer::isRunning)
+                    .map(n -> RedisURI.create("redis://127.0.0.1:" + n.port())).toList();
+            backendClient = RedisClusterClient.create(seeds);
+            backendClient.setOptions(ClusterClientOptions.builder()
+                    .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                            .enablePeriodicRefresh(Duration.ofSeconds(1)).enableAllAdaptiveRefreshTriggers().build())
+                    .build());
+            backend = backendClient.connect();
+        }
+        return backend;
+    }
+
+    /** The master that owns {@code channel}'s slot now, asked of the cluster itself. */
+    private static RedisClusterNode ownerOf(String channel) {
+        backendClient.refreshPartitions();
+        Partitions partitions = backendClient.getPartitions();
+        return partitions.getMasterBySlot(SlotHash.getSlot(channel));
+    }
+
+    private static LocalRedisServer serverAt(RedisClusterNode node) {
+        return cluster.nodes().stream().filter(n -> n.port() == node.getUri().getPort()).findFirst()
+                .orElseThrow(() -> new AssertionError("no local node on " + node.getUri()));
+    }
+
+    // ---- faults --------------------------------------------------------------------------------
+
+    @Test
+    @DisplayName("a master killed under a stream both ways: its replica takes over, delivery resumes, every ok arrives")
+    void masterFailover() {
+        backend();
+        Streaming s = twoNodesStreaming();
+        AckLedger ledger = s.ledger();
+        RedisClusterNode owner = ownerOf(RedisRouter.USER_CHANNEL + 2);
+
+        serverAt(owner).kill(); // user 2's shard loses its master; the replica is promoted in seconds
+        // Until the gateways see the new master and user 2's channel is subscribed there, sends to
+        // user 2 fail (dropped) or find no subscriber (offline): never a false ok. Over once the
+        // replica is master, both users are subscribed, and node A publishes there (its own view
+        // of the topology lags the cluster's by up to its refresh period): 20 oks in a row.
+        stream(s, 10, () -> !owner.getNodeId().equals(ownerOf(RedisRouter.USER_CHANNEL + 2).getNodeId())
+                && subscribed(1) && subscribed(2) && ledger.lastAllOk(20));
+        ledger.mark();
+        stream(s, 100, () -> true);
+
+        ledger.assertNothingAckedOkLost(Duration.ofSeconds(10));
+        assertTrue(ledger.count("dropped") + ledger.count("offline") > 0, "the failover was hit: " + ledger.summary());
+        assertEquals(Map.of(), ledger.notOkSinceMark(), "once the replica took over, all acked ok; " + ledger.summary());
+    }
+
+    @Test
+    @DisplayName("resharding moves the slot of a live user's channel: no subscription is lost, every ok arrives")
+    void reshardingKeepsSubscriptions() throws Exception {
+        Gateway a = node();
+        Gateway b = node();
+        backend();
+        backendClient.refreshPartitions();
+        // redis-cli moves a source's slots lowest first. The moving user is one whose channel's
+        // slot is among the lowest ten of its master, so that moving at most ten slots moves it
+        // (a reshard of thousands of slots takes longer than a test should), and the old owner
+        // keeps slots, so it still votes in failover elections (a master without slots does not).
+        long moving = 2;
+        while (rankInOwner(RedisRouter.USER_CHANNEL + moving) >= 10) {
+            moving++;
+        }
+        WsTestClient u1 = login(a, 1);
+        WsTestClient u2 = login(b, moving);
+        RedisClusterNode from = ownerOf(RedisRouter.USER_CHANNEL + moving);
+        RedisClusterNode to = backendClient.getPartitions().stream()
+                .filter(n -> n.is(RedisClusterNode.NodeFlag.UPSTREAM) && !n.getNodeId().equals(from.getNodeId())
+                        && !n.getSlots().isEmpty() && serverAt(n).isRunning())
+                .findFirst().orElseThrow();
+        int slots = rankInOwner(RedisRouter.USER_CHANNEL + moving) + 1;
+        AckLedger ledger = new AckLedger(List.of(u1, u2));
+        long uid2 = moving;
+        stream(ledger, u1, 1, u2, uid2, 50, () -> true);
+
+        // Redis drops the channel's subscription on the old owner when its slot leaves; the
+        // gateway must subscribe at the new owner, while the stream goes on.
+        CompletableFuture<String> reshard = CompletableFuture.supplyAsync(() -> cluster.cli("reshard",
+                "127.0.0.1:" + serverAt(to).port(), "--cluster-from", from.getNodeId(), "--cluster-to", to.getNodeId(),
+                "--cluster-slots", Integer.toString(slots), "--cluster-yes"));
+        stream(ledger, u1, 1, u2, uid2, 10, () -> reshard.isDone() && subscribed(1) && subscribed(uid2));
+        reshard.get(); // rethrows a failed reshard
+        assertEquals(to.getNodeId(), ownerOf(RedisRouter.USER_CHANNEL + moving).getNodeId(), "the user's slot moved");
+        ledger.mark();
+        stream(ledger, u1, 1, u2, uid2, 100, () -> true);
+
+        ledger.assertNothingAckedOkLost(Duration.ofSeconds(10));
+        assertEquals(Map.of(), ledger.notOkSinceMark(), "after the reshard, all acked ok; " + ledger.summary());
+    }
+
+    /** How many of its master's slots are lower than {@code channel}'s (topology as last refreshed). */
+    private static int rankInOwner(String channel) {
+        int slot = SlotHash.getSlot(channel);
+        RedisClusterNode owner = backendClient.getPartitions().getMasterBySlot(slot);
+        return (int) owner.getSlots().stream().filter(s -> s < slot).count();
+    }
+
+    @Test
+    @DisplayName("the whole cluster down at start: the gateway starts degraded, says so, and joins when it appears")
+    void clusterAbsentAtStart() {
+        try (RedisCluster later = RedisCluster.notStartedOrSkip()) {
+            Gateway a = node(later.uri());
+            assertEquals("degraded", health(a).get("status").asText());
+            assertEquals("down", health(a).get("router").get("state").asText());
+            WsTestClient u1 = loginOnly(a.port(), 1);
+
+            later.start();
+            awaitFor(30, () -> "ok".equals(health(a).get("status").asText()), "node A connects once the cluster is up");
+            Gateway b = node(later.uri());
+            WsTestClient u2 = loginOnly(b.port(), 2);
+            // Subscriptions are checked through the delivery itself: an ack ok means Redis found
+            // user 2's subscriber, and then the message must arrive.
+            awaitFor(30, () -> {
+                u1.send("{\"op\":\"send\",\"to\":2,\"data\":\"hello\",\"id\":\"p\"}");
+                return "ok".equals(awaitAck(u1).get("status").asText());
+            }, "a send from node A to node B's user is acked ok");
+            assertEquals("hello", awaitMsg(u2).get("data").asText());
+            clients.forEach(WsTestClient::close);
+            gateways.forEach(Gateway::stop);
+            clients.clear();
+            gateways.clear();
+        }
+    }
+}
