@@ -39,9 +39,9 @@ final class RedisPublisher implements AutoCloseable {
     private record Publish(String channel, byte[] payload, Consumer<Outcome> done) {
     }
 
-    private enum ChangeKind { BOUND, UNBOUND, CLAIM }
+    private enum ChangeKind { BOUND, UNBOUND, CLAIM, CONFIRMED }
 
-    /** A user came or went on this node, or its claim is due. */
+    /** A user came or went on this node, its claim is due, or Redis confirmed its channel. */
     private record Change(long uid, ChangeKind kind) {
     }
 
@@ -69,6 +69,14 @@ final class RedisPublisher implements AutoCloseable {
     // Confined to the publisher thread.
     private RedisLink current;
     private final Set<Long> subscribed = new HashSet<>();
+    /*
+     * Users whose SUBSCRIBE went out and whose confirmation has not come back: the confirmation
+     * brings their claim. A login that finds its channel already subscribed must not claim on its
+     * own while the channel is in here, or it claims twice: a login bound just before a subscribe
+     * of everyone (its BOUND applied after it) would claim once now, before Redis holds the
+     * subscription, and once more on the confirmation.
+     */
+    private final Set<Long> unconfirmed = new HashSet<>();
     private final List<Long> toSubscribe = new ArrayList<>();
     private final List<Long> toUnsubscribe = new ArrayList<>();
     private final List<Long> claimsDue = new ArrayList<>();
@@ -142,6 +150,11 @@ final class RedisPublisher implements AutoCloseable {
         change(uid, ChangeKind.CLAIM);
     }
 
+    /** Redis confirmed {@code uid}'s channel: from now on we hear every later claim, so publish ours. */
+    void confirmed(long uid) {
+        change(uid, ChangeKind.CONFIRMED);
+    }
+
     /** Some subscriptions may be gone while the link stays: subscribe everyone again. */
     void resubscribeAll() {
         resubscribeAll.set(true);
@@ -199,6 +212,7 @@ final class RedisPublisher implements AutoCloseable {
             // is harmless: each one compares with the session manager again.
             current = l;
             subscribed.clear();
+            unconfirmed.clear();
             resubscribeAll.set(false);
             if (l != null) {
                 subscribeEveryone(l);
@@ -208,6 +222,7 @@ final class RedisPublisher implements AutoCloseable {
             // Same link, some subscriptions gone (a cluster shard failed over or its slots
             // moved): subscribe everyone again; Redis ignores those still in place.
             subscribed.clear();
+            unconfirmed.clear();
             subscribeEveryone(l);
             worked = true;
         }
@@ -234,6 +249,7 @@ final class RedisPublisher implements AutoCloseable {
         List<Long> everyone = new ArrayList<>();
         local.forEachUser(s -> everyone.add(s.userId()));
         subscribed.addAll(everyone);
+        unconfirmed.addAll(everyone); // before the SUBSCRIBE: its confirmation may come at once
         List<String> channels = new ArrayList<>(everyone.size() + 1);
         channels.add(RedisRouter.ALL_CHANNEL);
         for (long uid : everyone) {
@@ -251,7 +267,10 @@ final class RedisPublisher implements AutoCloseable {
         bound.clear();
         for (Change c; (c = changes.poll()) != null; ) {
             long uid = c.uid();
-            if (c.kind() == ChangeKind.CLAIM) {
+            if (c.kind() == ChangeKind.CONFIRMED) {
+                unconfirmed.remove(uid);
+            }
+            if (c.kind() == ChangeKind.CLAIM || c.kind() == ChangeKind.CONFIRMED) {
                 claimsDue.add(uid);
                 continue;
             }
@@ -275,18 +294,21 @@ final class RedisPublisher implements AutoCloseable {
         if (l == null) {
             // Down: nothing to tell Redis. The next connection subscribes everyone afresh.
             subscribed.clear();
+            unconfirmed.clear();
             return 0;
         }
         if (!toSubscribe.isEmpty()) {
+            unconfirmed.addAll(toSubscribe);
             subscribe(l, channels(toSubscribe), true); // claims follow each confirmation
         }
         if (!toUnsubscribe.isEmpty()) {
+            unconfirmed.removeAll(toUnsubscribe);
             subscribe(l, channels(toUnsubscribe), false);
         }
-        // A login whose channel was already subscribed (a re-login here) gets no confirmation to
-        // wait for: claim now.
+        // A login whose channel was already subscribed and confirmed (a re-login here) gets no
+        // confirmation to wait for: claim now. One still waiting claims when it comes.
         for (long uid : bound) {
-            if (subscribed.contains(uid) && !toSubscribe.contains(uid)) {
+            if (subscribed.contains(uid) && !unconfirmed.contains(uid)) {
                 claimsDue.add(uid);
             }
         }

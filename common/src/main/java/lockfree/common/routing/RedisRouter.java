@@ -344,8 +344,7 @@ public final class RedisRouter implements Router {
         public void subscribed(String channel) {
             long uid = userOf(channel);
             if (uid > 0) {
-                // Our subscription is live, so from now on we hear every later claim: publish ours.
-                publisher.claim(uid);
+                publisher.confirmed(uid);
             }
         }
 
