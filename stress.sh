@@ -1,10 +1,12 @@
 #!/usr/bin/env sh
 # The stress test with the plan's knobs. Examples:
-#   USERS=10000 MSGS=10 ./stress.sh                        unicast against all four stages
+#   USERS=10000 MSGS=10 ./stress.sh                        unicast against all four stages and the limit server
+#   USERS=10000 MSGS=10 REPEAT=5 ./stress.sh               the same, 5 interleaved runs: medians and ranges
+#   STAGE=0,limit ./stress.sh                              stage 0 beside the limit server only
 #   SCENARIO=broadcast STAGE=0 ./stress.sh                  one stage
 #   SCENARIO=idle USERS=50000 ./stress.sh --json out.json   flags work too (./stress.sh --help)
 #   SCENARIO=idle USERS=100000 STAGE=3 REDIS=auto ./stress.sh   scale-out: 6 gateway JVMs joined by Redis
-#   ./stress.sh render                                      re-render docs/STRESS.md's tables from docs/stress/*.json
+#   ./stress.sh render                                      re-render docs/STRESS.md's tables and README's stress summary from docs/stress/*.json
 # Every knob is also a flag; flags given on the command line win over the environment.
 # Builds the stage jars and the tool's jar if one is missing, then runs the coordinator (see docs/STRESS.md).
 set -eu
@@ -12,7 +14,7 @@ cd "$(dirname "$0")"
 
 if [ "${1:-}" = render ]; then
   [ -f stress/target/stress.jar ] || ./mvnw -q package -DskipTests -pl stress -am
-  exec java -cp stress/target/stress.jar lockfree.common.stress.DocTables docs/STRESS.md
+  exec java -cp stress/target/stress.jar lockfree.common.stress.DocTables docs/STRESS.md README.md
 fi
 
 jars_missing=false
@@ -27,7 +29,7 @@ if [ "$jars_missing" = true ] || [ "${REBUILD:-}" = 1 ]; then
 fi
 
 set --  --users "${USERS:-10000}" --msgs "${MSGS:-10}" --scenario "${SCENARIO:-unicast}" \
-        --stage "${STAGE:-all}" --rate "${RATE:-0}" --duration "${DURATION:-120s}" "$@"
+        --stage "${STAGE:-all}" --rate "${RATE:-0}" --duration "${DURATION:-120s}" --repeat "${REPEAT:-1}" "$@"
 [ "${CLOSED_LOOP:-}" = 1 ] && set -- --closed-loop "$@"
 [ -n "${JSON:-}" ] && set -- --json "$JSON" "$@"
 [ -n "${REDIS:-}" ] && set -- --redis "$REDIS" "$@"

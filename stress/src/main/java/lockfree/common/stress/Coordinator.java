@@ -23,7 +23,9 @@ import java.util.function.Function;
 import java.util.function.IntFunction;
 
 /**
- * Runs the stress test against each selected stage in turn: start its gateway JVM(s) (and, to join
+ * Runs the stress test against each selected target (a stage, or the limit server) in turn, and
+ * with {@code --repeat N} the whole list N times, interleaved (0,1,2,3,limit,0,1,...), so that a
+ * drift of the machine over the run touches every target alike. For each: start its gateway JVM(s) (and, to join
  * them, a Redis), start the client JVM(s), let them connect, measure the gateways, run the rounds,
  * collect the results, stop everything. Every stage gets the same flags and the same load; nothing
  * of one stage's run is alive while the next one runs.
@@ -59,14 +61,35 @@ final class Coordinator {
         }, "stress-cleanup"));
     }
 
-    List<StageResult> runAll() throws IOException, InterruptedException {
-        List<StageResult> results = new ArrayList<>();
-        for (int i = 0; i < settings.stages().size(); i++) {
-            int stage = settings.stages().get(i);
-            Path jar = stageJar(settings.root(), stage);
-            results.add(runStage(i, jar));
+    /** One list of results per repeat, each in the targets' order. */
+    List<List<StageResult>> runAll() throws IOException, InterruptedException {
+        List<List<StageResult>> repeats = new ArrayList<>();
+        for (int r = 0; r < settings.repeats(); r++) {
+            if (settings.repeats() > 1) {
+                out.printf("%n=== repeat %d of %d%n", r + 1, settings.repeats());
+            }
+            List<StageResult> results = new ArrayList<>();
+            for (int i = 0; i < settings.targets().size(); i++) {
+                results.add(runStage(i, launch(settings.targets().get(i))));
+            }
+            repeats.add(results);
         }
-        return results;
+        return repeats;
+    }
+
+    /** How a target's JVM is started: its name, what follows {@code java <jvm options>}, its flags. */
+    record Launch(String name, List<String> program, boolean gatewayFlags) {
+    }
+
+    Launch launch(Target target) throws IOException {
+        if (target instanceof Target.Stage s) {
+            Path jar = stageJar(settings.root(), s.number());
+            return new Launch(jar.getFileName().toString().replace("-gateway.jar", ""), List.of("-jar", jar.toString()), true);
+        }
+        // From the tool's own class path, as the client JVMs are; no gateway flags: it has none of
+        // the limits they open up.
+        return new Launch(Target.LIMIT_NAME,
+                List.of("-cp", System.getProperty("java.class.path"), LimitServer.class.getName()), false);
     }
 
     /** {@code stageN-<name>/target/stageN-<name>-gateway.jar} under the project root. */
@@ -96,8 +119,8 @@ final class Coordinator {
         return redis;
     }
 
-    private StageResult runStage(int ordinal, Path jar) throws IOException, InterruptedException {
-        String name = jar.getFileName().toString().replace("-gateway.jar", "");
+    private StageResult runStage(int ordinal, Launch target) throws IOException, InterruptedException {
+        String name = target.name();
         String load = loadAverage();
         int shards = settings.shards();
         out.printf("%n== %s: %d gateway JVM(s), %d client JVM(s)%s, load average before: %s%n", name, shards, shards,
@@ -114,12 +137,12 @@ final class Coordinator {
                 out.printf("   router: %s%n", redis);
             }
             for (int k = 0; k < shards; k++) {
-                List<String> args = new ArrayList<>(settings.gatewayArgsOf(k));
+                List<String> args = new ArrayList<>(target.gatewayFlags() ? settings.gatewayArgsOf(k) : List.of());
                 if (redis != null) {
                     args.add("--redis");
                     args.add(redis.toString());
                 }
-                GatewayProcess g = GatewayProcess.start(java, jar, settings.basePort() + k, settings.gatewayJvm(),
+                GatewayProcess g = GatewayProcess.start(java, target.program(), settings.basePort() + k, settings.gatewayJvm(),
                         args, logs.resolve(name + "-gateway-" + k + ".log"));
                 gateways.add(g);
                 synchronized (children) {

@@ -47,6 +47,15 @@ final class GatewayProcess {
     /** Starts the gateway; its output goes to {@code log}. Returns at once; see {@link #awaitHealthy}. */
     static GatewayProcess start(Path java, Path jar, int port, List<String> jvmOptions, List<String> gatewayArgs,
                                 Path log) throws IOException {
+        return start(java, List.of("-jar", jar.toString()), port, jvmOptions, gatewayArgs, log);
+    }
+
+    /**
+     * Starts {@code java <jvmOptions> <program> --port P <gatewayArgs>}, where {@code program} is
+     * {@code -jar <gateway jar>} or, for the limit target, {@code -cp <stress jar> <main class>}.
+     */
+    static GatewayProcess start(Path java, List<String> program, int port, List<String> jvmOptions,
+                                List<String> gatewayArgs, Path log) throws IOException {
         // Anything already answering on the port (a gateway left over from another run) would
         // answer /health for ours and take its clients, and ours would exit on the failed bind.
         try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
@@ -57,8 +66,7 @@ final class GatewayProcess {
         List<String> cmd = new ArrayList<>();
         cmd.add(java.toString());
         cmd.addAll(jvmOptions);
-        cmd.add("-jar");
-        cmd.add(jar.toString());
+        cmd.addAll(program);
         cmd.add("--port");
         cmd.add(Integer.toString(port));
         cmd.addAll(gatewayArgs);

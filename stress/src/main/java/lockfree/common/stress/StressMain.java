@@ -27,7 +27,7 @@ import java.util.concurrent.Callable;
 @Command(name = "stress.sh", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Puts USERS WebSocket users on each stage's gateway (each in its own JVM, identical flags),",
                 "runs a scenario among them, and prints latency percentiles and where every message went."},
-        footer = {"", "Environment (read by stress.sh): USERS MSGS SCENARIO STAGE RATE DURATION CLOSED_LOOP REDIS JSON.",
+        footer = {"", "Environment (read by stress.sh): USERS MSGS SCENARIO STAGE RATE DURATION CLOSED_LOOP REDIS JSON REPEAT.",
                 "Example: USERS=10000 MSGS=10 STAGE=all ./stress.sh --json docs/stress/unicast.json"})
 public final class StressMain implements Callable<Integer> {
 
@@ -40,8 +40,13 @@ public final class StressMain implements Callable<Integer> {
     @Option(names = "--scenario", defaultValue = "unicast", description = "unicast, broadcast or idle. Default: ${DEFAULT-VALUE}")
     String scenario;
 
-    @Option(names = "--stage", defaultValue = "all", description = "0..3, a list like 0,3, or all. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--stage", defaultValue = "all",
+            description = "0..3, limit, a list like 0,3,limit, or all (the four stages and the limit). Default: ${DEFAULT-VALUE}")
     String stage;
+
+    @Option(names = "--repeat", defaultValue = "1",
+            description = "Run the targets this many times, interleaved (0,1,2,3,limit,0,1,...); the report shows each figure's median and range. Default: ${DEFAULT-VALUE}")
+    int repeat;
 
     @Option(names = "--rate", defaultValue = "0", description = {"Open loop: target sends per second over all users",
             "(unicast: messages, default " + (int) StressSettings.DEFAULT_UNICAST_RATE
@@ -125,10 +130,11 @@ public final class StressMain implements Callable<Integer> {
 
     /** The validated settings this command line describes. */
     StressSettings settings() {
-        return new StressSettings(users, msgs, Scenario.parse(scenario), StressSettings.parseStages(stage), rate,
+        String router = redis == null || redis.isBlank() ? null : redis.trim();
+        return new StressSettings(users, msgs, Scenario.parse(scenario), Target.parse(stage, router != null), rate,
                 closedLoop, Durations.parse(duration), Durations.parse(settle), Durations.parse(connectTimeout),
                 perProcess, port, json, root, gatewayArgs, gatewayJvm, clientJvm, clientThreads, connectConcurrency, warmup,
-                redis == null || redis.isBlank() ? null : redis.trim());
+                router, repeat);
     }
 
     @Override
@@ -136,8 +142,10 @@ public final class StressMain implements Callable<Integer> {
         StressSettings s;
         try {
             s = settings();
-            for (int st : s.stages()) {
-                Coordinator.stageJar(s.root(), st);
+            for (Target t : s.targets()) {
+                if (t instanceof Target.Stage st) {
+                    Coordinator.stageJar(s.root(), st.number());
+                }
             }
             String tooFew = OpenFiles.check(s.perProcess(), OpenFiles.hardLimit());
             if (tooFew != null) {
@@ -153,9 +161,9 @@ public final class StressMain implements Callable<Integer> {
             out.println("note: " + s.shards() + " gateways without a router between them: each user's messages go to "
                     + "users on its own gateway, and a broadcast reaches each gateway's own users");
         }
-        List<StageResult> results = new Coordinator(s, out).runAll();
+        List<List<StageResult>> repeats = new Coordinator(s, out).runAll();
         out.println();
-        out.print(Report.table(title, results));
+        out.print(Report.table(title, repeats));
         if (s.json() != null) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("command", String.join(" ", commandLine));
@@ -165,18 +173,26 @@ public final class StressMain implements Callable<Integer> {
                     "os", System.getProperty("os.name") + ' ' + System.getProperty("os.version")));
             doc.put("settings", Map.of("users", s.users(), "msgs", s.msgs(), "scenario", s.scenario().wire(),
                     "rate", s.effectiveRate(), "closedLoop", s.closedLoop(), "gatewayJvmsPerStage", s.shards(),
-                    "gatewayArgs", s.gatewayArgsOf(0), "router", s.cluster() ? "redis" : "none"));
-            doc.put("stages", results);
+                    "gatewayArgs", s.gatewayArgsOf(0), "router", s.cluster() ? "redis" : "none", "repeats", s.repeats()));
+            // Every repeat raw; the report's medians and ranges are computed from these.
+            List<Map<String, Object>> runs = new ArrayList<>();
+            for (int r = 0; r < repeats.size(); r++) {
+                Map<String, Object> run = new LinkedHashMap<>();
+                run.put("repeat", r + 1);
+                run.put("stages", repeats.get(r));
+                runs.add(run);
+            }
+            doc.put("repeats", runs);
             Files.createDirectories(s.json().toAbsolutePath().getParent());
             LoadClient.JSON.writerWithDefaultPrettyPrinter().writeValue(s.json().toFile(), doc);
             out.println("wrote " + s.json());
         }
         if (markdown != null) {
             Files.createDirectories(markdown.toAbsolutePath().getParent());
-            Files.writeString(markdown, Report.markdown(results));
+            Files.writeString(markdown, Report.markdown(repeats));
             out.println("wrote " + markdown);
         }
-        long lost = results.stream().mapToLong(StageResult::lost).sum();
+        long lost = repeats.stream().flatMap(List::stream).mapToLong(StageResult::lost).sum();
         return lost == 0 ? 0 : 1;
     }
 
@@ -189,7 +205,8 @@ public final class StressMain implements Callable<Integer> {
             case IDLE -> "connections held";
         };
         String nodes = s.cluster() ? ", " + s.shards() + " gateway JVM(s) per stage joined by Redis" : "";
-        return "stress " + s.scenario().wire() + ": " + s.users() + " users, " + load + nodes;
+        String repeats = s.repeats() > 1 ? ", " + s.repeats() + " interleaved repeats" : "";
+        return "stress " + s.scenario().wire() + ": " + s.users() + " users, " + load + nodes + repeats;
     }
 
     /**

@@ -26,17 +26,19 @@ import java.util.Map;
  * coordinator starts), every gateway runs the Redis router: a unicast goes to any of the run's
  * users wherever they are connected, and one worker's push reaches every gateway's users.
  *
+ * @param targets the stages (and the limit) to run, in this order within each repeat
  * @param warmup messages per user (pushes, for broadcast) sent and thrown away before measuring
  * @param rate target sends per second over all shards (unicast: messages; broadcast: pushes);
  *             0 picks the scenario's default
  * @param redis null for gateways on their own; {@code auto} or a {@code redis://host:port} URI
  *              to join them with the Redis router
+ * @param repeats how many times the targets run, interleaved: 0,1,2,3,limit,0,1,...
  */
-record StressSettings(int users, int msgs, Scenario scenario, List<Integer> stages, double rate,
+record StressSettings(int users, int msgs, Scenario scenario, List<Target> targets, double rate,
                       boolean closedLoop, Duration duration, Duration settle, Duration connectTimeout,
                       int perProcess, int basePort, Path json, Path root, List<String> gatewayArgs,
                       List<String> gatewayJvm, List<String> clientJvm, int clientThreads,
-                      int connectConcurrency, int warmup, String redis) {
+                      int connectConcurrency, int warmup, String redis, int repeats) {
 
     static final double DEFAULT_UNICAST_RATE = 2000;
     static final double DEFAULT_BROADCAST_RATE = 2;
@@ -44,7 +46,7 @@ record StressSettings(int users, int msgs, Scenario scenario, List<Integer> stag
     static final String AUTO_REDIS = "auto";
 
     StressSettings {
-        stages = List.copyOf(stages);
+        targets = List.copyOf(targets);
         gatewayArgs = List.copyOf(gatewayArgs);
         gatewayJvm = List.copyOf(gatewayJvm);
         clientJvm = List.copyOf(clientJvm);
@@ -54,11 +56,11 @@ record StressSettings(int users, int msgs, Scenario scenario, List<Integer> stag
         require(rate >= 0, "RATE must not be negative, got " + rate);
         require(perProcess >= 2, "--per-process must be at least 2, got " + perProcess);
         require(basePort > 0 && basePort + shards(users, perProcess) <= 65535, "bad --port " + basePort);
-        require(!stages.isEmpty(), "no stage selected");
+        require(!targets.isEmpty(), "no stage selected");
+        require(repeats >= 1, "--repeat must be at least 1, got " + repeats);
         require(clientThreads >= 1 && connectConcurrency >= 1, "client threads and connect concurrency must be positive");
-        for (int s : stages) {
-            require(s >= 0 && s <= 3, "STAGE must be 0..3 or all, got " + s);
-        }
+        require(redis == null || !targets.contains(Target.LIMIT),
+                "the limit server has no router: with REDIS, pick stages only (STAGE=all leaves the limit out)");
         int smallest = users / shards(users, perProcess);
         require(scenario != Scenario.UNICAST || smallest >= 2 || (redis != null && users >= 2),
                 "unicast needs at least 2 users per gateway, got " + smallest);
@@ -70,22 +72,6 @@ record StressSettings(int users, int msgs, Scenario scenario, List<Integer> stag
         if (!ok) {
             throw new IllegalArgumentException(message);
         }
-    }
-
-    /** "all", one stage "2", or a list "0,3". */
-    static List<Integer> parseStages(String text) {
-        if (text.trim().equalsIgnoreCase("all")) {
-            return List.of(0, 1, 2, 3);
-        }
-        List<Integer> out = new ArrayList<>();
-        for (String s : text.split(",")) {
-            try {
-                out.add(Integer.parseInt(s.trim()));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("STAGE must be 0..3, a list like 0,3, or all; got '" + text + "'");
-            }
-        }
-        return out;
     }
 
     static int shards(int users, int perProcess) {

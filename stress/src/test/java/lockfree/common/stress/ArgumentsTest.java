@@ -30,7 +30,9 @@ class ArgumentsTest {
         assertEquals(10_000, s.users());
         assertEquals(10, s.msgs());
         assertEquals(Scenario.UNICAST, s.scenario());
-        assertEquals(List.of(0, 1, 2, 3), s.stages());
+        assertEquals(List.of(new Target.Stage(0), new Target.Stage(1), new Target.Stage(2), new Target.Stage(3), Target.LIMIT),
+                s.targets(), "all: the four stages, then the limit");
+        assertEquals(1, s.repeats());
         assertFalse(s.closedLoop());
         assertEquals(StressSettings.DEFAULT_UNICAST_RATE, s.effectiveRate());
         assertEquals(1, s.shards());
@@ -46,12 +48,29 @@ class ArgumentsTest {
     }
 
     @Test
-    void stagesAreOneAListOrAll() {
-        assertEquals(List.of(2), parse("--stage", "2").stages());
-        assertEquals(List.of(0, 3), parse("--stage", "0,3").stages());
-        assertEquals(List.of(0, 1, 2, 3), parse("--stage", "ALL").stages());
+    void stagesAreOneAListOrAllAndTheLimitIsATargetLikeThem() {
+        assertEquals(List.of(new Target.Stage(2)), parse("--stage", "2").targets());
+        assertEquals(List.of(new Target.Stage(0), new Target.Stage(3)), parse("--stage", "0,3").targets());
+        assertEquals(List.of(new Target.Stage(0), Target.LIMIT), parse("--stage", "0, LIMIT").targets());
+        assertEquals(5, parse("--stage", "ALL").targets().size());
         assertThrows(IllegalArgumentException.class, () -> parse("--stage", "4"));
         assertThrows(IllegalArgumentException.class, () -> parse("--stage", "one"));
+    }
+
+    @Test
+    void theLimitHasNoRouterSoWithRedisAllMeansTheFourStagesAndAnExplicitLimitIsRefused() {
+        assertFalse(parse("--redis", "auto").targets().contains(Target.LIMIT));
+        assertEquals(4, parse("--redis", "auto").targets().size());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> parse("--redis", "auto", "--stage", "3,limit"));
+        assertTrue(e.getMessage().contains("limit"), e.getMessage());
+    }
+
+    @Test
+    void repeatCountsRunsOfEveryTarget() {
+        assertEquals(5, parse("--repeat", "5").repeats());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> parse("--repeat", "0"));
+        assertTrue(e.getMessage().contains("--repeat"), e.getMessage());
     }
 
     @Test

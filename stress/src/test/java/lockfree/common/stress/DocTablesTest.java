@@ -5,6 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Matcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DocTablesTest {
     private static final Path ROOT = Path.of(System.getProperty("user.dir")).toAbsolutePath().getParent();
     private static final Path PAGE = ROOT.resolve("docs/STRESS.md");
+    private static final Path README = ROOT.resolve("README.md");
 
     @Test
     void everyStressTableInTheDocsIsItsJsonRendered() throws Exception {
@@ -38,7 +40,7 @@ class DocTablesTest {
         String rendered = DocTables.render("intro\n<!-- stress-table: run.json -->\n<!-- /stress-table -->\nend\n", dir);
         assertTrue(rendered.contains("| **lost** | **0** | **0** | **0** | **0** |"), rendered);
         assertTrue(rendered.startsWith("intro\n<!-- stress-table: run.json -->\n\n|  | stage0-rwlock |"), rendered);
-        assertTrue(rendered.endsWith("|\n\n<!-- /stress-table -->\nend\n"), rendered);
+        assertTrue(rendered.endsWith("interleaved).\n\n<!-- /stress-table -->\nend\n"), "the legend ends the table: " + rendered);
 
         String edited = rendered.replace("| latency p50 (ms) | 0.311 |", "| latency p50 (ms) | 0.211 |");
         assertNotEquals(rendered, edited);
@@ -46,6 +48,40 @@ class DocTablesTest {
 
         Files.writeString(json, Files.readString(json).replace("\"p50\" : 0.311295", "\"p50\" : 0.211295"));
         String again = DocTables.render(rendered, dir);
-        assertTrue(again.contains("| latency p50 (ms) | 0.211 | 0.317 (1.50x) |"), "a changed result changes the table:\n" + again);
+        assertTrue(again.contains("| latency p50 (ms) | 0.211 | 0.317 |"), "a changed result changes the table:\n" + again);
+        assertTrue(again.contains("| p50 ratio to stage0-rwlock | - | not resolved (1.50x) |"), again);
+    }
+
+    /** README's stress summary is rendered from the same JSON, between its own markers. */
+    @Test
+    void theReadmesStressSummaryIsItsJsonRendered() throws Exception {
+        String readme = Files.readString(README);
+        Matcher m = DocTables.SUMMARY.matcher(readme);
+        assertTrue(m.find(), "README marks its stress summary");
+        for (String file : m.group(2).trim().split("\\s+")) {
+            assertTrue(Files.isRegularFile(ROOT.resolve(file)), file);
+        }
+        assertEquals(readme, DocTables.render(readme, ROOT), "README's stress summary differs from its JSON; ./stress.sh render rewrites it");
+    }
+
+    /** The summary's teeth: medians per target from each run, losses summed, a changed result shows. */
+    @Test
+    void theSummaryTakesEachTargetsFiguresFromEachRun(@TempDir Path dir) throws Exception {
+        Path unicast = dir.resolve("u.json");
+        Path idle = dir.resolve("i.json");
+        Files.copy(ROOT.resolve("docs/stress/unicast-10000x10.json"), unicast);
+        Files.copy(ROOT.resolve("docs/stress/idle-18000.json"), idle);
+        String page = "<!-- stress-summary: u.json i.json -->\n<!-- /stress-summary -->\n";
+        String rendered = DocTables.render(page, dir);
+        List<String> stage0 = rendered.lines().filter(l -> l.startsWith("| stage0-rwlock |")).toList();
+        assertEquals(1, stage0.size(), rendered);
+        // unicast: p50 0.311 ms, p99 4.825 ms, 150 us per delivery; idle: 7097 B heap, 13... B RSS.
+        assertTrue(stage0.get(0).startsWith("| stage0-rwlock | 0.311 / 4.825, 150 | 7.1 / "), stage0.get(0));
+        assertTrue(stage0.get(0).endsWith(" | 0 / 100000 |"), "idle sends nothing: " + stage0.get(0));
+        assertTrue(rendered.contains("`u.json` (2026-11-24, 1 run), `i.json` (2026-11-24, 1 run); OpenJDK"), rendered);
+
+        Files.writeString(unicast, Files.readString(unicast).replace("\"lost\" : 0,", "\"lost\" : 7,"));
+        String again = DocTables.render(rendered, dir);
+        assertTrue(again.contains(" | 7 / 100000 |"), "a changed result changes the summary:\n" + again);
     }
 }
