@@ -75,7 +75,8 @@ public final class DocTables {
         Matcher m = TABLE.matcher(page);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
-            String table = Report.markdown(read(dir.resolve(m.group(2))));
+            Run run = run(dir.resolve(m.group(2)));
+            String table = caption(run) + "\n\n" + Report.markdown(run.repeats());
             // Blank lines around the table: Markdown ends a table only at a blank line.
             m.appendReplacement(out, Matcher.quoteReplacement(m.group(1) + "\n" + table + "\n" + m.group(4)));
         }
@@ -91,6 +92,17 @@ public final class DocTables {
         }
         sm.appendTail(done);
         return done.toString();
+    }
+
+    /** Where a table's numbers come from: when, on what, with which arguments. */
+    static String caption(Run r) {
+        JsonNode machine = r.doc().path("machine");
+        String utc = java.time.OffsetDateTime.parse(r.doc().path("date").asText())
+                .atZoneSameInstant(java.time.ZoneOffset.UTC).toLocalDateTime()
+                .truncatedTo(java.time.temporal.ChronoUnit.MINUTES).toString().replace('T', ' ');
+        return "Finished " + utc + " UTC, "
+                + machine.path("jdk").asText() + ", " + machine.path("cores").asInt() + " cores, "
+                + machine.path("os").asText() + "; arguments: `" + r.doc().path("command").asText() + "`";
     }
 
     /**
@@ -149,7 +161,10 @@ public final class DocTables {
             return "idle, " + who + (jvms > 1 ? " on " + jvms + " gateway JVMs" : "") + (redis ? " + Redis" : "")
                     + ": heap / RSS" + (redis ? " / Redis" : "") + " per connection (kB)";
         }
-        return r.scenario() + ", " + who + " x " + s.path("msgs").asLong() + ": p50 / p99 (ms), CPU per delivery (us)";
+        String rate = s.path("closedLoop").asBoolean() ? "closed loop"
+                : java.math.BigDecimal.valueOf(s.path("rate").asDouble()).stripTrailingZeros().toPlainString() + (r.scenario().equals("broadcast") ? " pushes/s" : " msg/s");
+        return r.scenario() + ", " + who + " x " + s.path("msgs").asLong() + " at " + rate
+                + ": p50 / p99 (ms), CPU per delivery (us)";
     }
 
     private static String cell(Run r, List<StageResult> runs) {

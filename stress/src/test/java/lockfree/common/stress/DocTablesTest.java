@@ -39,7 +39,10 @@ class DocTablesTest {
         Files.copy(ROOT.resolve("docs/stress/unicast-10000x10.json"), json);
         String rendered = DocTables.render("intro\n<!-- stress-table: run.json -->\n<!-- /stress-table -->\nend\n", dir);
         assertTrue(rendered.contains("| **lost** | **0** | **0** | **0** | **0** |"), rendered);
-        assertTrue(rendered.startsWith("intro\n<!-- stress-table: run.json -->\n\n|  | stage0-rwlock |"), rendered);
+        assertTrue(rendered.startsWith("intro\n<!-- stress-table: run.json -->\n\nFinished 2026-11-24 07:30 UTC, OpenJDK"),
+                "when, on what and how the table was measured, from the JSON: " + rendered);
+        assertTrue(rendered.contains("; arguments: `--users 10000 --msgs 10 --scenario unicast"), rendered);
+        assertTrue(rendered.contains("`\n\n|  | stage0-rwlock |"), rendered);
         assertTrue(rendered.endsWith("interleaved).\n\n<!-- /stress-table -->\nend\n"), "the legend ends the table: " + rendered);
 
         String edited = rendered.replace("| latency p50 (ms) | 0.311 |", "| latency p50 (ms) | 0.211 |");
