@@ -309,12 +309,18 @@ final class LimitServer implements AutoCloseable {
         for (EventExecutor loop : loops) {
             loop.execute(() -> {
                 List<User> mine = loopUsers.get();
+                // A write that fails closes its channel, but Netty fires channelInactive (which
+                // removes the user from this list) as a later task on this loop, never inside the
+                // write: the list does not change under this walk. (If it did, the iterator would
+                // throw rather than skip a user.)
                 for (User u : mine) {
                     u.channel.writeAndFlush(frame.retainedDuplicate(), u.channel.voidPromise());
                 }
                 accepted.addAndGet(mine.size());
-                // The decrement that reaches 0 sees every other task's addAndGet: both are on
-                // `accepted`/`pending` with volatile semantics, and each task adds before it counts down.
+                // Each task adds its count before it counts down, and both are volatile
+                // read-modify-writes: the task whose decrement reaches 0 comes after every other
+                // decrement in `pending`'s order, so it reads every add, and it releases the frame
+                // only after every other task has taken its duplicates.
                 if (pending.decrementAndGet() == 0) {
                     frame.release();
                     answer.accept(accepted.get());

@@ -49,18 +49,9 @@ class LimitServerTest {
                 List.of(InetAddress.getByName("127.0.0.1")), 2, 50, Duration.ofSeconds(20), Duration.ofSeconds(20), 0, true);
     }
 
-    private static WorkerResult runOne(WorkerSpec spec) throws Exception {
-        try (LoadWorker w = new LoadWorker(spec)) {
-            assertEquals(spec.users(), w.connect());
-            w.round(spec.msgs(), spec.users());
-            assertTrue(Coordinator.awaitSettled(w::counts, Duration.ofSeconds(10)), () -> "not settled: " + w.counts());
-            return w.result();
-        }
-    }
-
     @Test
     void unicastIsDeliveredAndAckedMessageForMessage() throws Exception {
-        WorkerResult r = runOne(spec(200, 5, Scenario.UNICAST, 2000));
+        WorkerResult r = StressEndToEndTest.runOne(spec(200, 5, Scenario.UNICAST, 2000));
         assertEquals(new Counts(1000, 1000, 0, 0, 1000, 1000), r.counts());
         assertEquals(1000, Latency.decode(r.latencyHistogram()).getTotalCount(), "every msg carried its send time");
         assertEquals(0, r.unexpectedFrames(), String.valueOf(r.firstFailure()));
@@ -68,7 +59,7 @@ class LimitServerTest {
 
     @Test
     void aPushToAllReachesEveryUserOnEveryEventLoopAndIsAnsweredWithTheCount() throws Exception {
-        WorkerResult r = runOne(spec(101, 3, Scenario.BROADCAST, 20));
+        WorkerResult r = StressEndToEndTest.runOne(spec(101, 3, Scenario.BROADCAST, 20));
         assertEquals(new Counts(303, 303, 0, 0, 3, 3), r.counts(), "3 pushes x 101 users, each push accepted by all 101");
         assertEquals(null, r.firstFailure());
     }

@@ -230,8 +230,8 @@ class StressEndToEndTest {
         }
     }
 
-    /* One worker, as the coordinator drives it: connect, one round, wait until it settles. */
-    private static WorkerResult runOne(WorkerSpec spec) throws Exception {
+    /* One worker, as the coordinator drives it: connect, one round, wait until it settles. (LimitServerTest too.) */
+    static WorkerResult runOne(WorkerSpec spec) throws Exception {
         try (LoadWorker w = new LoadWorker(spec)) {
             assertEquals(spec.users(), w.connect());
             w.round(spec.msgs(), spec.users());
