@@ -170,6 +170,21 @@ class ArgumentsTest {
         assertTrue(missing.getMessage().contains("mvnw"), "says how to build it: " + missing.getMessage());
     }
 
+    /** A stage runs its gateway jar with the tool's gateway flags; the limit runs from the tool's own jar, without them. */
+    @Test
+    void eachTargetIsLaunchedInItsOwnJvmTheLimitFromTheToolsClassPath(@org.junit.jupiter.api.io.TempDir Path root) throws Exception {
+        Path jar = root.resolve("stage2-sharded/target/stage2-sharded-gateway.jar");
+        java.nio.file.Files.createDirectories(jar.getParent());
+        java.nio.file.Files.write(jar, new byte[0]);
+        Coordinator c = new Coordinator(parse("--root", root.toString()), new PrintStream(new ByteArrayOutputStream()));
+        assertEquals(new Coordinator.Launch("stage2-sharded", List.of("-jar", jar.toString()), true),
+                c.launch(new Target.Stage(2)));
+        Coordinator.Launch limit = c.launch(Target.LIMIT);
+        assertEquals("limit", limit.name());
+        assertEquals(List.of("-cp", System.getProperty("java.class.path"), LimitServer.class.getName()), limit.program());
+        assertFalse(limit.gatewayFlags(), "the limit has none of the limits the gateway flags open up");
+    }
+
     @Test
     void moreConnectionsPerJvmThanTheOpenFilesLimitAllowsAreRefusedWithWhatToDo() {
         String limits = """
