@@ -99,20 +99,15 @@ public final class LocalRedisCluster implements AutoCloseable {
         awaitHealthy(nodes.stream().filter(LocalRedisServer::isRunning).toList(), seconds);
     }
 
+    /** Whether every running node says {@code cluster_state:ok} and every running replica is synced, now. */
+    public boolean isHealthy() {
+        return waitingFor(nodes.stream().filter(LocalRedisServer::isRunning).toList()) == null;
+    }
+
     private static void awaitHealthy(List<LocalRedisServer> running, int seconds) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (true) {
-            String waitingFor = null;
-            for (LocalRedisServer n : running) {
-                String info = LocalRedisServer.inline(n.port(), "CLUSTER INFO");
-                String replication = LocalRedisServer.inline(n.port(), "INFO replication");
-                if (info == null || !info.contains("cluster_state:ok")) {
-                    waitingFor = "node " + n.port() + " to say cluster_state:ok";
-                } else if (replication == null || (replication.contains("role:slave")
-                        && !replication.contains("master_link_status:up"))) {
-                    waitingFor = "replica " + n.port() + " to sync with its master";
-                }
-            }
+            String waitingFor = waitingFor(running);
             if (waitingFor == null) {
                 return;
             }
@@ -121,6 +116,21 @@ public final class LocalRedisCluster implements AutoCloseable {
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
         }
+    }
+
+    /** What is not healthy yet, or null. */
+    private static String waitingFor(List<LocalRedisServer> running) {
+        for (LocalRedisServer n : running) {
+            String info = LocalRedisServer.inline(n.port(), "CLUSTER INFO");
+            String replication = LocalRedisServer.inline(n.port(), "INFO replication");
+            if (info == null || !info.contains("cluster_state:ok")) {
+                return "node " + n.port() + " to say cluster_state:ok";
+            }
+            if (replication == null || (replication.contains("role:slave") && !replication.contains("master_link_status:up"))) {
+                return "replica " + n.port() + " to sync with its master";
+            }
+        }
+        return null;
     }
 
     private String redisCli(List<String> command) {

@@ -258,6 +258,8 @@ abstract class CrossNodeChecks {
         // 4 is local; 2 and 3 were published and heard; 99 was published and heard by nobody.
         assertEquals(3, ack.get("delivered").asInt());
         await(() -> metric(a, "gateway_router_unheard_total") == 1, "the publish for uid 99 was heard by nobody");
+        u1.send("{\"op\":\"multicast\",\"to\":[98,99],\"data\":\"to nobody\",\"id\":8}");
+        assertEquals("offline", awaitAck(u1).get("status").asText(), "every publish was confirmed heard by nobody");
 
         u1.send("{\"op\":\"send\",\"to\":2,\"data\":\"marker\"}");
         assertNextMsgIs(u2, "marker");

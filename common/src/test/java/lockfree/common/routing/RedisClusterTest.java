@@ -132,6 +132,11 @@ class RedisClusterTest extends CrossNodeChecks {
         u1.send("{\"op\":\"send\",\"to\":2,\"data\":\"nowhere to go\",\"id\":\"x\"}");
         assertEquals("dropped", awaitAck(u1).get("status").asText(), "a remote push while down is refused, not faked");
         assertEquals(1, metric(a, "gateway_router_dropped_total{reason=\"redis_down\"}"));
+        // A multicast none of whose copies could be confirmed is dropped too, not offline.
+        u1.send("{\"op\":\"multicast\",\"to\":[2,4],\"data\":\"nowhere either\",\"id\":\"y\"}");
+        JsonNode multicast = awaitAck(u1);
+        assertEquals("dropped", multicast.get("status").asText(), multicast.toString());
+        assertEquals(0, multicast.get("delivered").asInt());
 
         later.start();
         await(() -> "ok".equals(health(a).get("status").asText()), "node A connects once Redis is up");
