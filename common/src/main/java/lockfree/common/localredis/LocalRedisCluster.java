@@ -39,6 +39,14 @@ public final class LocalRedisCluster implements AutoCloseable {
     private final List<LocalRedisServer> nodes = new ArrayList<>();
 
     public LocalRedisCluster(Path serverBinary) {
+        this(serverBinary, NODE_TIMEOUT_MILLIS);
+    }
+
+    /**
+     * @param nodeTimeoutMillis how long a node may not answer before the others fail it over:
+     *                          short for the fault tests, Redis's default for a long measured run
+     */
+    public LocalRedisCluster(Path serverBinary, int nodeTimeoutMillis) {
         this.cli = findCli(serverBinary).orElseThrow(() -> new IllegalStateException(
                 "no redis-cli beside " + serverBinary + ", on the PATH or in $REDIS_CLI"));
         try {
@@ -53,7 +61,7 @@ public final class LocalRedisCluster implements AutoCloseable {
                     "--cluster-enabled", "yes",
                     "--cluster-port", Integer.toString(LocalRedisServer.freePort()),
                     "--cluster-config-file", dir.resolve("nodes-" + port + ".conf").toString(),
-                    "--cluster-node-timeout", Integer.toString(NODE_TIMEOUT_MILLIS),
+                    "--cluster-node-timeout", Integer.toString(nodeTimeoutMillis),
                     "--cluster-require-full-coverage", "no",
                     "--dir", dir.toString())));
         }

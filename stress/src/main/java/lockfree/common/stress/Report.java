@@ -85,6 +85,10 @@ final class Report {
         if (stages.stream().anyMatch(s -> s.redisPerConnection() >= 0)) {
             row(rows, "Redis per connection (B)", stages, s -> bytes(s.redisPerConnection()));
         }
+        if (stages.stream().anyMatch(s -> s.redisShards() != null && !s.redisShards().isEmpty())) {
+            row(rows, "Redis MB, used / RSS", stages, s -> perShard(s, u -> mb(u.usedMemory()) + " / " + mb(u.rss())));
+            row(rows, "Redis CPU (s) per master", stages, s -> perShard(s, u -> u.cpuSeconds() < 0 ? "n/a" : fmt(u.cpuSeconds())));
+        }
         return rows;
     }
 
@@ -113,6 +117,16 @@ final class Report {
             }
         }
         return out;
+    }
+
+    /** One value per Redis master, in the order they were read; "n/a" without a router. */
+    private static String perShard(StageResult s, Function<ShardUsage, String> value) {
+        return s.redisShards() == null || s.redisShards().isEmpty() ? "n/a"
+                : String.join(", ", s.redisShards().stream().map(value).toList());
+    }
+
+    private static String mb(long bytes) {
+        return bytes < 0 ? "n/a" : fmt(bytes / 1048576.0);
     }
 
     private static String bytes(long b) {

@@ -42,6 +42,8 @@ record StressSettings(int users, int msgs, Scenario scenario, List<Integer> stag
     static final double DEFAULT_BROADCAST_RATE = 2;
     /** {@code --redis auto}: the coordinator starts a throw-away {@code redis-server} for the run. */
     static final String AUTO_REDIS = "auto";
+    /** {@code --redis cluster}: the coordinator starts a local 3-master/3-replica Redis Cluster ({@link ClusterRun}). */
+    static final String CLUSTER_REDIS = "cluster";
 
     StressSettings {
         stages = List.copyOf(stages);
@@ -62,8 +64,9 @@ record StressSettings(int users, int msgs, Scenario scenario, List<Integer> stag
         int smallest = users / shards(users, perProcess);
         require(scenario != Scenario.UNICAST || smallest >= 2 || (redis != null && users >= 2),
                 "unicast needs at least 2 users per gateway, got " + smallest);
-        require(redis == null || redis.equals(AUTO_REDIS) || redis.startsWith("redis://"),
-                "REDIS must be auto or a redis://host:port URI, got '" + redis + "'");
+        require(redis == null || redis.equals(AUTO_REDIS) || redis.equals(CLUSTER_REDIS) || redis.startsWith("redis://")
+                        || redis.startsWith("redis-cluster://"),
+                "REDIS must be auto, cluster, a redis://host:port or a redis-cluster://host:port,... URI, got '" + redis + "'");
     }
 
     private static void require(boolean ok, String message) {
