@@ -17,6 +17,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -171,6 +172,28 @@ abstract class CrossNodeChecks {
         Streaming s = new Streaming(a, b, u1, u2, new AckLedger(List.of(u1, u2)));
         stream(s, 50, () -> true);
         return s;
+    }
+
+    /**
+     * A whole outage under the stream of {@code s}: {@code fail}, stream until {@code down} holds,
+     * run {@code meanwhile}, {@code recover}, stream until {@code back} holds, then 100 pairs more.
+     * Until back, a send may find no subscriber (offline) or no connection (dropped), never a
+     * false ok; so every ok arrived, the outage was hit (some dropped), and from back on all are ok.
+     */
+    static void streamThroughOutage(Streaming s, Runnable fail, BooleanSupplier down, Runnable meanwhile,
+                                    Runnable recover, BooleanSupplier back) {
+        AckLedger ledger = s.ledger();
+        fail.run();
+        stream(s, 10, down);
+        meanwhile.run();
+        recover.run();
+        stream(s, 10, back);
+        ledger.mark();
+        stream(s, 100, () -> true);
+
+        ledger.assertNothingAckedOkLost(Duration.ofSeconds(10));
+        assertTrue(ledger.count("dropped") > 0, "the outage was hit: " + ledger.summary());
+        assertEquals(Map.of(), ledger.notOkSinceMark(), "once back, all acked ok; " + ledger.summary());
     }
 
     /**

@@ -226,33 +226,26 @@ class RedisShardedClusterTest extends CrossNodeChecks {
         Streaming s = twoNodesStreaming();
         Gateway a = s.a();
         Gateway b = s.b();
-        AckLedger ledger = s.ledger();
         WsTestClient u3 = login(a, 3); // multicasts from here, beside the ledger's stream
         assertEquals("ok", health(a).get("status").asText());
         List<LocalRedisServer> running = cluster.nodes().stream().filter(LocalRedisServer::isRunning).toList();
 
-        running.forEach(LocalRedisServer::kill);
-        stream(s, 10, () -> "degraded".equals(health(a).get("status").asText())
-                && "degraded".equals(health(b).get("status").asText()));
-        assertEquals("down", health(a).get("router").get("state").asText());
-        assertEquals(0, metric(a, "gateway_router_up"));
-        // Every remote copy could not be confirmed: dropped, not offline (user 2 is logged in).
-        u3.send("{\"op\":\"multicast\",\"to\":[2],\"data\":\"nowhere\",\"id\":\"c1\"}");
-        JsonNode ack = awaitAck(u3);
-        assertEquals("dropped", ack.get("status").asText(), ack.toString());
-        assertEquals(0, ack.get("delivered").asInt());
-
-        running.forEach(LocalRedisServer::start); // each with its node file: the same cluster
-        // Back once both nodes say ok, every node is, both users' channels are subscribed again
-        // and 20 sends in a row were acked ok.
-        stream(s, 10, () -> "ok".equals(health(a).get("status").asText()) && "ok".equals(health(b).get("status").asText())
-                && cluster.isHealthy() && subscribed(1) && subscribed(2) && ledger.lastAllOk(20));
-        ledger.mark();
-        stream(s, 100, () -> true);
-
-        ledger.assertNothingAckedOkLost(Duration.ofSeconds(10));
-        assertTrue(ledger.count("dropped") > 0, "the outage was hit: " + ledger.summary());
-        assertEquals(Map.of(), ledger.notOkSinceMark(), "once the cluster was back, all acked ok; " + ledger.summary());
+        streamThroughOutage(s, () -> running.forEach(LocalRedisServer::kill),
+                () -> "degraded".equals(health(a).get("status").asText()) && "degraded".equals(health(b).get("status").asText()),
+                () -> {
+                    assertEquals("down", health(a).get("router").get("state").asText());
+                    assertEquals(0, metric(a, "gateway_router_up"));
+                    // Every remote copy could not be confirmed: dropped, not offline (user 2 is logged in).
+                    u3.send("{\"op\":\"multicast\",\"to\":[2],\"data\":\"nowhere\",\"id\":\"c1\"}");
+                    JsonNode ack = awaitAck(u3);
+                    assertEquals("dropped", ack.get("status").asText(), ack.toString());
+                    assertEquals(0, ack.get("delivered").asInt());
+                },
+                () -> running.forEach(LocalRedisServer::start), // each with its node file: the same cluster
+                // Back once both nodes say ok, every node is, both users' channels are subscribed
+                // again and 20 sends in a row were acked ok.
+                () -> "ok".equals(health(a).get("status").asText()) && "ok".equals(health(b).get("status").asText())
+                        && cluster.isHealthy() && subscribed(1) && subscribed(2) && s.ledger().lastAllOk(20));
         assertEquals(1, metric(a, "gateway_router_up"));
     }
 
