@@ -55,7 +55,15 @@ import java.util.concurrent.TimeUnit;
  * A failed master that comes back is a replica, and Lettuce re-subscribes its old connection to
  * it; a replica's shard channels still receive every {@code SPUBLISH} of its shard. A message is
  * therefore not delivered from a node the topology names as a replica: the router subscribes at
- * masters only.
+ * masters only ({@code RedisShardedClusterTest.masterFailoverAndRejoin} counts every arrival).
+ *
+ * <h2>Up or down</h2>
+ * On one server a lost connection ends the link, and the router is down until it reconnects.
+ * Here Lettuce reconnects by itself, so the link lives on while every node is gone; what says
+ * "down" is the set of open node connections, kept from Lettuce's connect and disconnect
+ * events. While it is empty the router reports down ({@code /health} degraded) and publishes are
+ * refused at once (acked {@code dropped}) rather than after the command timeout; the first
+ * connection after none asks for every subscription again.
  */
 final class ClusterRedisLink implements RedisLink {
     static final String SCHEME = "redis-cluster";

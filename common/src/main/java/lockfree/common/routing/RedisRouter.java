@@ -73,8 +73,9 @@ import java.util.function.ObjIntConsumer;
  * {@code gateway_router_unheard_total}. A message for one remote user is answered when Redis
  * answers its PUBLISH: {@code ok} only if Redis counted a subscriber, {@code offline} if it
  * counted none (e.g. the holder is still re-subscribing after a reconnection), {@code dropped}
- * if Redis never answered; what can still be lost after an {@code ok} is in docs/PROTOCOL.md,
- * "What Redis Pub/Sub promises".
+ * if Redis never answered; a multicast is {@code ok} if any copy was confirmed, else
+ * {@code dropped} if any could not be, else {@code offline} ({@link Outcome#ofMany}). What can
+ * still be lost after an {@code ok} is in docs/PROTOCOL.md, "What Redis Pub/Sub promises".
  */
 public final class RedisRouter implements Router {
     private static final Logger log = LoggerFactory.getLogger(RedisRouter.class);
