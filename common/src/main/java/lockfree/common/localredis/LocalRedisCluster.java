@@ -39,6 +39,14 @@ public final class LocalRedisCluster implements AutoCloseable {
     private final List<LocalRedisServer> nodes = new ArrayList<>();
 
     public LocalRedisCluster(Path serverBinary) {
+        this(serverBinary, NODE_TIMEOUT_MILLIS);
+    }
+
+    /**
+     * @param nodeTimeoutMillis how long a node may not answer before the others fail it over:
+     *                          short for the fault tests, Redis's default for a long measured run
+     */
+    public LocalRedisCluster(Path serverBinary, int nodeTimeoutMillis) {
         this.cli = findCli(serverBinary).orElseThrow(() -> new IllegalStateException(
                 "no redis-cli beside " + serverBinary + ", on the PATH or in $REDIS_CLI"));
         try {
@@ -53,7 +61,7 @@ public final class LocalRedisCluster implements AutoCloseable {
                     "--cluster-enabled", "yes",
                     "--cluster-port", Integer.toString(LocalRedisServer.freePort()),
                     "--cluster-config-file", dir.resolve("nodes-" + port + ".conf").toString(),
-                    "--cluster-node-timeout", Integer.toString(NODE_TIMEOUT_MILLIS),
+                    "--cluster-node-timeout", Integer.toString(nodeTimeoutMillis),
                     "--cluster-require-full-coverage", "no",
                     "--dir", dir.toString())));
         }
@@ -99,20 +107,15 @@ public final class LocalRedisCluster implements AutoCloseable {
         awaitHealthy(nodes.stream().filter(LocalRedisServer::isRunning).toList(), seconds);
     }
 
+    /** Whether every running node says {@code cluster_state:ok} and every running replica is synced, now. */
+    public boolean isHealthy() {
+        return waitingFor(nodes.stream().filter(LocalRedisServer::isRunning).toList()) == null;
+    }
+
     private static void awaitHealthy(List<LocalRedisServer> running, int seconds) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (true) {
-            String waitingFor = null;
-            for (LocalRedisServer n : running) {
-                String info = LocalRedisServer.inline(n.port(), "CLUSTER INFO");
-                String replication = LocalRedisServer.inline(n.port(), "INFO replication");
-                if (info == null || !info.contains("cluster_state:ok")) {
-                    waitingFor = "node " + n.port() + " to say cluster_state:ok";
-                } else if (replication == null || (replication.contains("role:slave")
-                        && !replication.contains("master_link_status:up"))) {
-                    waitingFor = "replica " + n.port() + " to sync with its master";
-                }
-            }
+            String waitingFor = waitingFor(running);
             if (waitingFor == null) {
                 return;
             }
@@ -121,6 +124,21 @@ public final class LocalRedisCluster implements AutoCloseable {
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
         }
+    }
+
+    /** What is not healthy yet, or null. */
+    private static String waitingFor(List<LocalRedisServer> running) {
+        for (LocalRedisServer n : running) {
+            String info = LocalRedisServer.inline(n.port(), "CLUSTER INFO");
+            String replication = LocalRedisServer.inline(n.port(), "INFO replication");
+            if (info == null || !info.contains("cluster_state:ok")) {
+                return "node " + n.port() + " to say cluster_state:ok";
+            }
+            if (replication == null || (replication.contains("role:slave") && !replication.contains("master_link_status:up"))) {
+                return "replica " + n.port() + " to sync with its master";
+            }
+        }
+        return null;
     }
 
     private String redisCli(List<String> command) {

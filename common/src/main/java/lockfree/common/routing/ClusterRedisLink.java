@@ -12,11 +12,15 @@ import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.cluster.pubsub.RedisClusterPubSubAdapter;
 import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
+import io.lettuce.core.event.Event;
+import io.lettuce.core.event.connection.ConnectedEvent;
+import io.lettuce.core.event.connection.DisconnectedEvent;
 import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import reactor.core.Disposable;
 
+import java.net.SocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,7 +55,15 @@ import java.util.concurrent.TimeUnit;
  * A failed master that comes back is a replica, and Lettuce re-subscribes its old connection to
  * it; a replica's shard channels still receive every {@code SPUBLISH} of its shard. A message is
  * therefore not delivered from a node the topology names as a replica: the router subscribes at
- * masters only.
+ * masters only ({@code RedisShardedClusterTest.masterFailoverAndRejoin} counts every arrival).
+ *
+ * <h2>Up or down</h2>
+ * On one server a lost connection ends the link, and the router is down until it reconnects.
+ * Here Lettuce reconnects by itself, so the link lives on while every node is gone; what says
+ * "down" is the set of open node connections, kept from Lettuce's connect and disconnect
+ * events. While it is empty the router reports down ({@code /health} degraded) and publishes are
+ * refused at once (acked {@code dropped}) rather than after the command timeout; the first
+ * connection after none asks for every subscription again.
  */
 final class ClusterRedisLink implements RedisLink {
     static final String SCHEME = "redis-cluster";
@@ -59,7 +71,7 @@ final class ClusterRedisLink implements RedisLink {
 
     private final StatefulRedisClusterConnection<String, byte[]> publisher;
     private final StatefulRedisClusterPubSubConnection<String, byte[]> subscriber;
-    private final Disposable events;
+    private final Connector connector;
     /** Channels some node has confirmed ({@code ssubscribed}) and not since dropped. */
     private final Set<String> confirmed = ConcurrentHashMap.newKeySet();
     /** Channels this router asked to leave; a {@code sunsubscribe} for any other came from Redis. */
@@ -69,11 +81,11 @@ final class ClusterRedisLink implements RedisLink {
 
     /** @param retry asks the router, a little later, to subscribe everyone again */
     private ClusterRedisLink(StatefulRedisClusterConnection<String, byte[]> publisher,
-                             StatefulRedisClusterPubSubConnection<String, byte[]> subscriber, Disposable events,
+                             StatefulRedisClusterPubSubConnection<String, byte[]> subscriber, Connector connector,
                              Runnable retry) {
         this.publisher = publisher;
         this.subscriber = subscriber;
-        this.events = events;
+        this.connector = connector;
         this.retry = retry;
     }
 
@@ -137,9 +149,15 @@ final class ClusterRedisLink implements RedisLink {
         return false;
     }
 
+    /** Some node connection is open: with none (the whole cluster down), publishes fail fast and /health says degraded. */
+    @Override
+    public boolean isUp() {
+        return !connector.open.isEmpty();
+    }
+
     @Override
     public void close() {
-        events.dispose();
+        connector.current = null;
         publisher.closeAsync();
         subscriber.closeAsync();
     }
@@ -159,6 +177,15 @@ final class ClusterRedisLink implements RedisLink {
         private final ClientResources resources;
         private final RedisClusterClient client;
         private final String description;
+        private final Disposable watch;
+        /**
+         * The local addresses of the open connections to any node (subscriber, publisher and
+         * topology refresh alike): empty while no node answers. Kept from the client's first
+         * connection on, so it is complete when a link is made.
+         */
+        private final Set<SocketAddress> open = ConcurrentHashMap.newKeySet();
+        /** What the current link tells the router; null between links. */
+        private volatile Events current;
 
         Connector(URI uri, String clientName) {
             this.description = uri.toString();
@@ -173,16 +200,38 @@ final class ClusterRedisLink implements RedisLink {
             // Commands wait while a node connection is being made or re-made (bounded by the
             // 2 s command timeout, then failed: a publish is then acked dropped). Rejecting them
             // instead would refuse the first command to every node, whose connection Lettuce
-            // opens on first use.
+            // opens on first use. Every adaptive refresh trigger (a MOVED or ASK redirect, a
+            // reconnect, an uncovered slot, an unknown node) is on by default since Lettuce 7.
             client.setOptions(ClusterClientOptions.builder()
                     .protocolVersion(ProtocolVersion.RESP2)
                     .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(1)).keepAlive(true).build())
                     .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
                             .enablePeriodicRefresh(Duration.ofSeconds(1))
-                            .enableAllAdaptiveRefreshTriggers()
                             .refreshTriggersReconnectAttempts(1)
                             .build())
                     .build());
+            this.watch = resources.eventBus().get().subscribe(this::onEvent);
+        }
+
+        /*
+         * Lettuce's event bus, on its threads. A node connection that comes back (the same node
+         * restarted) is re-subscribed by Lettuce, which remembers each connection's shard
+         * channels; a changed topology (a replica promoted, slots moved) is ours to follow, and
+         * so is a cluster that comes back after every node was gone (its nodes may have moved
+         * on meanwhile). Synchronized so that "the first connection after none" is seen once.
+         */
+        private synchronized void onEvent(Event e) {
+            boolean back = false;
+            if (e instanceof ConnectedEvent c && c.localAddress() != null) {
+                back = open.isEmpty();
+                open.add(c.localAddress());
+            } else if (e instanceof DisconnectedEvent d && d.localAddress() != null) {
+                open.remove(d.localAddress());
+            }
+            Events events = current;
+            if (events != null && (back || e instanceof ClusterTopologyChangedEvent)) {
+                events.resubscribeAll();
+            }
         }
 
         @Override
@@ -203,15 +252,8 @@ final class ClusterRedisLink implements RedisLink {
                 }
                 throw e;
             }
-            // A node connection that comes back (the same node restarted) is re-subscribed by
-            // Lettuce, which remembers each connection's shard channels. A changed topology (a
-            // replica promoted, slots moved) is ours to follow.
-            Disposable watch = resources.eventBus().get().subscribe(e -> {
-                if (e instanceof ClusterTopologyChangedEvent) {
-                    events.resubscribeAll();
-                }
-            });
-            ClusterRedisLink link = new ClusterRedisLink(pub, sub, watch, () -> resources.eventExecutorGroup()
+            current = events;
+            ClusterRedisLink link = new ClusterRedisLink(pub, sub, this, () -> resources.eventExecutorGroup()
                     .schedule(events::resubscribeAll, RETRY_MILLIS, TimeUnit.MILLISECONDS));
             sub.addListener(new RedisClusterPubSubAdapter<>() {
                 @Override
@@ -241,6 +283,7 @@ final class ClusterRedisLink implements RedisLink {
         /** A connection to a dead node (it stays in the topology, flagged fail) keeps retrying: see SHUTDOWN_QUIET_MILLIS. */
         @Override
         public void shutdown() {
+            watch.dispose();
             client.shutdown(Duration.ofMillis(SHUTDOWN_QUIET_MILLIS), Duration.ofSeconds(2));
             resources.shutdown(SHUTDOWN_QUIET_MILLIS, 2000, TimeUnit.MILLISECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
         }

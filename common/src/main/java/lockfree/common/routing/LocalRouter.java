@@ -3,7 +3,7 @@ package lockfree.common.routing;
 import io.netty.buffer.ByteBuf;
 
 import java.util.function.Consumer;
-import java.util.function.IntConsumer;
+import java.util.function.ObjIntConsumer;
 
 /** The embedded default: one node, every user is local. */
 public final class LocalRouter implements Router {
@@ -20,15 +20,19 @@ public final class LocalRouter implements Router {
 
     /** Every answer is final on one node: what was accepted is what is confirmed. */
     @Override
-    public int toUsers(long[] uids, ByteBuf frame, IntConsumer confirmed) {
+    public int toUsers(long[] uids, ByteBuf frame, ObjIntConsumer<Outcome> done) {
         int queued = 0;
+        int dropped = 0;
         for (long uid : uids) {
-            if (local.toUser(uid, frame) == Outcome.QUEUED) {
+            Outcome o = local.toUser(uid, frame);
+            if (o == Outcome.QUEUED) {
                 queued++;
+            } else if (o == Outcome.DROPPED) {
+                dropped++;
             }
         }
-        if (confirmed != null) {
-            confirmed.accept(queued);
+        if (done != null) {
+            done.accept(Outcome.ofMany(queued, dropped), queued);
         }
         return queued;
     }

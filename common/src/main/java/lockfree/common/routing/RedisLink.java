@@ -82,6 +82,15 @@ public interface RedisLink {
     /** Channels Redis has confirmed this link holds (gateway:all included): the gauge's source. */
     long confirmedChannels();
 
+    /**
+     * Whether Redis is reachable through this link now. One server: as long as the link exists
+     * (losing its connection ends the link). A cluster: while Lettuce holds at least one node
+     * connection; the link outlives the whole cluster going down, since Lettuce reconnects.
+     */
+    default boolean isUp() {
+        return true;
+    }
+
     /** Whether {@code connection} is one of this link's, whose close ends the link. */
     boolean owns(Object connection);
 

@@ -123,7 +123,8 @@ final class RedisPublisher implements AutoCloseable {
 
     /** @return whether it was queued for Redis; if not, {@code done} has been told DROPPED */
     boolean publish(String channel, byte[] payload, Consumer<Outcome> done) {
-        if (link.get() == null) {
+        RedisLink l = link.get();
+        if (l == null || !l.isUp()) {
             droppedDown.inc();
             tell(done, Outcome.DROPPED);
             return false;

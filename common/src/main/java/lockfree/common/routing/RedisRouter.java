@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
-import java.util.function.IntConsumer;
+import java.util.function.ObjIntConsumer;
 
 /**
  * The cluster router: gateway nodes deliver to each other's users through Redis Pub/Sub.
@@ -73,8 +73,9 @@ import java.util.function.IntConsumer;
  * {@code gateway_router_unheard_total}. A message for one remote user is answered when Redis
  * answers its PUBLISH: {@code ok} only if Redis counted a subscriber, {@code offline} if it
  * counted none (e.g. the holder is still re-subscribing after a reconnection), {@code dropped}
- * if Redis never answered; what can still be lost after an {@code ok} is in docs/PROTOCOL.md,
- * "What Redis Pub/Sub promises".
+ * if Redis never answered; a multicast is {@code ok} if any copy was confirmed, else
+ * {@code dropped} if any could not be, else {@code offline} ({@link Outcome#ofMany}). What can
+ * still be lost after an {@code ok} is in docs/PROTOCOL.md, "What Redis Pub/Sub promises".
  */
 public final class RedisRouter implements Router {
     private static final Logger log = LoggerFactory.getLogger(RedisRouter.class);
@@ -203,18 +204,13 @@ public final class RedisRouter implements Router {
     }
 
     @Override
-    public int toUsers(long[] uids, ByteBuf frame, IntConsumer confirmed) {
+    public int toUsers(long[] uids, ByteBuf frame, ObjIntConsumer<Outcome> done) {
         int accepted = 0;
-        Tally tally = confirmed == null ? null : new Tally(confirmed);
+        Tally tally = done == null ? null : new Tally(done);
         byte[] payload = null; // built once, for the first remote user, then shared
         for (long uid : uids) {
             Outcome here = local.toUser(uid, frame);
-            if (here == Outcome.QUEUED) {
-                accepted++;
-                if (tally != null) {
-                    tally.confirmed.incrementAndGet();
-                }
-            } else if (here == Outcome.OFFLINE) {
+            if (here == Outcome.OFFLINE) {
                 if (payload == null) {
                     payload = RedisMessage.msg(msgHeader, frame);
                 }
@@ -223,6 +219,13 @@ public final class RedisRouter implements Router {
                 }
                 if (publisher.publish(USER_CHANNEL + uid, payload, tally)) {
                     accepted++;
+                }
+            } else {
+                if (here == Outcome.QUEUED) {
+                    accepted++;
+                }
+                if (tally != null) {
+                    tally.count(here);
                 }
             }
         }
@@ -233,28 +236,37 @@ public final class RedisRouter implements Router {
     }
 
     /**
-     * Counts a multicast's confirmations; the value is the number of answers still to come, one
-     * per remote publish plus one held by the caller until every publish is offered, so the total
+     * Counts a multicast's answers; the value is the number of answers still to come, one per
+     * remote publish plus one held by the caller until every publish is offered, so the total
      * cannot be reported while publishes are still being added.
      */
     private static final class Tally extends AtomicInteger implements Consumer<Outcome> {
-        final AtomicInteger confirmed = new AtomicInteger();
-        private final IntConsumer done;
+        private final AtomicInteger confirmed = new AtomicInteger();
+        private final AtomicInteger dropped = new AtomicInteger();
+        private final ObjIntConsumer<Outcome> done;
 
-        Tally(IntConsumer done) {
+        Tally(ObjIntConsumer<Outcome> done) {
             super(1);
             this.done = done;
         }
 
-        @Override
-        public void accept(Outcome outcome) {
+        /** A local answer, or a remote one before its share is given back. */
+        void count(Outcome outcome) {
             if (outcome == Outcome.QUEUED) {
                 confirmed.incrementAndGet();
+            } else if (outcome == Outcome.DROPPED) {
+                dropped.incrementAndGet();
             }
-            // The increment above happens before this decrement, and the thread that takes the
-            // count to zero reads the total after it: every confirmation is in it.
+        }
+
+        @Override
+        public void accept(Outcome outcome) {
+            count(outcome);
+            // The increments above happen before this decrement, and the thread that takes the
+            // count to zero reads the totals after it: every answer is in them.
             if (decrementAndGet() == 0) {
-                done.accept(confirmed.get());
+                int n = confirmed.get();
+                done.accept(Outcome.ofMany(n, dropped.get()), n);
             }
         }
     }
@@ -296,7 +308,8 @@ public final class RedisRouter implements Router {
 
     @Override
     public boolean isUp() {
-        return link != null;
+        RedisLink l = link;
+        return l != null && l.isUp();
     }
 
     /** This node's id in {@code msg} and {@code claim} messages; random per start. */

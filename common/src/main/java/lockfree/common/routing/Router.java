@@ -5,7 +5,7 @@ import lockfree.common.contract.Session;
 import io.netty.buffer.ByteBuf;
 
 import java.util.function.Consumer;
-import java.util.function.IntConsumer;
+import java.util.function.ObjIntConsumer;
 
 /**
  * Where a message goes after the gateway has encoded it: to the users on this node
@@ -23,8 +23,20 @@ public interface Router extends AutoCloseable {
         QUEUED,
         /** No such user is logged in. */
         OFFLINE,
-        /** The user's send queue was full; the message was dropped and counted. */
-        DROPPED
+        /**
+         * Not taken, and counted: the user's send queue was full, or (for a user elsewhere) the
+         * publish could not be confirmed (Redis unreachable, no answer, the publish queue full).
+         */
+        DROPPED;
+
+        /**
+         * A multicast's single answer: QUEUED if at least one recipient is confirmed; else
+         * DROPPED if any copy could not be confirmed (it may have been for a logged-in user);
+         * OFFLINE only when every copy was answered "nobody is subscribed".
+         */
+        public static Outcome ofMany(int confirmed, int dropped) {
+            return confirmed > 0 ? QUEUED : dropped > 0 ? DROPPED : OFFLINE;
+        }
     }
 
     /**
@@ -39,13 +51,14 @@ public interface Router extends AutoCloseable {
     /**
      * Sends to each of the users.
      *
-     * @param confirmed if not null, told exactly once (on any thread) how many of the users are
-     *                  confirmed to have taken it, counted as {@link #toUser} would report
-     *                  {@link Outcome#QUEUED}: what a multicast ack's {@code delivered} says
+     * @param done if not null, told exactly once (on any thread) the multicast's outcome
+     *             ({@link Outcome#ofMany}) and how many of the users are confirmed to have taken
+     *             it, counted as {@link #toUser} would report {@link Outcome#QUEUED}: what a
+     *             multicast ack's {@code status} and {@code delivered} say
      * @return how many took it here or had it handed on to the other nodes, not yet confirmed:
      *         what {@code /push} answers as {@code accepted}
      */
-    int toUsers(long[] uids, ByteBuf frame, IntConsumer confirmed);
+    int toUsers(long[] uids, ByteBuf frame, ObjIntConsumer<Outcome> done);
 
     /** @return how many logged-in users took the message */
     int toAll(ByteBuf frame);

@@ -255,7 +255,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
             ByteBuf msg = Protocol.msg(ctx.alloc(), session.userId(), multicast.data());
             try {
                 JsonNode id = multicast.id();
-                router.toUsers(multicast.to(), msg, n -> ackWhenKnown(ctx, id, n > 0 ? "ok" : "offline", n));
+                router.toUsers(multicast.to(), msg, (outcome, n) -> ackWhenKnown(ctx, id, status(outcome), n));
             } finally {
                 msg.release();
             }

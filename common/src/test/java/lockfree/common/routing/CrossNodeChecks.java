@@ -17,6 +17,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -174,6 +175,28 @@ abstract class CrossNodeChecks {
     }
 
     /**
+     * A whole outage under the stream of {@code s}: {@code fail}, stream until {@code down} holds,
+     * run {@code meanwhile}, {@code recover}, stream until {@code back} holds, then 100 pairs more.
+     * Until back, a send may find no subscriber (offline) or no connection (dropped), never a
+     * false ok; so every ok arrived, the outage was hit (some dropped), and from back on all are ok.
+     */
+    static void streamThroughOutage(Streaming s, Runnable fail, BooleanSupplier down, Runnable meanwhile,
+                                    Runnable recover, BooleanSupplier back) {
+        AckLedger ledger = s.ledger();
+        fail.run();
+        stream(s, 10, down);
+        meanwhile.run();
+        recover.run();
+        stream(s, 10, back);
+        ledger.mark();
+        stream(s, 100, () -> true);
+
+        ledger.assertNothingAckedOkLost(Duration.ofSeconds(10));
+        assertTrue(ledger.count("dropped") > 0, "the outage was hit: " + ledger.summary());
+        assertEquals(Map.of(), ledger.notOkSinceMark(), "once back, all acked ok; " + ledger.summary());
+    }
+
+    /**
      * Alternates one send each way (1 on A to 2 on B, and back) every 2 ms, half the default
      * rate limit, until {@code until} holds; at least {@code atLeast} pairs.
      */
@@ -258,6 +281,8 @@ abstract class CrossNodeChecks {
         // 4 is local; 2 and 3 were published and heard; 99 was published and heard by nobody.
         assertEquals(3, ack.get("delivered").asInt());
         await(() -> metric(a, "gateway_router_unheard_total") == 1, "the publish for uid 99 was heard by nobody");
+        u1.send("{\"op\":\"multicast\",\"to\":[98,99],\"data\":\"to nobody\",\"id\":8}");
+        assertEquals("offline", awaitAck(u1).get("status").asText(), "every publish was confirmed heard by nobody");
 
         u1.send("{\"op\":\"send\",\"to\":2,\"data\":\"marker\"}");
         assertNextMsgIs(u2, "marker");

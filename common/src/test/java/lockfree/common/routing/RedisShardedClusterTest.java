@@ -1,5 +1,6 @@
 package lockfree.common.routing;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -34,10 +35,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Two gateway nodes joined by a local Redis Cluster (3 masters, 3 replicas, started once for the
  * class by {@link RedisCluster}): the cross-node checks of {@link CrossNodeChecks} through sharded
  * Pub/Sub, then the cluster's faults: a master killed and its replica promoted under a stream of
- * sends, the slots of live users' channels moved by {@code redis-cli --cluster reshard}, and the
- * whole cluster absent when the gateway starts. Each fault test leaves a working cluster behind
- * (the killed master stays dead, its shard served by its promoted replica), so the order of the
- * tests does not matter. Without redis-server and redis-cli the tests are skipped loudly, except
+ * sends, then the old master back as a replica; the slots of live users' channels moved by
+ * {@code redis-cli --cluster reshard}; the whole cluster down after the gateways started, and
+ * absent when they start. Each fault test leaves every node running and the cluster healthy
+ * (roles and slots may have moved), so the order of the tests does not matter. Without
+ * redis-server and redis-cli the tests are skipped loudly, except
  * under CI, where they fail.
  */
 @Timeout(90) // a bound, not a speed claim: a failover takes a few seconds, a reshard of 5,000 slots some more
@@ -106,7 +108,7 @@ class RedisShardedClusterTest extends CrossNodeChecks {
             backendClient = RedisClusterClient.create(seeds);
             backendClient.setOptions(ClusterClientOptions.builder()
                     .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
-                            .enablePeriodicRefresh(Duration.ofSeconds(1)).enableAllAdaptiveRefreshTriggers().build())
+                            .enablePeriodicRefresh(Duration.ofSeconds(1)).build()) // adaptive triggers are on by default
                     .build());
             backend = backendClient.connect();
         }
@@ -128,14 +130,15 @@ class RedisShardedClusterTest extends CrossNodeChecks {
     // ---- faults --------------------------------------------------------------------------------
 
     @Test
-    @DisplayName("a master killed under a stream both ways: its replica takes over, delivery resumes, every ok arrives")
-    void masterFailover() {
+    @DisplayName("a master killed under a stream both ways: its replica takes over, every ok arrives; restarted, it rejoins as a replica and delivery goes on")
+    void masterFailoverAndRejoin() {
         backend();
         Streaming s = twoNodesStreaming();
         AckLedger ledger = s.ledger();
         RedisClusterNode owner = ownerOf(RedisRouter.USER_CHANNEL + 2);
+        LocalRedisServer failed = serverAt(owner);
 
-        serverAt(owner).kill(); // user 2's shard loses its master; the replica is promoted in seconds
+        failed.kill(); // user 2's shard loses its master; the replica is promoted in seconds
         // Until the gateways see the new master and user 2's channel is subscribed there, sends to
         // user 2 fail (dropped) or find no subscriber (offline): never a false ok. Over once the
         // replica is master, both users are subscribed, and node A publishes there (its own view
@@ -143,11 +146,29 @@ class RedisShardedClusterTest extends CrossNodeChecks {
         stream(s, 10, () -> !owner.getNodeId().equals(ownerOf(RedisRouter.USER_CHANNEL + 2).getNodeId())
                 && subscribed(1) && subscribed(2) && ledger.lastAllOk(20));
         ledger.mark();
+        RedisClusterNode promoted = ownerOf(RedisRouter.USER_CHANNEL + 2);
+        stream(s, 50, () -> true);
+
+        // The old master comes back on its port with its node file: the cluster makes it a
+        // replica of the node that replaced it. Its shard channels (Lettuce re-subscribes its
+        // old connection) hear the shard's messages too; the gateways must neither lose a
+        // message to it nor deliver one twice (the ledger counts arrivals).
+        failed.start();
+        stream(s, 10, () -> rejoinedAsReplicaOf(owner, promoted) && cluster.isHealthy());
         stream(s, 100, () -> true);
 
         ledger.assertNothingAckedOkLost(Duration.ofSeconds(10));
         assertTrue(ledger.count("dropped") + ledger.count("offline") > 0, "the failover was hit: " + ledger.summary());
-        assertEquals(Map.of(), ledger.notOkSinceMark(), "once the replica took over, all acked ok; " + ledger.summary());
+        assertEquals(Map.of(), ledger.notOkSinceMark(),
+                "once the replica took over, all acked ok, through the old master's return; " + ledger.summary());
+        assertEquals(promoted.getNodeId(), ownerOf(RedisRouter.USER_CHANNEL + 2).getNodeId(), "the promoted replica stays master");
+    }
+
+    /** Whether the cluster now lists {@code node} as a replica of {@code master}. */
+    private static boolean rejoinedAsReplicaOf(RedisClusterNode node, RedisClusterNode master) {
+        backendClient.refreshPartitions();
+        RedisClusterNode now = backendClient.getPartitions().getPartitionByNodeId(node.getNodeId());
+        return now != null && now.is(RedisClusterNode.NodeFlag.REPLICA) && master.getNodeId().equals(now.getSlaveOf());
     }
 
     @Test
@@ -197,6 +218,35 @@ class RedisShardedClusterTest extends CrossNodeChecks {
         int slot = SlotHash.getSlot(channel);
         RedisClusterNode owner = backendClient.getPartitions().getMasterBySlot(slot);
         return (int) owner.getSlots().stream().filter(s -> s < slot).count();
+    }
+
+    @Test
+    @DisplayName("the whole cluster down after start: /health says degraded, sends and multicasts are acked dropped; back, it says ok and delivery resumes")
+    void clusterDownAfterStart() {
+        Streaming s = twoNodesStreaming();
+        Gateway a = s.a();
+        Gateway b = s.b();
+        WsTestClient u3 = login(a, 3); // multicasts from here, beside the ledger's stream
+        assertEquals("ok", health(a).get("status").asText());
+        List<LocalRedisServer> running = cluster.nodes().stream().filter(LocalRedisServer::isRunning).toList();
+
+        streamThroughOutage(s, () -> running.forEach(LocalRedisServer::kill),
+                () -> "degraded".equals(health(a).get("status").asText()) && "degraded".equals(health(b).get("status").asText()),
+                () -> {
+                    assertEquals("down", health(a).get("router").get("state").asText());
+                    assertEquals(0, metric(a, "gateway_router_up"));
+                    // Every remote copy could not be confirmed: dropped, not offline (user 2 is logged in).
+                    u3.send("{\"op\":\"multicast\",\"to\":[2],\"data\":\"nowhere\",\"id\":\"c1\"}");
+                    JsonNode ack = awaitAck(u3);
+                    assertEquals("dropped", ack.get("status").asText(), ack.toString());
+                    assertEquals(0, ack.get("delivered").asInt());
+                },
+                () -> running.forEach(LocalRedisServer::start), // each with its node file: the same cluster
+                // Back once both nodes say ok, every node is, both users' channels are subscribed
+                // again and 20 sends in a row were acked ok.
+                () -> "ok".equals(health(a).get("status").asText()) && "ok".equals(health(b).get("status").asText())
+                        && cluster.isHealthy() && subscribed(1) && subscribed(2) && s.ledger().lastAllOk(20));
+        assertEquals(1, metric(a, "gateway_router_up"));
     }
 
     @Test

@@ -69,6 +69,11 @@ public final class RedisCluster implements AutoCloseable {
         cluster.awaitHealthy(seconds);
     }
 
+    /** Whether every running node is ok and every running replica in sync, now. */
+    public boolean isHealthy() {
+        return cluster.isHealthy();
+    }
+
     @Override
     public void close() {
         cluster.close();

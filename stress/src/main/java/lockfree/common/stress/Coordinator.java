@@ -1,5 +1,6 @@
 package lockfree.common.stress;
 
+import lockfree.common.localredis.LocalRedisCluster;
 import lockfree.common.localredis.LocalRedisServer;
 import org.HdrHistogram.Histogram;
 
@@ -48,6 +49,7 @@ final class Coordinator {
     private final boolean linux = Files.isDirectory(Path.of("/proc/self"));
     private final List<Process> children = new ArrayList<>();
     private final List<LocalRedisServer> redisServers = new ArrayList<>();
+    private final List<LocalRedisCluster> redisClusters = new ArrayList<>();
 
     Coordinator(StressSettings settings, PrintStream out) {
         this.settings = settings;
@@ -57,6 +59,7 @@ final class Coordinator {
             synchronized (children) {
                 children.forEach(Process::destroyForcibly);
                 redisServers.forEach(LocalRedisServer::kill);
+                redisClusters.forEach(LocalRedisCluster::close);
             }
         }, "stress-cleanup"));
     }
@@ -119,6 +122,15 @@ final class Coordinator {
         return redis;
     }
 
+    /** A fresh local Redis Cluster (REDIS=cluster) for one stage's run. */
+    private LocalRedisCluster startCluster() throws IOException {
+        LocalRedisCluster cluster = ClusterRun.start();
+        synchronized (children) {
+            redisClusters.add(cluster);
+        }
+        return cluster;
+    }
+
     private StageResult runStage(int ordinal, Launch target) throws IOException, InterruptedException {
         String name = target.name();
         String load = loadAverage();
@@ -129,11 +141,13 @@ final class Coordinator {
         List<GatewayProcess> gateways = new ArrayList<>();
         List<Worker> workers = new ArrayList<>();
         LocalRedisServer ownRedis = null;
+        LocalRedisCluster ownCluster = null;
         try {
             URI redis = null;
             if (settings.cluster()) {
                 ownRedis = StressSettings.AUTO_REDIS.equals(settings.redis()) ? startRedis() : null;
-                redis = ownRedis != null ? ownRedis.uri() : URI.create(settings.redis());
+                ownCluster = StressSettings.CLUSTER_REDIS.equals(settings.redis()) ? startCluster() : null;
+                redis = ownRedis != null ? ownRedis.uri() : ownCluster != null ? ownCluster.uri() : URI.create(settings.redis());
                 out.printf("   router: %s%n", redis);
             }
             for (int k = 0; k < shards; k++) {
@@ -193,12 +207,14 @@ final class Coordinator {
             }
             GatewayCounters before = GatewayCounters.read(gateways, settings.cluster());
             long cpu0 = sum(gateways, GatewayProcess::cpuNanos);
+            List<ShardUsage.Sample> masters0 = redis == null ? List.of() : ShardUsage.sample(redis);
             long clientCpu0 = clientCpu(workers);
             round(workers, k -> "GO " + audience.apply(k));
             if (sends) {
                 awaitSettled(workers, gateways, before);
             }
             long cpu1 = sum(gateways, GatewayProcess::cpuNanos);
+            List<ShardUsage> masters = redis == null ? null : ShardUsage.between(masters0, ShardUsage.sample(redis));
             long clientCpu1 = clientCpu(workers);
             GatewayCounters after = GatewayCounters.read(gateways, settings.cluster());
             List<WorkerResult> results = new ArrayList<>();
@@ -210,7 +226,7 @@ final class Coordinator {
             out.printf("   client JVM CPU during the send phase: %.1f s%n", (clientCpu1 - clientCpu0) / 1e9);
             return merge(name, load, settings.cluster(), results, cpu0 < 0 || cpu1 < 0 ? -1 : cpu1 - cpu0,
                     GatewayCounters.delta(before, after), perConnection(heap0, heap1, connected),
-                    perConnection(rss0, rss1, connected), perConnection(redis0, redis1, connected));
+                    perConnection(rss0, rss1, connected), perConnection(redis0, redis1, connected)).withRedisShards(masters);
         } finally {
             for (Worker w : workers) {
                 w.stop();
@@ -220,6 +236,9 @@ final class Coordinator {
             }
             if (ownRedis != null) {
                 ownRedis.close();
+            }
+            if (ownCluster != null) {
+                ownCluster.close();
             }
         }
     }

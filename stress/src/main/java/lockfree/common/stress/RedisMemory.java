@@ -1,14 +1,10 @@
 package lockfree.common.stress;
 
-import lockfree.common.routing.RedisRouter;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
-
 import java.net.URI;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** What Redis itself holds for a run: {@code used_memory} from {@code INFO memory}. */
+/** What Redis itself holds for a run: {@code used_memory} from {@code INFO memory}, summed over the masters of a cluster. */
 final class RedisMemory {
     private static final Pattern USED = Pattern.compile("(?m)^used_memory:(\\d+)\\s*$");
 
@@ -17,15 +13,7 @@ final class RedisMemory {
 
     /** Bytes Redis has allocated (its data, every client's buffers and subscriptions); -1 if unreadable. */
     static long usedBytes(URI redis) {
-        RedisRouter.preferEpollQuietly();
-        RedisClient client = RedisClient.create(redis.toString());
-        try (StatefulRedisConnection<String, String> c = client.connect()) {
-            return usedBytes(c.sync().info("memory"));
-        } catch (RuntimeException e) {
-            return -1;
-        } finally {
-            client.shutdown();
-        }
+        return ShardUsage.usedMemory(ShardUsage.sample(redis));
     }
 
     static long usedBytes(String info) {

@@ -182,6 +182,12 @@ final class Report {
         if (cols.stream().flatMap(c -> c.runs().stream()).anyMatch(s -> s.redisPerConnection() >= 0)) {
             figure(rows, "Redis per connection (B)", cols, s -> s.redisPerConnection(), null, ratioTo);
         }
+        // Per master, from the column's first run: shard figures are read once per run, and a
+        // cluster run is not repeated (REPEAT applies to the one-machine targets).
+        if (cols.stream().map(c -> c.runs().get(0)).anyMatch(s -> s.redisShards() != null && !s.redisShards().isEmpty())) {
+            row(rows, "Redis MB, used / RSS", cols, c -> perShard(c.runs().get(0), u -> mb(u.usedMemory()) + " / " + mb(u.rss())));
+            row(rows, "Redis CPU (s) per master", cols, c -> perShard(c.runs().get(0), u -> u.cpuSeconds() < 0 ? "n/a" : fmt(u.cpuSeconds())));
+        }
         return rows;
     }
 
@@ -224,6 +230,16 @@ final class Report {
             }
         }
         return out;
+    }
+
+    /** One value per Redis master, in the order they were read; "n/a" without a router. */
+    private static String perShard(StageResult s, Function<ShardUsage, String> value) {
+        return s.redisShards() == null || s.redisShards().isEmpty() ? "n/a"
+                : String.join(", ", s.redisShards().stream().map(value).toList());
+    }
+
+    private static String mb(long bytes) {
+        return bytes < 0 ? "n/a" : fmt(bytes / 1048576.0);
     }
 
     private static void row(List<Row> rows, String label, List<Column> cols, Function<Column, String> cell) {

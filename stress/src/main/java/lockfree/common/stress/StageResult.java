@@ -1,5 +1,7 @@
 package lockfree.common.stress;
 
+import java.util.List;
+
 /**
  * One stage's numbers, merged over its gateway and client JVMs. Written to {@code --json} as is.
  *
@@ -31,11 +33,34 @@ package lockfree.common.stress;
  * @param redisPerConnection    growth of Redis's {@code used_memory} per logged-in user, bytes (-1 without a router)
  * @param stoppedEarly          the duration limit stopped sending before every message was sent
  * @param note                  the first unexpected thing any client saw, or null
+ * @param redisShards           each Redis master's memory and CPU ({@link ShardUsage}); one for a
+ *                              single Redis, three for the local cluster; null without a router
  */
 public record StageResult(String stage, String loadAverage, String router, int gateways, int users, int connected,
                           int connectFailures, double connectSeconds, Latency connectLatency, Counts counts,
                           long lost, double successPercent, long droppedByAnswers, long droppedByGateway,
                           long unexpectedFrames, double sendSeconds, double throughput, Latency latency,
                           double gatewayCpuSeconds, double cpuMicrosPerDelivery, long heapPerConnection,
-                          long rssPerConnection, long redisPerConnection, boolean stoppedEarly, String note) {
+                          long rssPerConnection, long redisPerConnection, boolean stoppedEarly, String note,
+                          List<ShardUsage> redisShards) {
+
+    /** Without the Redis masters' usage: {@link #withRedisShards} adds it. */
+    public StageResult(String stage, String loadAverage, String router, int gateways, int users, int connected,
+                       int connectFailures, double connectSeconds, Latency connectLatency, Counts counts,
+                       long lost, double successPercent, long droppedByAnswers, long droppedByGateway,
+                       long unexpectedFrames, double sendSeconds, double throughput, Latency latency,
+                       double gatewayCpuSeconds, double cpuMicrosPerDelivery, long heapPerConnection,
+                       long rssPerConnection, long redisPerConnection, boolean stoppedEarly, String note) {
+        this(stage, loadAverage, router, gateways, users, connected, connectFailures, connectSeconds, connectLatency,
+                counts, lost, successPercent, droppedByAnswers, droppedByGateway, unexpectedFrames, sendSeconds,
+                throughput, latency, gatewayCpuSeconds, cpuMicrosPerDelivery, heapPerConnection, rssPerConnection,
+                redisPerConnection, stoppedEarly, note, null);
+    }
+
+    StageResult withRedisShards(List<ShardUsage> shards) {
+        return new StageResult(stage, loadAverage, router, gateways, users, connected, connectFailures, connectSeconds,
+                connectLatency, counts, lost, successPercent, droppedByAnswers, droppedByGateway, unexpectedFrames,
+                sendSeconds, throughput, latency, gatewayCpuSeconds, cpuMicrosPerDelivery, heapPerConnection,
+                rssPerConnection, redisPerConnection, stoppedEarly, note, shards);
+    }
 }

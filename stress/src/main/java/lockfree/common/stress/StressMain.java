@@ -102,7 +102,8 @@ public final class StressMain implements Callable<Integer> {
     int warmup;
 
     @Option(names = "--redis", description = {"Join the gateway JVMs with the Redis router: auto (start a redis-server",
-            "on a free loopback port) or redis://host:port. Without it, each gateway is on its own."})
+            "on a free loopback port), cluster (start a local 3-master/3-replica Redis Cluster), redis://host:port",
+            "or redis-cluster://host:port,... Without it, each gateway is on its own."})
     String redis;
 
     private final PrintStream out;

@@ -44,6 +44,8 @@ record StressSettings(int users, int msgs, Scenario scenario, List<Target> targe
     static final double DEFAULT_BROADCAST_RATE = 2;
     /** {@code --redis auto}: the coordinator starts a throw-away {@code redis-server} for the run. */
     static final String AUTO_REDIS = "auto";
+    /** {@code --redis cluster}: the coordinator starts a local 3-master/3-replica Redis Cluster ({@link ClusterRun}). */
+    static final String CLUSTER_REDIS = "cluster";
 
     StressSettings {
         targets = List.copyOf(targets);
@@ -64,8 +66,9 @@ record StressSettings(int users, int msgs, Scenario scenario, List<Target> targe
         int smallest = users / shards(users, perProcess);
         require(scenario != Scenario.UNICAST || smallest >= 2 || (redis != null && users >= 2),
                 "unicast needs at least 2 users per gateway, got " + smallest);
-        require(redis == null || redis.equals(AUTO_REDIS) || redis.startsWith("redis://"),
-                "REDIS must be auto or a redis://host:port URI, got '" + redis + "'");
+        require(redis == null || redis.equals(AUTO_REDIS) || redis.equals(CLUSTER_REDIS) || redis.startsWith("redis://")
+                        || redis.startsWith("redis-cluster://"),
+                "REDIS must be auto, cluster, a redis://host:port or a redis-cluster://host:port,... URI, got '" + redis + "'");
     }
 
     private static void require(boolean ok, String message) {

@@ -118,6 +118,8 @@ class ArgumentsTest {
         assertFalse(joined.workerSpec(0, 1, true).pusher(), "one push reaches every gateway: one pusher");
         assertTrue(parse("--users", "3", "--per-process", "2", "--redis", "redis://127.0.0.1:6379").cluster(),
                 "a gateway with one user can still send to the others through the router");
+        assertEquals(StressSettings.CLUSTER_REDIS, parse("--users", "4", "--per-process", "2", "--redis", "cluster").redis());
+        assertTrue(parse("--users", "4", "--per-process", "2", "--redis", "redis-cluster://127.0.0.1:7000,127.0.0.1:7001").cluster());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> parse("--redis", "localhost"));
         assertTrue(e.getMessage().contains("REDIS"), e.getMessage());
     }
