@@ -45,11 +45,11 @@ class ShardUsageTest {
                 1.0, 2.0, false, Latency.encode(h));
         StageResult plain = Coordinator.merge("stage3-lockfree", "0 0 0", true, List.of(r), 1,
                 new GatewayCounters(0, 0, 0), 0, 0, 200);
-        assertFalse(Report.table("t", List.of(plain)).contains("Redis CPU"), "no rows without readings");
+        assertFalse(Report.table("t", List.of(List.of(plain))).contains("Redis CPU"), "no rows without readings");
 
         StageResult cluster = plain.withRedisShards(List.of(new ShardUsage("a", 3 * 1048576, 6 * 1048576, 1.5),
                 new ShardUsage("b", 1048576, 2 * 1048576, -1)));
-        String table = Report.table("t", List.of(cluster));
+        String table = Report.table("t", List.of(List.of(cluster)));
         assertTrue(table.contains("3.000 / 6.000, 1.000 / 2.000"), table);
         assertTrue(table.contains("1.500, n/a"), table);
     }
