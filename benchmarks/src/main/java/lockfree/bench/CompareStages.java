@@ -38,8 +38,9 @@ import java.util.Locale;
  * second is enough for these small loops to be compiled, and buys the third fork within about 24
  * minutes on 2 cores. The estimate is printed before the run starts.
  *
- * <p>Usage: {@code CompareStages [--forks N] [--out DIR] [--doc FILE]} (defaults: 3 forks,
- * docs/bench, docs/BENCHMARKS.md). The load average before each Runner.run goes into
+ * <p>Usage: {@code CompareStages [--forks N] [--seconds S] [--out DIR] [--doc FILE]} (defaults:
+ * 3 forks, iterations of 1 s, docs/bench, docs/BENCHMARKS.md; {@code --seconds 0.1} and
+ * {@code --forks 1} try the whole run out in a few minutes, numbers meaningless). The load average before each Runner.run goes into
  * {@code compare-run.txt} beside the JSON.
  */
 public final class CompareStages {
@@ -82,35 +83,37 @@ public final class CompareStages {
         return all;
     }
 
-    /** Minutes the run should take: trials x forks x (iterations of 1 s + the per-fork overhead). */
-    static double estimatedMinutes(int forks) {
+    /** Minutes the run should take: trials x forks x (the iterations + the per-fork overhead). */
+    static double estimatedMinutes(int forks, double seconds) {
         int trials = parts().stream().mapToInt(Part::trials).sum();
-        return trials * forks * (WARMUP_ITERATIONS + MEASURED_ITERATIONS + FORK_OVERHEAD_SECONDS) / 60;
+        return trials * forks * ((WARMUP_ITERATIONS + MEASURED_ITERATIONS) * seconds + FORK_OVERHEAD_SECONDS) / 60;
     }
 
     public static void main(String[] args) throws RunnerException, IOException {
         int forks = 3;
+        double seconds = 1;
         Path out = Path.of("docs/bench");
         Path doc = Path.of("docs/BENCHMARKS.md");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--forks" -> forks = Integer.parseInt(args[++i]);
+                case "--seconds" -> seconds = Double.parseDouble(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
                 case "--doc" -> doc = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; usage: CompareStages [--forks N] [--out DIR] [--doc FILE]");
+                        + "; usage: CompareStages [--forks N] [--seconds S] [--out DIR] [--doc FILE]");
             }
         }
-        String shape = forks + " forks, " + WARMUP_ITERATIONS + " warm-up + " + MEASURED_ITERATIONS
-                + " measured iterations of 1 s";
+        String shape = String.format(Locale.ROOT, "%d forks, %d warm-up + %d measured iterations of %s s",
+                forks, WARMUP_ITERATIONS, MEASURED_ITERATIONS, Report.num(seconds));
         System.out.printf(Locale.ROOT, "# %d trials x %s: about %.0f minutes%n",
-                parts().stream().mapToInt(Part::trials).sum(), shape, estimatedMinutes(forks));
+                parts().stream().mapToInt(Part::trials).sum(), shape, estimatedMinutes(forks, seconds));
         Files.createDirectories(out);
         List<String> loads = new ArrayList<>();
         List<RunResult> results = new ArrayList<>();
         Instant start = Instant.now();
         for (Part part : parts()) {
-            results.addAll(run(part, forks, loads));
+            results.addAll(run(part, forks, seconds, loads));
         }
 
         Path json = out.resolve("compare.json");
@@ -124,7 +127,8 @@ public final class CompareStages {
         Report.main(new String[] {json.toString(), out.toString(), doc.toString()});
     }
 
-    private static Collection<RunResult> run(Part part, int forks, List<String> loads) throws RunnerException {
+    private static Collection<RunResult> run(Part part, int forks, double seconds, List<String> loads)
+            throws RunnerException {
         String name = part.benchmark().getSimpleName() + (part.threads() > 0 ? " -t " + part.threads() : "");
         String load = Report.loadAverage();
         loads.add(name + ": load " + load);
@@ -138,8 +142,9 @@ public final class CompareStages {
         if (part.stages() != null) {
             options.param("stage", part.stages());
         }
+        TimeValue iteration = TimeValue.milliseconds(Math.round(seconds * 1000));
         options.forks(forks).warmupIterations(WARMUP_ITERATIONS).measurementIterations(MEASURED_ITERATIONS)
-                .warmupTime(TimeValue.seconds(1)).measurementTime(TimeValue.seconds(1));
+                .warmupTime(iteration).measurementTime(iteration);
         return new Runner(options.build()).run();
     }
 }
