@@ -13,7 +13,8 @@
 #   ./bench.sh report              re-render the tables and charts from docs/bench/compare.json
 #   ./bench.sh smoke               CI: every benchmark (limits and stage3-boxed too), one 100 ms
 #                                  iteration, 1 fork, then the report; numbers meaningless (~4 min)
-#   ./bench.sh jmh [JMH args]      JMH on the cross-stage classpath (AllStages_*, Metrics_01_Counters)
+#   ./bench.sh jmh [JMH args]      JMH on the cross-stage classpath (AllStages_*, Metrics_01_Counters);
+#                                  AllStages_01 with -t 2 or more needs -p stage=... without limit
 #   ./bench.sh locks stage0|stage3 [seconds] [threads]
 #                                  JFR lock profile of a session-table load on that stage; prints the
 #                                  most contended monitors and parks (jdk.JavaMonitorEnter, jdk.ThreadPark)
@@ -139,7 +140,7 @@ case "$mode" in
         load
         ;;
     *)
-        sed -n '2,26p' "$0"
+        sed -n '2,27p' "$0"
         exit 2
         ;;
 esac
