@@ -14,9 +14,10 @@ import java.util.function.Consumer;
  * <ul>
  *   <li>stage 1 against this: the same boxed keys, a {@code ConcurrentHashMap} (reads lock-free,
  *       writes lock a bin) against a table whose every write is a CAS: the locking alone;</li>
- *   <li>this against stage 3, on reads: the same table design, a {@code Long} against a
- *       {@code long}: the boxing (a lookup here allocates a {@code Long} unless the JIT removes
- *       it, and compares keys by following a reference and calling {@code equals}).</li>
+ *   <li>this against stage 3, on reads: a lookup in a lock-free hash table either way, a
+ *       {@code Long} against a {@code long}: mostly the boxing (a lookup here allocates a
+ *       {@code Long} unless the JIT removes it, and compares keys by following a reference and
+ *       calling {@code equals}); stage 3's chapter says what else its read path does.</li>
  * </ul>
  * Its writes follow stage 1's steps (each a single atomic call on one map, ordered so that the
  * states in between are harmless), not stage 3's per-session state machine, so on writes it

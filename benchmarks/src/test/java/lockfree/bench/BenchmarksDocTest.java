@@ -31,5 +31,6 @@ class BenchmarksDocTest {
         String tables = Report.read(DOCS.resolve("bench/compare.json")).tables();
         assertTrue(tables.contains("| stage 3 boxed | limit |"), "session table: stage3-boxed and limit columns");
         assertTrue(tables.contains("| stage 3 | limit |\n"), "send queue and predictions: a limit column");
+        assertTrue(tables.contains("### Stage 3's two changes, one at a time"), "the boxing split");
     }
 }

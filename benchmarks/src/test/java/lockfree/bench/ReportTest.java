@@ -64,6 +64,15 @@ class ReportTest {
     }
 
     @Test
+    void stage3sTwoChangesAreSplitThroughTheBoxedTable() {
+        List<Report.Row> rows = List.of(row("stage0", 1, 200, 10, 195, 205), row("stage1", 1, 100, 5, 98, 102),
+                row("stage3-boxed", 1, 80, 4, 79, 81), row("stage3", 1, 40, 2, 39, 41), row("limit", 1, 20, 1, 19.8, 20.2));
+        String tables = new Report(rows).tables();
+        assertTrue(tables.contains("| 1 | 100 ± 5.00 (×0.50; lim ×5.00) | 80.0 ± 4.00 (×0.40; lim ×4.00) "
+                + "| 40.0 ± 2.00 (×0.20; lim ×2.00) | ×0.80 | ×0.50 | 20.0 ± 1.00 |"), tables);
+    }
+
+    @Test
     void aResultFromBeforeTheLimitRendersWithEmptyColumns() {
         String tables = new Report(List.of(row("stage0", 1, 200, 10, 195, 205), row("stage1", 1, 100, 10, 97, 103)))
                 .tables();
