@@ -11,6 +11,13 @@ import org.openjdk.jmh.annotations.Param;
  * session's queue, one consumer thread) for every stage's queue, in one JMH run, and for the
  * {@code limit}: {@link LimitSendQueue}, the cheapest correct hand-off we could write (one CAS per
  * offer). It is correct with any number of producers, so it runs in both groups.
+ *
+ * <p>HOW TO RUN (from the repository root): part of {@code ./bench.sh all}; alone, about 3 minutes
+ * with the run's 3 forks:
+ * <pre>
+ *   ./bench.sh jmh AllStages_02 -f 3 -wi 1 -i 3 -w 1s -r 1s
+ * </pre>
+ * Results: docs/BENCHMARKS.md, rendered from docs/bench/compare.json.
  */
 public class AllStages_02_SendQueue extends SendQueueBenchmark {
 
