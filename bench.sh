@@ -1,12 +1,20 @@
 #!/usr/bin/env bash
 # Benchmarks and lock profiling for the workshop. Run from anywhere; paths are the repository's.
 #
-#   ./bench.sh stage0|stage1|stage2|stage3 [JMH args]   that stage's own benchmarks (StageN_*)
-#   ./bench.sh all [--forks N]     all four stages in ONE JMH run: docs/bench/compare.json, the
-#                                  tables (docs/bench/compare.md, docs/BENCHMARKS.md) and charts
-#   ./bench.sh report              re-render tables and charts from docs/bench/compare.json
-#   ./bench.sh smoke               CI: every benchmark, one 100 ms iteration, 1 fork; numbers meaningless
-#   ./bench.sh jmh [JMH args]      JMH on the cross-stage classpath (AllStages_*, Metrics_01_Counters)
+#   ./bench.sh stageN [Benchmark] [JMH options]
+#                                  one stage's own benchmarks (StageN_*), or one of them, e.g.
+#                                  ./bench.sh stage0 Stage0_01 -t 2; each trial 2 forks x 8 s.
+#                                  All of a stage, at 1 thread: stage0 2 min, stage1 2 min,
+#                                  stage2 12 min, stage3 3 min (each file's header: its own)
+#   ./bench.sh all [--forks N]     every stage, stage3-boxed and the limit in ONE JMH run, 3 forks:
+#                                  about 24 min on 2 cores (printed at start); writes
+#                                  docs/bench/compare.json and renders docs/BENCHMARKS.md's tables
+#                                  and the charts from it
+#   ./bench.sh report              re-render the tables and charts from docs/bench/compare.json
+#   ./bench.sh smoke               CI: every benchmark (limits and stage3-boxed too), one 100 ms
+#                                  iteration, 1 fork, then the report; numbers meaningless (~4 min)
+#   ./bench.sh jmh [JMH args]      JMH on the cross-stage classpath (AllStages_*, Metrics_01_Counters);
+#                                  AllStages_01 with -t 2 or more needs -p stage=... without limit
 #   ./bench.sh locks stage0|stage3 [seconds] [threads]
 #                                  JFR lock profile of a session-table load on that stage; prints the
 #                                  most contended monitors and parks (jdk.JavaMonitorEnter, jdk.ThreadPark)
@@ -87,9 +95,14 @@ case "$mode" in
                 -rf json -rff "$m/target/jmh-smoke.json"
         done
         java -cp "$(classpath benchmarks)" org.openjdk.jmh.Main "${smoke[@]}" -rf json -rff benchmarks/target/jmh-smoke.json
-        # ...and the table and charts render from a JMH JSON (into target/, not docs/).
+        # ...and the tables and charts render from a JMH JSON (into target/, not docs/).
+        rm -rf benchmarks/target/smoke-report
         java -cp "$(classpath benchmarks)" lockfree.bench.Report benchmarks/target/jmh-smoke.json \
-            benchmarks/target/smoke-report benchmarks/target/no-such-file.md
+            benchmarks/target/smoke-report benchmarks/target/smoke-report/BENCHMARKS.md
+        for column in limit stage3-boxed; do   # the limit and the boxed split must have run too
+            grep -q "\"stage\" : \"$column\"" benchmarks/target/jmh-smoke.json \
+                || { echo "smoke: no $column result in benchmarks/target/jmh-smoke.json" >&2; exit 1; }
+        done
         load
         echo "# smoke: every benchmark ran, in $(( $(date +%s) - start )) s"
         ;;
@@ -127,7 +140,7 @@ case "$mode" in
         load
         ;;
     *)
-        sed -n '2,20p' "$0"
+        sed -n '2,27p' "$0"
         exit 2
         ;;
 esac

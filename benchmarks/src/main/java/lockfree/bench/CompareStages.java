@@ -16,49 +16,104 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * {@code ./bench.sh all}: runs every cross-stage benchmark in one JMH run and writes
- * {@code compare.json} (JMH's raw result), then renders the table and the charts from it
- * ({@link Report}).
+ * {@code compare.json} (JMH's raw result), then renders the tables of docs/BENCHMARKS.md and the
+ * charts from it ({@link Report}).
  *
  * <p>JMH takes the thread count as a run option, not a parameter, so the session-table workload
  * is run once per thread count (1, 2, 4) and the counters once per 1..4; the results are merged
- * into one JSON file, in which each entry records its own {@code threads}. The send-queue
+ * into one JSON file, in which each entry records its own {@code threads}. The session table's
+ * {@code limit} is not thread-safe, so it runs in the 1-thread part only. The send-queue
  * benchmark sets its producer count itself (thread groups of 1 and 3).
  *
- * <p>Usage: {@code CompareStages [--forks N] [--out DIR]} (defaults: 2 forks, docs/bench). Each
- * trial: 2 warm-up and 3 measured iterations of 1 s per fork. The load average before each
- * Runner.run goes into {@code compare-run.txt} beside the JSON.
+ * <p><b>The shape of the run.</b> 3 forks of 1 warm-up and 3 measured iterations of 1 s each
+ * (about 5.5 s per fork with the JVM's start and the 100,000-user set-up). Three forks give each
+ * result three independent fork means, so Report can apply the rule "a difference only where the
+ * ranges do not overlap" to the forks, not only to JMH's interval over iterations; one warm-up
+ * second is enough for these small loops to be compiled, and buys the third fork within about 24
+ * minutes on 2 cores. The estimate is printed before the run starts.
+ *
+ * <p>Usage: {@code CompareStages [--forks N] [--seconds S] [--out DIR] [--doc FILE]} (defaults:
+ * 3 forks, iterations of 1 s, docs/bench, docs/BENCHMARKS.md; {@code --seconds 0.1} and
+ * {@code --forks 1} try the whole run out in a few minutes, numbers meaningless). The load average before each Runner.run goes into
+ * {@code compare-run.txt} beside the JSON.
  */
 public final class CompareStages {
+
+    static final int WARMUP_ITERATIONS = 1;
+    static final int MEASURED_ITERATIONS = 3;
+    /** Per fork, besides the iterations: JVM start, the 100,000-user set-up, tear-down (measured: 1-2 s). */
+    static final double FORK_OVERHEAD_SECONDS = 1.5;
+
+    /** One Runner.run: a benchmark class at a thread count (0: as declared) with its stage list. */
+    record Part(Class<?> benchmark, int threads, String[] stages) {
+        /** Trials in this part: JMH runs one per combination of parameters (and per method). */
+        int trials() {
+            int methods = benchmark == Metrics_01_Counters.class ? 3 : benchmark == AllStages_02_SendQueue.class ? 2 : 1;
+            int readPercents = benchmark == AllStages_01_SessionTable.class ? 4 : 1;
+            return methods * readPercents * (stages == null ? 1 : stages.length);
+        }
+    }
 
     private CompareStages() {
     }
 
+    static List<Part> parts() {
+        List<Part> parts = new ArrayList<>();
+        parts.add(new Part(AllStages_01_SessionTable.class, 1, stagesWithLimit()));
+        for (int threads : new int[] {2, 4}) {
+            parts.add(new Part(AllStages_01_SessionTable.class, threads, AllStages_01_SessionTable.THREAD_SAFE));
+        }
+        parts.add(new Part(AllStages_02_SendQueue.class, 0, Report.QUEUES));
+        for (int threads = 1; threads <= 4; threads++) {
+            parts.add(new Part(Metrics_01_Counters.class, threads, null));
+        }
+        return parts;
+    }
+
+    private static String[] stagesWithLimit() {
+        String[] all = java.util.Arrays.copyOf(AllStages_01_SessionTable.THREAD_SAFE,
+                AllStages_01_SessionTable.THREAD_SAFE.length + 1);
+        all[all.length - 1] = Report.LIMIT;
+        return all;
+    }
+
+    /** Minutes the run should take: trials x forks x (the iterations + the per-fork overhead). */
+    static double estimatedMinutes(int forks, double seconds) {
+        int trials = parts().stream().mapToInt(Part::trials).sum();
+        return trials * forks * ((WARMUP_ITERATIONS + MEASURED_ITERATIONS) * seconds + FORK_OVERHEAD_SECONDS) / 60;
+    }
+
     public static void main(String[] args) throws RunnerException, IOException {
-        int forks = 2;
+        int forks = 3;
+        double seconds = 1;
         Path out = Path.of("docs/bench");
+        Path doc = Path.of("docs/BENCHMARKS.md");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--forks" -> forks = Integer.parseInt(args[++i]);
+                case "--seconds" -> seconds = Double.parseDouble(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
+                case "--doc" -> doc = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; usage: CompareStages [--forks N] [--out DIR]");
+                        + "; usage: CompareStages [--forks N] [--seconds S] [--out DIR] [--doc FILE]");
             }
         }
+        String shape = String.format(Locale.ROOT, "%d forks, %d warm-up + %d measured iterations of %s s",
+                forks, WARMUP_ITERATIONS, MEASURED_ITERATIONS, Report.num(seconds));
+        System.out.printf(Locale.ROOT, "# %d trials x %s: about %.0f minutes%n",
+                parts().stream().mapToInt(Part::trials).sum(), shape, estimatedMinutes(forks, seconds));
         Files.createDirectories(out);
         List<String> loads = new ArrayList<>();
         List<RunResult> results = new ArrayList<>();
         Instant start = Instant.now();
-
-        for (int threads : new int[] {1, 2, 4}) {
-            results.addAll(run(AllStages_01_SessionTable.class, threads, forks, loads));
-        }
-        results.addAll(run(AllStages_02_SendQueue.class, 0, forks, loads));
-        for (int threads = 1; threads <= 4; threads++) {
-            results.addAll(run(Metrics_01_Counters.class, threads, forks, loads));
+        for (Part part : parts()) {
+            results.addAll(run(part, forks, seconds, loads));
         }
 
         Path json = out.resolve("compare.json");
@@ -67,25 +122,29 @@ public final class CompareStages {
         }
         loads.add("end " + Report.loadAverage());
         Path log = out.resolve("compare-run.txt");
-        Files.write(log, Report.runLog(start, Instant.now(), forks, loads), StandardCharsets.UTF_8);
+        Files.write(log, Report.runLog(start, Instant.now(), shape, loads), StandardCharsets.UTF_8);
         System.out.println("wrote " + json + " and " + log);
-        Report.main(new String[] {json.toString(), out.toString()});
+        Report.main(new String[] {json.toString(), out.toString(), doc.toString()});
     }
 
-    /** One Runner.run of one class; threads 0 means "as the benchmark declares". */
-    private static java.util.Collection<RunResult> run(Class<?> benchmark, int threads, int forks,
-                                                       List<String> loads) throws RunnerException {
+    private static Collection<RunResult> run(Part part, int forks, double seconds, List<String> loads)
+            throws RunnerException {
+        String name = part.benchmark().getSimpleName() + (part.threads() > 0 ? " -t " + part.threads() : "");
         String load = Report.loadAverage();
-        loads.add(benchmark.getSimpleName() + (threads > 0 ? " -t " + threads : "") + ": load " + load);
-        System.out.println("# load average before " + benchmark.getSimpleName() + " -t " + threads + ": " + load);
+        loads.add(name + ": load " + load);
+        System.out.println("# load average before " + name + ": " + load);
         ChainedOptionsBuilder options = new OptionsBuilder()
-                .include("\\b" + benchmark.getName().replace(".", "\\.") + "\\.")
+                .include("\\b" + part.benchmark().getName().replace(".", "\\.") + "\\.")
                 .shouldFailOnError(true);
-        if (threads > 0) {
-            options.threads(threads);
+        if (part.threads() > 0) {
+            options.threads(part.threads());
         }
-        options.forks(forks).warmupIterations(2).measurementIterations(3)
-                .warmupTime(TimeValue.seconds(1)).measurementTime(TimeValue.seconds(1));
+        if (part.stages() != null) {
+            options.param("stage", part.stages());
+        }
+        TimeValue iteration = TimeValue.milliseconds(Math.round(seconds * 1000));
+        options.forks(forks).warmupIterations(WARMUP_ITERATIONS).measurementIterations(MEASURED_ITERATIONS)
+                .warmupTime(iteration).measurementTime(iteration);
         return new Runner(options.build()).run();
     }
 }

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -24,21 +25,42 @@ import java.util.TreeSet;
 import java.util.function.Predicate;
 
 /**
- * Renders a cross-stage JMH result ({@code compare.json}) into {@code compare.md} (the tables,
- * with each stage's ratio to stage 0 beside the plan's prediction) and PNG charts, all in one
- * output directory. If {@code docs/BENCHMARKS.md} has the markers {@code <!-- compare:begin -->}
- * and {@code <!-- compare:end -->}, the tables between them are replaced too.
+ * Renders a cross-stage JMH result ({@code compare.json}) into the tables of
+ * {@code docs/BENCHMARKS.md} (between the markers {@code <!-- compare:begin -->} and
+ * {@code <!-- compare:end -->}: each stage's ratio to stage 0 and to the limit, beside the plan's
+ * prediction) and PNG charts. The JSON is the one source: {@code BenchmarksDocTest} fails when
+ * the tables in the doc are not what this class renders from the committed JSON.
  *
- * <p>Usage: {@code Report <compare.json> <outDir> [BENCHMARKS.md]}. Everything is computed from
- * the JSON, so the pictures and the table can be re-made without re-running the benchmarks.
+ * <p><b>What counts as a difference.</b> A result whose 99.9% interval is wider than its score is
+ * shown as "n.r." (not resolved) with its numbers in brackets, and no ratio is computed from it.
+ * A ratio between two results is marked "n.r." unless both their 99.9% intervals and the ranges
+ * of their fork means are apart (JMH's interval pools the iterations of all forks as if they were
+ * independent; the fork means are the repeats that are).
+ *
+ * <p>A JSON from before the limit and {@code stage3-boxed} existed renders with those columns
+ * empty ("-"), so an old result still renders as it did.
+ *
+ * <p>Usage: {@code Report <compare.json> <chartDir> <BENCHMARKS.md>}. An existing doc gets the
+ * text between its markers replaced; a missing one is written with just the markers and tables
+ * (the CI smoke run renders into target/ that way). Nothing is re-measured.
  */
 public final class Report {
+    /** The four stages, in tutorial order: the plan's predictions are about these. */
     static final String[] STAGES = {"stage0", "stage1", "stage2", "stage3"};
-    private static final String BEGIN = "<!-- compare:begin -->";
-    private static final String END = "<!-- compare:end -->";
+    /** Columns of the session-table tables: the stages, the boxed split, the limit. */
+    static final String[] TABLES = {"stage0", "stage1", "stage2", "stage3", "stage3-boxed", "limit"};
+    /** Columns of the send-queue table. */
+    static final String[] QUEUES = {"stage0", "stage1", "stage2", "stage3", "limit"};
+    static final String LIMIT = "limit";
+    static final String BEGIN = "<!-- compare:begin -->";
+    static final String END = "<!-- compare:end -->";
 
-    /** One JMH result row: which benchmark, with which threads and parameters, and its score. */
-    record Row(String benchmark, int threads, Map<String, String> params, double score, double error, String unit) {
+    /**
+     * One JMH result row: which benchmark, with which threads and parameters, its score, its
+     * 99.9% error and the mean of each fork's measured iterations.
+     */
+    record Row(String benchmark, int threads, Map<String, String> params, double score, double error, String unit,
+               double[] forkMeans) {
         String param(String name) {
             return params.getOrDefault(name, "");
         }
@@ -50,6 +72,19 @@ public final class Report {
         String clazz() {
             String b = benchmark.substring(0, benchmark.lastIndexOf('.'));
             return b.substring(b.lastIndexOf('.') + 1);
+        }
+
+        /** Resolved: an interval (one sample has none) narrower than the score itself. */
+        boolean resolved() {
+            return !Double.isNaN(error) && error < score;
+        }
+
+        double forkMin() {
+            return Arrays.stream(forkMeans).min().orElse(score);
+        }
+
+        double forkMax() {
+            return Arrays.stream(forkMeans).max().orElse(score);
         }
     }
 
@@ -66,36 +101,61 @@ public final class Report {
             n.path("params").properties().forEach(e -> params.put(e.getKey(), e.getValue().asText()));
             JsonNode m = n.get("primaryMetric");
             double error = m.path("scoreError").asDouble(Double.NaN); // "NaN" with one sample
+            List<Double> forkMeans = new ArrayList<>();
+            for (JsonNode fork : m.path("rawData")) {
+                double sum = 0;
+                for (JsonNode it : fork) {
+                    sum += it.asDouble();
+                }
+                if (fork.size() > 0) {
+                    forkMeans.add(sum / fork.size());
+                }
+            }
             rows.add(new Row(n.get("benchmark").asText(), n.get("threads").asInt(), params,
-                    m.get("score").asDouble(), error, m.get("scoreUnit").asText()));
+                    m.get("score").asDouble(), error, m.get("scoreUnit").asText(),
+                    forkMeans.stream().mapToDouble(Double::doubleValue).toArray()));
         }
         return new Report(rows);
     }
 
     public static void main(String[] args) throws IOException {
-        if (args.length < 2) {
-            throw new IllegalArgumentException("usage: Report <compare.json> <outDir> [BENCHMARKS.md]");
+        if (args.length != 3) {
+            throw new IllegalArgumentException("usage: Report <compare.json> <chartDir> <BENCHMARKS.md>");
         }
         Path json = Path.of(args[0]);
-        Path out = Path.of(args[1]);
-        Path benchmarksMd = Path.of(args.length > 2 ? args[2] : "docs/BENCHMARKS.md");
+        Path charts = Path.of(args[1]);
+        Path doc = Path.of(args[2]);
         Report report = read(json);
-        Files.createDirectories(out);
+        Files.createDirectories(charts);
+        report.charts(charts);
         String tables = report.tables();
-        Files.writeString(out.resolve("compare.md"), "<!-- generated by lockfree.bench.Report from "
-                + json.getFileName() + "; do not edit -->\n\n" + tables, StandardCharsets.UTF_8);
-        report.charts(out);
-        if (Files.exists(benchmarksMd)) {
-            String doc = Files.readString(benchmarksMd);
-            int b = doc.indexOf(BEGIN);
-            int e = doc.indexOf(END);
-            if (b >= 0 && e > b) {
-                Files.writeString(benchmarksMd, doc.substring(0, b + BEGIN.length()) + "\n" + tables
-                        + doc.substring(e), StandardCharsets.UTF_8);
-                System.out.println("updated the tables in " + benchmarksMd);
-            }
+        if (Files.exists(doc)) {
+            Files.writeString(doc, replaceBetweenMarkers(Files.readString(doc), tables), StandardCharsets.UTF_8);
+        } else {
+            Files.createDirectories(doc.toAbsolutePath().getParent());
+            Files.writeString(doc, BEGIN + "\n" + tables + END + "\n", StandardCharsets.UTF_8);
         }
-        System.out.println("wrote " + out.resolve("compare.md") + " and the charts in " + out);
+        System.out.println("wrote the tables into " + doc + " and the charts into " + charts);
+    }
+
+    /** The doc with the text between its markers replaced by {@code tables}. */
+    static String replaceBetweenMarkers(String doc, String tables) {
+        int b = doc.indexOf(BEGIN);
+        int e = doc.indexOf(END);
+        if (b < 0 || e < b) {
+            throw new IllegalArgumentException("no " + BEGIN + " ... " + END + " in the doc");
+        }
+        return doc.substring(0, b + BEGIN.length()) + "\n" + tables + doc.substring(e);
+    }
+
+    /** The text between the doc's markers, as {@link #replaceBetweenMarkers} writes it. */
+    static String betweenMarkers(String doc) {
+        int b = doc.indexOf(BEGIN);
+        int e = doc.indexOf(END);
+        if (b < 0 || e < b) {
+            throw new IllegalArgumentException("no " + BEGIN + " ... " + END + " in the doc");
+        }
+        return doc.substring(b + BEGIN.length() + 1, e);
     }
 
     // ---- lookups -----------------------------------------------------------------------------
@@ -104,7 +164,7 @@ public final class Report {
         return rows.stream().filter(p).findFirst().orElse(null);
     }
 
-    private Row table(String stage, String readPercent, int threads) {
+    Row table(String stage, String readPercent, int threads) {
         return find(r -> r.clazz().equals("AllStages_01_SessionTable") && r.param("stage").equals(stage)
                 && r.param("readPercent").equals(readPercent) && r.threads() == threads);
     }
@@ -130,18 +190,37 @@ public final class Report {
                 .sorted((a, b) -> Integer.parseInt(b) - Integer.parseInt(a)).toList();
     }
 
+    // ---- the rule: when is a difference a difference ------------------------------------------
+
+    /** Both resolved, and neither their 99.9% intervals nor the ranges of their fork means overlap. */
+    static boolean apart(Row a, Row b) {
+        if (!a.resolved() || !b.resolved()) {
+            return false;
+        }
+        boolean intervalsApart = a.score() + a.error() < b.score() - b.error()
+                || b.score() + b.error() < a.score() - a.error();
+        boolean forksApart = a.forkMax() < b.forkMin() || b.forkMax() < a.forkMin();
+        return intervalsApart && forksApart;
+    }
+
     // ---- tables ------------------------------------------------------------------------------
 
     String tables() {
         StringBuilder md = new StringBuilder();
+        md.append("Each result: score ± JMH's 99.9% interval. **n.r.** (not resolved): a result whose interval is ")
+          .append("wider than its score (its numbers follow in brackets, and no ratio is taken from it), or a ratio ")
+          .append("between two results whose 99.9% intervals or ranges of fork means overlap: such a ratio ranks ")
+          .append("nothing. The limit (no synchronisation, primitive keys) is correct at one thread only, so it is ")
+          .append("measured at 1 thread only; \"-\": not in this run.\n\n");
         predictions(md);
         sessionTable(md);
+        boxingSplit(md);
         sendQueue(md);
         counters(md);
         return md.toString();
     }
 
-    private static String num(double v) {
+    static String num(double v) {
         if (Double.isNaN(v)) {
             return "-";
         }
@@ -149,25 +228,47 @@ public final class Report {
                 : v >= 10 ? String.format(Locale.ROOT, "%.1f", v) : String.format(Locale.ROOT, "%.2f", v);
     }
 
-    private static String cell(Row r) {
-        return r == null ? "-" : num(r.score()) + " ± " + num(r.error());
+    static String cell(Row r) {
+        if (r == null) {
+            return "-";
+        }
+        String v = num(r.score()) + " ± " + num(r.error());
+        return r.resolved() ? v : "n.r. (" + v + ")";
     }
 
-    /** x of stage0's time: below 1 is faster than stage 0. */
-    private static String timeRatio(Row r, Row base) {
-        return r == null || base == null ? "-" : String.format(Locale.ROOT, "×%.2f", r.score() / base.score());
+    /** r's time over base's (both times per operation): below 1 is faster than base. */
+    static String timeRatio(Row r, Row base) {
+        return ratio(r, base, r == null || base == null ? 0 : r.score() / base.score(), "×%.2f");
     }
 
-    private static String speedup(Row r, Row base) {
-        return r == null || base == null ? "-" : String.format(Locale.ROOT, "%.2fx", base.score() / r.score());
+    /** r's throughput over base's: above 1 is faster than base. */
+    static String speedup(Row r, Row base) {
+        return ratio(r, base, r == null || base == null ? 0 : r.score() / base.score(), "%.2fx");
+    }
+
+    /** A time ratio from two throughputs: base's throughput over r's = r's time per message over base's. */
+    static String timeRatioOfRates(Row r, Row base) {
+        return ratio(r, base, r == null || base == null ? 0 : base.score() / r.score(), "×%.2f");
+    }
+
+    private static String ratio(Row r, Row base, double value, String format) {
+        if (r == null || base == null) {
+            return "-";
+        }
+        if (!r.resolved() || !base.resolved()) {
+            return "n.r.";
+        }
+        String v = String.format(Locale.ROOT, format, value);
+        return apart(r, base) ? v : v + " n.r.";
     }
 
     private void predictions(StringBuilder md) {
         md.append("### The plan's predictions beside the measurement\n\n")
           .append("Ratios to stage 0 from the same run. Time ratios: ×0.30 means 70% less time than stage 0. ")
           .append("Speed-ups: throughput over stage 0's at the same thread count (= stage 0's time per op / ")
-          .append("the stage's, since each thread runs operations back to back).\n\n")
-          .append("| prediction | workload | | stage 1 | stage 2 | stage 3 |\n|---|---|---|---:|---:|---:|\n");
+          .append("the stage's, since each thread runs operations back to back). Last column: the limit's ")
+          .append("time over stage 0's, where the limit ran.\n\n")
+          .append("| prediction | workload | | stage 1 | stage 2 | stage 3 | limit |\n|---|---|---|---:|---:|---:|---:|\n");
         int maxT = threadCounts("AllStages_01_SessionTable").stream().mapToInt(i -> i).filter(t -> t <= 2).max().orElse(1);
         for (int t : threadCounts("AllStages_01_SessionTable")) {
             if (t > 2) {
@@ -189,17 +290,16 @@ public final class Report {
         }
         for (String g : new String[] {"oneProducer", "threeProducers"}) {
             Row base = queue("stage0", g);
-            Row s3 = queue("stage3", g);
-            String measured = base == null || s3 == null ? "-"
-                    : String.format(Locale.ROOT, "×%.2f", base.score() / s3.score()); // ops/us -> time ratio
             md.append("| ring buffer: push latency -30..50% | send queue, ").append(g.equals("oneProducer") ? 1 : 3)
-              .append(" producer(s), time per message | plan / measured | | | ×0.50-0.70 / ").append(measured).append(" |\n");
+              .append(" producer(s), time per message | plan / measured | | | ×0.50-0.70 / ")
+              .append(timeRatioOfRates(queue("stage3", g), base)).append(" | ")
+              .append(timeRatioOfRates(queue(LIMIT, g), base)).append(" |\n");
         }
         for (int t : threadCounts("Metrics_01_Counters")) {
             Row sync = counter("synchronizedCounter", t);
             md.append("| atomic metrics: overhead -90% | counter increment, ").append(t).append(" thr")
               .append(" | plan / AtomicLong, LongAdder | ×0.10 / ").append(timeRatio(counter("atomicLong", t), sync))
-              .append(", ").append(timeRatio(counter("longAdder", t), sync)).append(" | | |\n");
+              .append(", ").append(timeRatio(counter("longAdder", t), sync)).append(" | | | |\n");
         }
         md.append('\n');
     }
@@ -210,9 +310,17 @@ public final class Report {
         md.append("| ").append(prediction).append(" | ").append(workload).append(" | plan / measured |");
         for (int s = 1; s < STAGES.length; s++) {
             Row r = table(STAGES[s], readPercent, t);
-            md.append(' ').append(plan[s - 1]).append(" / ").append(time ? timeRatio(r, base) : speedup(r, base)).append(" |");
+            md.append(' ').append(plan[s - 1]).append(" / ").append(time ? timeRatio(r, base) : speedup(base, r)).append(" |");
         }
-        md.append('\n');
+        md.append(' ').append(t == 1 ? timeRatio(table(LIMIT, readPercent, t), base) : "1 thread only").append(" |\n");
+    }
+
+    private static String header(String column) {
+        return switch (column) {
+            case "stage3-boxed" -> "stage 3 boxed";
+            case LIMIT -> LIMIT;
+            default -> "stage " + column.substring(5);
+        };
     }
 
     private void sessionTable(StringBuilder md) {
@@ -222,22 +330,73 @@ public final class Report {
         }
         md.append("### Session table: time per operation (").append(any.unit()).append(", ± 99.9% interval)\n\n")
           .append(any.param("users")).append(" users bound; each operation a `getByUserId` or, for the rest of ")
-          .append("the mix, a re-login (add + bind + remove the kicked session). Ratio: the stage's time over stage 0's.\n\n")
-          .append("| reads | threads | stage 0 | stage 1 | stage 2 | stage 3 |\n|---:|---:|---:|---:|---:|---:|\n");
+          .append("the mix, a re-login (add + bind + remove the kicked session). In brackets: the time over ")
+          .append("stage 0's, then over the limit's (1 thread only). Stage 3 boxed: a lock-free map with boxed ")
+          .append("`Long` keys (JCTools `NonBlockingHashMap<Long, Session>`), which splits stage 3's two changes ")
+          .append("(lock-free, primitive keys); limit: Agrona's `Long2ObjectHashMap`, no synchronisation, not ")
+          .append("thread-safe.\n\n")
+          .append("| reads | threads |");
+        for (String s : TABLES) {
+            md.append(' ').append(header(s)).append(" |");
+        }
+        md.append("\n|---:|---:|").append("---:|".repeat(TABLES.length)).append('\n');
         for (String rp : readPercents()) {
             for (int t : threadCounts("AllStages_01_SessionTable")) {
                 Row base = table("stage0", rp, t);
+                Row limit = t == 1 ? table(LIMIT, rp, t) : null;
                 md.append("| ").append(rp).append("% | ").append(t).append(t > 2 ? " (oversubscribed)" : "").append(" |");
-                for (String s : STAGES) {
+                for (String s : TABLES) {
                     Row r = table(s, rp, t);
-                    md.append(' ').append(cell(r));
-                    if (!s.equals("stage0")) {
-                        md.append(" (").append(timeRatio(r, base)).append(')');
+                    if (s.equals(LIMIT) && t > 1) {
+                        md.append(" 1 thread only |");
+                        continue;
                     }
-                    md.append(" |");
+                    md.append(' ').append(timeCell(r, s.equals("stage0") ? null : base, s.equals(LIMIT) ? null : limit))
+                      .append(" |");
                 }
                 md.append('\n');
             }
+        }
+        md.append('\n');
+    }
+
+    /** A time per operation with, in brackets, its ratio to stage 0 and to the limit (each where given). */
+    private static String timeCell(Row r, Row base, Row limit) {
+        String cell = cell(r);
+        if (r == null || !r.resolved()) {
+            return cell;
+        }
+        String toBase = base == null ? "" : timeRatio(r, base);
+        String toLimit = limit == null ? "" : "lim " + timeRatio(r, limit);
+        if (toBase.isEmpty() && toLimit.isEmpty()) {
+            return cell;
+        }
+        return cell + " (" + toBase + (!toBase.isEmpty() && !toLimit.isEmpty() ? "; " : "") + toLimit + ")";
+    }
+
+    /** Stage 3's two changes measured one at a time, on the read path where the key type matters most. */
+    private void boxingSplit(StringBuilder md) {
+        if (find(r -> r.clazz().equals("AllStages_01_SessionTable")) == null) {
+            return;
+        }
+        md.append("### Stage 3's two changes, one at a time (100% reads, ns/op)\n\n")
+          .append("Stage 3 moves from a locked map to a lock-free one and from boxed `Long` keys to `long` keys at ")
+          .append("once. Stage 3 boxed makes only the first move: stage 1 → stage 3 boxed is the map (both boxed), ")
+          .append("stage 3 boxed → stage 3 mostly the key (on reads, both are one lookup in a lock-free hash ")
+          .append("table; stage 3's chapter says what else its read does). In brackets, as above: the time over ")
+          .append("stage 0's, then over the limit's.\n\n")
+          .append("| threads | stage 1 | stage 3 boxed | stage 3 | lock-free map: stage 3 boxed ÷ stage 1 ")
+          .append("| primitive key: stage 3 ÷ stage 3 boxed | limit |\n|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (int t : threadCounts("AllStages_01_SessionTable")) {
+            Row base = table("stage0", "100", t);
+            Row limit = t == 1 ? table(LIMIT, "100", t) : null;
+            Row s1 = table("stage1", "100", t);
+            Row boxed = table("stage3-boxed", "100", t);
+            Row s3 = table("stage3", "100", t);
+            md.append("| ").append(t).append(t > 2 ? " (oversubscribed)" : "").append(" | ")
+              .append(timeCell(s1, base, limit)).append(" | ").append(timeCell(boxed, base, limit)).append(" | ")
+              .append(timeCell(s3, base, limit)).append(" | ").append(timeRatio(boxed, s1)).append(" | ")
+              .append(timeRatio(s3, boxed)).append(" | ").append(t == 1 ? cell(limit) : "1 thread only").append(" |\n");
         }
         md.append('\n');
     }
@@ -248,15 +407,29 @@ public final class Report {
             return;
         }
         md.append("### Send queue: messages through one session's queue (").append(any.unit())
-          .append(", higher is better)\n\n| producers | stage 0 | stage 1 | stage 2 | stage 3 |\n|---:|---:|---:|---:|---:|\n");
+          .append(", higher is better)\n\n")
+          .append("In brackets: the throughput over stage 0's, then over the limit's. Limit: a stack that producers ")
+          .append("push onto with one CAS, which also decides the wake-up, taken whole by the drain ")
+          .append("(`lockfree.bench.limit.LimitSendQueue`).\n\n")
+          .append("| producers |");
+        for (String s : QUEUES) {
+            md.append(' ').append(header(s)).append(" |");
+        }
+        md.append("\n|---:|").append("---:|".repeat(QUEUES.length)).append('\n');
         for (String g : new String[] {"oneProducer", "threeProducers"}) {
             Row base = queue("stage0", g);
+            Row limit = queue(LIMIT, g);
             md.append("| ").append(g.equals("oneProducer") ? "1" : "3 (oversubscribed)").append(" |");
-            for (String s : STAGES) {
+            for (String s : QUEUES) {
                 Row r = queue(s, g);
                 md.append(' ').append(cell(r));
-                if (!s.equals("stage0")) {
-                    md.append(" (").append(speedup(base, r)).append(')'); // throughput: r/base
+                if (r != null && r.resolved() && !s.equals(LIMIT)) {
+                    String toBase = s.equals("stage0") || base == null ? "" : speedup(r, base);
+                    String toLimit = limit == null ? "" : "lim " + speedup(r, limit);
+                    if (!toBase.isEmpty() || !toLimit.isEmpty()) {
+                        md.append(" (").append(toBase).append(!toBase.isEmpty() && !toLimit.isEmpty() ? "; " : "")
+                          .append(toLimit).append(')');
+                    }
                 }
                 md.append(" |");
             }
@@ -271,6 +444,7 @@ public final class Report {
             return;
         }
         md.append("### Metrics counters: time per increment (").append(any.unit()).append(")\n\n")
+          .append("No stages here, so no limit column: the ratio is to `synchronized`, the counter the plan replaces.\n\n")
           .append("| threads | synchronized | AtomicLong | LongAdder |\n|---:|---:|---:|---:|\n");
         for (int t : threadCounts("Metrics_01_Counters")) {
             Row sync = counter("synchronizedCounter", t);
@@ -290,7 +464,7 @@ public final class Report {
                     .xAxisTitle("threads").yAxisTitle("million operations / s (all threads)").build();
             chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
             chart.getStyler().setXAxisDecimalPattern("0");
-            for (String s : STAGES) {
+            for (String s : TABLES) {
                 List<Double> x = new ArrayList<>();
                 List<Double> y = new ArrayList<>();
                 List<Double> err = new ArrayList<>();
@@ -315,7 +489,10 @@ public final class Report {
                     .title("Send queue: messages/us through one session's queue")
                     .xAxisTitle("producers").yAxisTitle("messages / us").build();
             chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
-            for (String s : STAGES) {
+            for (String s : QUEUES) {
+                if (queue(s, "oneProducer") == null) {
+                    continue; // not in this run (an older JSON)
+                }
                 List<String> x = new ArrayList<>();
                 List<Double> y = new ArrayList<>();
                 List<Double> err = new ArrayList<>();
@@ -363,13 +540,13 @@ public final class Report {
         }
     }
 
-    static List<String> runLog(Instant start, Instant end, int forks, List<String> loads) {
+    static List<String> runLog(Instant start, Instant end, String shape, List<String> loads) {
         List<String> log = new ArrayList<>();
         log.add("started  " + start);
         log.add("finished " + end + " (" + Duration.between(start, end).toMinutes() + " min)");
         log.add("java     " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         log.add("cpus     " + Runtime.getRuntime().availableProcessors() + " (" + cpuModel() + ")");
-        log.add("forks    " + forks + ", 2 warm-up + 3 measured iterations of 1 s");
+        log.add("shape    " + shape);
         log.add("load average (1, 5, 15 min) before each part of the run:");
         loads.forEach(l -> log.add("  " + l));
         return log;

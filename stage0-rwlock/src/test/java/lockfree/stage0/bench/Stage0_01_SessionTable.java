@@ -21,14 +21,13 @@ import lockfree.stage0.RwLockSessionManager;
  * a ratio to this one in docs/BENCHMARKS.md. Keys are boxed Longs here, as in stages 1 and 2:
  * each lookup allocates a Long (usually scalar-replaced by the JIT, not always).
  *
- * HOW TO RUN (from the repository root):
+ * HOW TO RUN (from the repository root; about 1.5 minutes: 4 trials x 2 forks x 10 s):
  *
- *   ./bench.sh stage0 -t 1          # then -t 2; -t 4 oversubscribes this 2-core machine
+ *   ./bench.sh stage0 Stage0_01            # -t 2: two threads; -t 4 oversubscribes 2 cores
  *
- * The numbers below come from the cross-stage run (./bench.sh all), which runs this very workload
- * for all four stages in one JMH run; see docs/BENCHMARKS.md for machine, JDK, date and load.
- *
- * RESULT: see the end of this file.
+ * Results: docs/BENCHMARKS.md, rendered from the run that measures this same workload for every
+ * stage, stage3-boxed and the limit at once (./bench.sh all); a ratio between stages is fair only
+ * within one run, so no result is pasted here.
  */
 public class Stage0_01_SessionTable extends SessionTableBenchmark {
     @Override
@@ -37,23 +36,3 @@ public class Stage0_01_SessionTable extends SessionTableBenchmark {
     }
 }
 
-/*
- * RESULT, from the cross-stage run that runs this same workload for all four stages
- * (./bench.sh all, 2026-11-24 04:50-05:08 UTC, 2-vCPU AMD EPYC VM, OpenJDK 17.0.15, JMH 1.37,
- * 2 forks x 3 x 1 s; load average 13-24 from other builds: indicative only, read the errors).
- * Ratios to the other stages and the reasons: docs/BENCHMARKS.md.
- *
- *   reads  threads        ns/op
- *    100%        1       740 ± 1533
- *    100%        2      3511 ± 1892
- *    100%        4      8959 ± 11807   (4 threads oversubscribe 2 cores)
- *     95%        1       533 ± 257
- *     95%        2      7649 ± 6159
- *     95%        4      2760 ± 3714
- *     50%        1      1938 ± 1638
- *     50%        2     15970 ± 26287
- *     50%        4      8784 ± 8472
- *      0%        1      4966 ± 4344
- *      0%        2     17296 ± 19476
- *      0%        4     58225 ± 163214
- */

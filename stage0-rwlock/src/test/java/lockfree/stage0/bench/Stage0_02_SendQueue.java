@@ -20,11 +20,13 @@ import lockfree.stage0.LockedSendQueue;
  * The workload is common's SendQueueBenchmark: one and three producers offer to one session's
  * queue; the consumer is a single thread standing in for the event loop.
  *
- * HOW TO RUN (from the repository root):
+ * HOW TO RUN (from the repository root; about 40 s: 2 trials x 2 forks x 10 s):
  *
  *   ./bench.sh stage0 Stage0_02
  *
- * RESULT: see the end of this file.
+ * Results: docs/BENCHMARKS.md, rendered from the run that measures this same workload for every
+ * stage, stage3-boxed and the limit at once (./bench.sh all); a ratio between stages is fair only
+ * within one run, so no result is pasted here.
  */
 public class Stage0_02_SendQueue extends SendQueueBenchmark {
     @Override
@@ -33,12 +35,3 @@ public class Stage0_02_SendQueue extends SendQueueBenchmark {
     }
 }
 
-/*
- * RESULT, from the cross-stage run that runs this same workload for all four stages
- * (./bench.sh all, 2026-11-24 04:50-05:08 UTC, 2-vCPU AMD EPYC VM, OpenJDK 17.0.15, JMH 1.37,
- * 2 forks x 3 x 1 s; load average 13-24 from other builds: indicative only, read the errors).
- * Ratios to the other stages and the reasons: docs/BENCHMARKS.md.
- *
- *   oneProducer       1.84 ± 1.27 messages/us
- *   threeProducers    0.65 ± 0.40 messages/us
- */

@@ -14,11 +14,13 @@ import lockfree.stage1.LinkedSendQueue;
  * (the normal case for a healthy connection) the offer also takes the take lock to signal. Idle,
  * it holds 232 bytes instead of stage 0's 4,256 (stage3-lockfree/docs/queue-footprint.txt).
  *
- * HOW TO RUN (from the repository root):
+ * HOW TO RUN (from the repository root; about 40 s: 2 trials x 2 forks x 10 s):
  *
  *   ./bench.sh stage1 Stage1_02
  *
- * RESULT: see the end of this file.
+ * Results: docs/BENCHMARKS.md, rendered from the run that measures this same workload for every
+ * stage, stage3-boxed and the limit at once (./bench.sh all); a ratio between stages is fair only
+ * within one run, so no result is pasted here.
  */
 public class Stage1_02_SendQueue extends SendQueueBenchmark {
     @Override
@@ -27,12 +29,3 @@ public class Stage1_02_SendQueue extends SendQueueBenchmark {
     }
 }
 
-/*
- * RESULT, from the cross-stage run that runs this same workload for all four stages
- * (./bench.sh all, 2026-11-24 04:50-05:08 UTC, 2-vCPU AMD EPYC VM, OpenJDK 17.0.15, JMH 1.37,
- * 2 forks x 3 x 1 s; load average 13-24 from other builds: indicative only, read the errors).
- * Ratios to the other stages and the reasons: docs/BENCHMARKS.md.
- *
- *   oneProducer       1.42 ± 1.30 messages/us
- *   threeProducers    0.88 ± 0.66 messages/us
- */

@@ -22,11 +22,15 @@ import org.openjdk.jmh.annotations.Param;
  * shards=1 is one global StampedLock: stage 0's structure with stage 2's lock. This class adds
  * the shard count to the shared workload (common's SessionTableBenchmark).
  *
- * HOW TO RUN (from the repository root):
+ * HOW TO RUN (from the repository root; about 2 minutes: 10 trials x 2 forks x 6.5 s), as the
+ * committed result was made:
  *
- *   ./bench.sh stage2 Stage2_02 -t 2 -p readPercent=95,0
+ *   ./bench.sh stage2 Stage2_02 -t 2 -p readPercent=100,95 -f 2 -wi 2 -i 3 -w 1s -r 1s \
+ *       -rf json -rff docs/bench/stage2-shards.json
  *
- * RESULT: see the end of this file.
+ * (All five shard counts at all four mixes, the file's defaults: ./bench.sh stage2 Stage2_02 -t 2,
+ * about 6 minutes.) Results: docs/bench/stage2-shards.json, discussed in stage2-sharded/README.md
+ * ("Measured: JMH"); no result is pasted here, so none can drift from its JSON.
  */
 public class Stage2_02_SessionTable extends SessionTableBenchmark {
 
@@ -39,19 +43,3 @@ public class Stage2_02_SessionTable extends SessionTableBenchmark {
     }
 }
 
-/*
- * RESULT (2026-11-24 05:14-05:22 UTC, 2-vCPU AMD EPYC VM, OpenJDK 17.0.15, JMH 1.37, -t 2, 2 forks x
- * 3 x 1 s, load average about 20 from other builds: indicative only). Discussed in the README.
- *
- *   reads  shards        ns/op
- *    100%       1      1299 ± 3938
- *    100%       4       450 ± 165
- *    100%      16      1170 ± 572
- *    100%      32      1360 ± 1205
- *    100%      64      2396 ± 1607
- *     95%       1      7290 ± 3851
- *     95%       4      5275 ± 4523
- *     95%      16      4579 ± 6851
- *     95%      32      5505 ± 5675
- *     95%      64      5848 ± 5161
- */

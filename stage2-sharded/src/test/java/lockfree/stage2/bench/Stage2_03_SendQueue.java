@@ -16,11 +16,13 @@ import lockfree.stage2.BatchingSendQueue;
  * flushes it saves are system calls in the gateway but almost free on the fake outbound used
  * here (Stage3_03_BatchedDrain puts a price on them).
  *
- * HOW TO RUN (from the repository root):
+ * HOW TO RUN (from the repository root; about 40 s: 2 trials x 2 forks x 10 s):
  *
  *   ./bench.sh stage2 Stage2_03
  *
- * RESULT: see the end of this file.
+ * Results: docs/BENCHMARKS.md, rendered from the run that measures this same workload for every
+ * stage, stage3-boxed and the limit at once (./bench.sh all); a ratio between stages is fair only
+ * within one run, so no result is pasted here.
  */
 public class Stage2_03_SendQueue extends SendQueueBenchmark {
     @Override
@@ -29,12 +31,3 @@ public class Stage2_03_SendQueue extends SendQueueBenchmark {
     }
 }
 
-/*
- * RESULT, from the cross-stage run that runs this same workload for all four stages
- * (./bench.sh all, 2026-11-24 04:50-05:08 UTC, 2-vCPU AMD EPYC VM, OpenJDK 17.0.15, JMH 1.37,
- * 2 forks x 3 x 1 s; load average 13-24 from other builds: indicative only, read the errors).
- * Ratios to the other stages and the reasons: docs/BENCHMARKS.md.
- *
- *   oneProducer       3.95 ± 4.25 messages/us
- *   threeProducers    0.43 ± 0.62 messages/us
- */

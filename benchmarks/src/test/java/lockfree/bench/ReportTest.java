@@ -1,0 +1,90 @@
+package lockfree.bench;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Report's rule for what counts as a difference, and where the limit is shown. */
+class ReportTest {
+
+    private static final String TABLE = "lockfree.bench.AllStages_01_SessionTable.getByUserIdMix";
+
+    private static Report.Row row(String stage, int threads, double score, double error, double... forkMeans) {
+        return new Report.Row(TABLE, threads, Map.of("stage", stage, "readPercent", "100", "users", "100000"),
+                score, error, "ns/op", forkMeans);
+    }
+
+    @Test
+    void aResultWhoseErrorExceedsItsScoreIsNotResolvedAndRanksNothing() {
+        Report.Row noisy = row("stage0", 1, 740, 1533, 300, 1200);
+        Report.Row clear = row("stage1", 1, 100, 5, 98, 102);
+        assertFalse(noisy.resolved());
+        assertEquals("n.r. (740 ± 1533)", Report.cell(noisy));
+        assertEquals("n.r.", Report.timeRatio(clear, noisy));
+        assertEquals("n.r.", Report.timeRatio(noisy, clear));
+    }
+
+    @Test
+    void oneSampleHasNoIntervalAndIsNotResolved() {
+        assertFalse(row("stage0", 1, 100, Double.NaN, 100).resolved());
+    }
+
+    @Test
+    void aRatioIsPlainOnlyWhenIntervalsAndForkRangesAreApart() {
+        Report.Row base = row("stage0", 1, 200, 10, 195, 205);
+        Report.Row apart = row("stage1", 1, 100, 10, 97, 103);
+        Report.Row overlapping = row("stage2", 1, 185, 10, 180, 190);
+        // Intervals apart (100 ± 4 against 200 ± 10), but one fork of each lies in the other's range.
+        Report.Row forksOverlap = row("stage3", 1, 100, 4, 60, 210);
+        assertEquals("×0.50", Report.timeRatio(apart, base));
+        assertEquals("×0.93 n.r.", Report.timeRatio(overlapping, base));
+        assertEquals("×0.50 n.r.", Report.timeRatio(forksOverlap, base));
+        assertTrue(Report.apart(base, apart) && Report.apart(apart, base));
+    }
+
+    @Test
+    void theLimitIsComparedAtOneThreadAndMarkedOneThreadOnlyAbove() {
+        List<Report.Row> rows = new ArrayList<>();
+        for (int t : new int[] {1, 2}) {
+            rows.add(row("stage0", t, 200, 10, 195, 205));
+            rows.add(row("stage3", t, 50, 2, 49, 51));
+        }
+        rows.add(row("limit", 1, 25, 1, 24.5, 25.5));
+        String tables = new Report(rows).tables();
+        assertTrue(tables.contains("| 100% | 1 | 200 ± 10.0 (lim ×8.00) | - | - | 50.0 ± 2.00 (×0.25; lim ×2.00) | - | 25.0 ± 1.00 (×0.13) |"),
+                tables);
+        assertTrue(tables.contains("| 100% | 2 | 200 ± 10.0 | - | - | 50.0 ± 2.00 (×0.25) | - | 1 thread only |"), tables);
+    }
+
+    @Test
+    void stage3sTwoChangesAreSplitThroughTheBoxedTable() {
+        List<Report.Row> rows = List.of(row("stage0", 1, 200, 10, 195, 205), row("stage1", 1, 100, 5, 98, 102),
+                row("stage3-boxed", 1, 80, 4, 79, 81), row("stage3", 1, 40, 2, 39, 41), row("limit", 1, 20, 1, 19.8, 20.2));
+        String tables = new Report(rows).tables();
+        assertTrue(tables.contains("| 1 | 100 ± 5.00 (×0.50; lim ×5.00) | 80.0 ± 4.00 (×0.40; lim ×4.00) "
+                + "| 40.0 ± 2.00 (×0.20; lim ×2.00) | ×0.80 | ×0.50 | 20.0 ± 1.00 |"), tables);
+    }
+
+    @Test
+    void aResultFromBeforeTheLimitRendersWithEmptyColumns() {
+        String tables = new Report(List.of(row("stage0", 1, 200, 10, 195, 205), row("stage1", 1, 100, 10, 97, 103)))
+                .tables();
+        assertTrue(tables.contains("| 100% | 1 | 200 ± 10.0 | 100 ± 10.0 (×0.50) | - | - | - | - |"), tables);
+    }
+
+    @Test
+    void theTablesGoBetweenTheMarkersAndNowhereElse() {
+        String doc = "intro\n" + Report.BEGIN + "\nold\n" + Report.END + "\nafter\n";
+        String updated = Report.replaceBetweenMarkers(doc, "new\n");
+        assertEquals("intro\n" + Report.BEGIN + "\nnew\n" + Report.END + "\nafter\n", updated);
+        assertEquals("new\n", Report.betweenMarkers(updated));
+        assertThrows(IllegalArgumentException.class, () -> Report.replaceBetweenMarkers("no markers", "x"));
+    }
+}
