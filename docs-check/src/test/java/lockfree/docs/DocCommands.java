@@ -21,10 +21,10 @@ import java.util.regex.Pattern;
  * The commands a Markdown doc tells its reader to run, and the check that each one is run by the
  * build, run by CI in a named smoke form, or marked as not run with a reason.
  *
- * <p>A command is a line of a shell fence ({@code sh}, {@code bash}, {@code shell}, {@code console})
+ * <p>A command is a line of a shell fence ({@code sh}, {@code bash}, {@code shell}, {@code zsh})
  * that is not blank and not a comment, with its backslash continuations joined, a {@code $ } prompt
- * and a trailing {@code # comment} dropped; in any other fence, only a line that starts with a
- * {@code $ } prompt (a transcript). Each command gets exactly one of three classes:
+ * and a trailing {@code # comment} dropped; in any other fence ({@code console}, {@code text}, none),
+ * only a line that starts with a {@code $ } prompt (a transcript: the other lines are output). Each command gets exactly one of three classes:
  * <ul>
  *   <li><b>run here</b>: the test's table of {@link RunHere} entries names it; the test runs it from
  *       the repository root (bash, stdin closed, a deadline) and it must exit 0. A compare command
@@ -86,8 +86,9 @@ final class DocCommands {
     /** A parsed doc: its commands with the markers that sit above each one's block, and parse problems. */
     record Parsed(List<Command> commands, Map<Command, List<Marker>> markers, List<Marker> allMarkers, List<String> problems) {}
 
-    private static final Pattern FENCE = Pattern.compile("^\\s{0,3}(`{3,}|~{3,})\\s*([^\\s`]*).*$");
-    private static final Set<String> SHELL = Set.of("sh", "bash", "shell", "console", "zsh");
+    // Any indentation: a fence inside a list item is indented too.
+    private static final Pattern FENCE = Pattern.compile("^\\s*(`{3,}|~{3,})\\s*([^\\s`]*).*$");
+    private static final Set<String> SHELL = Set.of("sh", "bash", "shell", "zsh");
     private static final Pattern MARKER_LIKE = Pattern.compile("^\\s*<!--.*(not run by CI|CI runs).*-->\\s*$");
     private static final Pattern MARKER = Pattern.compile(
             "^\\s*<!--\\s*(?:(?<notrun>not run by CI)|CI runs `(?<form>[^`]+)`)"
@@ -167,7 +168,7 @@ final class DocCommands {
         List<Command> out = new ArrayList<>();
         for (int i = from; i < to; i++) {
             int first = i;
-            String line = lines.get(i);
+            String line = lines.get(i).strip();
             boolean prompt = line.startsWith("$ ");
             if (!shell && !prompt) {
                 continue;

@@ -114,6 +114,14 @@ class DocCommandsTeethTest {
         assertEquals(List.of("java -cp \"$CP\" Main --flag '#not a comment'", "./x.sh"),
                 commands.stream().map(Command::key).toList());
         assertEquals(3, commands.get(0).line());
+
+        List<Command> transcript = DocCommands.parse("doc.md", List.of(
+                "1. in a list item:",
+                "   ```console",
+                "   $ ./stress.sh --help",
+                "   Usage: stress [options]",
+                "   ```")).commands();
+        assertEquals(List.of("./stress.sh --help"), transcript.stream().map(Command::key).toList());
     }
 
     @Test
