@@ -135,6 +135,28 @@ if [[ -n ${exercises_from:-} ]]; then
   cp=$cp:$ex_out:$ex_cp
 fi
 
+# jcstress 0.16 probes at start-up whether @Contended pads its result classes ("Testing @Contended
+# works on all results and infra objects"). The probe lists every class file on the class path
+# whose path contains "Result" and loads it by name; for a jar it names the entry from the jar's
+# root, but for a directory it takes the file's whole path (common/target/classes/lockfree/...)
+# as the class name. Any such class in a directory (a StageResult, a Results record) then stops
+# the probe with an IllegalStateException / ClassNotFoundException stack trace, and jcstress goes
+# on without knowing whether its results are padded. So a directory that holds such a class, or
+# whose own path contains "Result", goes on the class path as a jar of itself.
+jarred_cp=""
+IFS=: read -r -a entries <<<"$cp"
+n=0
+for e in "${entries[@]}"; do
+  if [[ -d $e ]] && { [[ $e == *Result* ]] || [[ -n $(find "$e" -name '*Result*.class' -print -quit) ]]; }; then
+    n=$((n + 1))
+    mkdir -p "$out/jars"
+    jar cf "$out/jars/$n.jar" -C "$e" .
+    e=$out/jars/$n.jar
+  fi
+  jarred_cp=${jarred_cp:+$jarred_cp:}$e
+done
+cp=$jarred_cp
+
 # jcstress writes its binary result blob into the working directory: keep it under target/.
 cd "$out"
 echo "==> java org.openjdk.jcstress.Main ${mode_args[*]} -t '$filter'" >&2
@@ -165,6 +187,10 @@ fi
 # that did not run proves nothing, so that fails the run too.
 if grep -q "No scheduling is possible" "$out/console.txt"; then
   echo "jcstress: some tests need more CPUs than this machine has and did not run" >&2; fail=1
+fi
+# The start-up probe above must not break again (a class path entry the jar step missed).
+if grep -q "Reflections.getClasses" "$out/console.txt"; then
+  echo "jcstress: its @Contended probe could not load a class of the class path (see the comment on jarred_cp)" >&2; fail=1
 fi
 for kind in "Failed tests" "Error tests"; do
   if ! grep -q "^  $kind: No matches\.$" <<<"$summary"; then

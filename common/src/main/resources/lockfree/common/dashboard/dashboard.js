@@ -40,6 +40,26 @@
   const data = columns.map(() => []);
   const col = (name) => data[columns.indexOf(name)];
 
+  // The log scale of the latency chart: whole decades around the data, 0.01 to 100 ms while there
+  // is none (uPlot's own guess for an empty log scale stacks its labels on top of each other),
+  // and a label at each decade only: the 2..9 marks between them do not fit in 150 pixels.
+  const DEFAULT_DECADES = [0.01, 100];
+  function decades(u, min, max) {
+    if (!(min > 0) || !(max > 0)) return DEFAULT_DECADES;
+    const lo = 10 ** Math.floor(Math.log10(min));
+    const hi = 10 ** Math.ceil(Math.log10(max));
+    return [lo, hi > lo ? hi : lo * 10];
+  }
+  function decadeSplits(u, axis, min, max) {
+    const splits = [];
+    if (!(min > 0) || !(max > 0)) return splits; // before the first range is set
+    for (let e = Math.round(Math.log10(min)); e <= Math.round(Math.log10(max)); e++) splits.push(10 ** e);
+    const every = Math.ceil(splits.length / 5); // at most about five labels
+    return splits.filter((_, i) => i % every === 0);
+  }
+  const clock = (t) => new Date(t * 1000).toLocaleTimeString('en-GB', { hour12: false });
+  const fmtMs = (ms) => (ms == null ? '' : ms >= 1 ? String(Math.round(ms)) : String(Number(ms.toPrecision(1))));
+
   const charts = [
     { title: 'Connections', series: [['connections', '#2a6fdb'], ['users', '#1a9e5c']] },
     { title: 'Messages per second', series: [['in', '#2a6fdb'], ['out', '#1a9e5c'], ['dropped', '#d9480f']] },
@@ -53,9 +73,18 @@
       title: spec.title,
       width: box.clientWidth || 600,
       height: 150,
-      scales: spec.log ? { y: { distr: 3 } } : { y: { range: (u, min, max) => [0, Math.max(1, max)] } },
+      scales: {
+        // Always the last five minutes, ending at the newest sample. Left to itself, uPlot fits
+        // the axis to the data, and one sample (min = max) gets a span of years (Feb 2027 to Aug 2029).
+        // (uPlot passes a padded max for a single sample, so the end comes from the data itself.)
+        x: { time: true, range: () => { const end = col('time').at(-1) ?? Date.now() / 1000; return [end - HISTORY, end]; } },
+        y: spec.log ? { distr: 3, log: 10, range: decades } : { range: (u, min, max) => [0, Math.max(1, max)] },
+      },
       series: [{}, ...spec.series.map(([label, stroke]) => ({ label, stroke, width: 2, spanGaps: false }))],
-      axes: [{}, { size: 60 }],
+      // Clock time only: uPlot's default writes the date under the first tick, where it runs into
+      // the next tick's label.
+      axes: [{ space: 70, values: (u, splits) => splits.map(clock) }, spec.log ? { size: 60, splits: decadeSplits, values: (u, splits) => splits.map(fmtMs) } : { size: 60 }],
+      hooks: { setScale: [(u, key) => { box.dataset[key + 'Range'] = `${u.scales[key].min},${u.scales[key].max}`; }] },
     };
     const names = ['time', ...spec.series.map(([name]) => name)];
     return { box, names, plot: new uPlot(opts, names.map(col), box) };

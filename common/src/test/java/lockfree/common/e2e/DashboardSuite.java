@@ -15,6 +15,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.WindowType;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -26,6 +27,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
@@ -210,9 +212,44 @@ public abstract class DashboardSuite {
             }
             return number(d, "in-rate") > 0 && number(d, "out-rate") > 0 && number(d, "p99") > 0;
         });
+        // The latency chart's decades hold what it plots (p99 in seconds, the chart in ms).
+        double p99ms = number(browser, "p99") * 1e3;
+        new WebDriverWait(browser, WAIT).until(d -> {
+            double[] y = range(d.findElements(By.cssSelector("#charts .chart")).get(2), "data-y-range");
+            return y[0] <= p99ms && p99ms <= y[1];
+        });
+    }
+
+    @Test
+    @DisplayName("from the first sample on, the charts show the last five minutes, and the empty latency chart whole decades")
+    void chartsHaveSaneAxesBeforeAnyTraffic() {
+        WebDriver browser = browser();
+        browser.get(url("/").toString());
+        // The first scrape has arrived once the connection count shows.
+        new WebDriverWait(browser, WAIT).until(d -> !Double.isNaN(number(d, "connections")));
+        double now = System.currentTimeMillis() / 1000.0;
+        List<WebElement> charts = browser.findElements(By.cssSelector("#charts .chart"));
+        assertEquals(3, charts.size());
+        for (WebElement chart : charts) {
+            double[] x = range(chart, "data-x-range");
+            // One sample used to stretch the time axis over years (Feb 2027 to Aug 2029).
+            assertEquals(300, x[1] - x[0], 1e-6, "five minutes wide: " + chart.getDomAttribute("data-x-range"));
+            assertTrue(Math.abs(x[1] - now) < 60, "ends at the newest sample, about now: " + x[1] + " vs " + now);
+        }
+        double[] latency = range(charts.get(2), "data-y-range");
+        double decades = Math.log10(latency[1] / latency[0]);
+        assertTrue(latency[0] > 0 && decades >= 1 && decades <= 6 && Math.abs(decades - Math.rint(decades)) < 1e-9,
+                "whole decades on a log scale, not uPlot's guess for no data: " + Arrays.toString(latency));
     }
 
     // ---- helpers -------------------------------------------------------------------------
+
+    private static double[] range(WebElement chart, String attribute) {
+        String r = chart.getDomAttribute(attribute);
+        assertTrue(r != null && r.matches("[-0-9.eE+]+,[-0-9.eE+]+"), attribute + " = " + r);
+        String[] parts = r.split(",");
+        return new double[] {Double.parseDouble(parts[0]), Double.parseDouble(parts[1])};
+    }
 
     private WebDriver browser() {
         if (chromium == null) {

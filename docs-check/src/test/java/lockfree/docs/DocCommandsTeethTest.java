@@ -1,0 +1,136 @@
+package lockfree.docs;
+
+import lockfree.docs.DocCommands.Command;
+import lockfree.docs.DocCommands.RunHere;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The check's teeth: fed a doc with one of each mistake (teeth/broken.md), it reports each one at
+ * its line; fed a doc without any (teeth/good.md), it reports nothing, so the rejections come from
+ * the mistakes and not from a check that rejects everything.
+ */
+class DocCommandsTeethTest {
+    /** A CI script: the smoke forms run, plus one only mentioned in a comment. */
+    private static final String CI = """
+            #!/usr/bin/env bash
+            ./mvnw verify
+            # ./bench.sh everything would be too slow here
+            echo "== ./bench.sh everything"
+            ./bench.sh smoke
+            """;
+
+    private static List<String> broken;
+
+    private static List<String> lines(String name) throws IOException {
+        try (InputStream in = DocCommandsTeethTest.class.getResourceAsStream("/teeth/" + name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        }
+    }
+
+    private static List<String> check(String name, List<RunHere> table) throws IOException {
+        return DocCommands.check(Map.of(name, lines(name)), table, CI, DocCommandsTest.ROOT, Duration.ofSeconds(60));
+    }
+
+    @BeforeAll
+    static void checkTheBrokenDoc() throws IOException {
+        broken = check("broken.md", List.of(
+                RunHere.of("ls no-such-file-in-this-repository"),
+                RunHere.of("diff -r stage2-sharded/src/main stage3-lockfree/src/main"),
+                RunHere.of("./diff-stages.sh 9 9")));
+    }
+
+    private static void assertReported(String expectedStart) {
+        assertTrue(broken.stream().anyMatch(p -> p.startsWith(expectedStart)),
+                "expected a problem starting with: " + expectedStart + "\nreported:\n" + String.join("\n", broken));
+    }
+
+    @Test
+    void aDocWithoutMistakesPasses() throws IOException {
+        List<String> problems = check("good.md", List.of(
+                RunHere.of("./diff-stages.sh 0 1"),
+                RunHere.of("diff stage2-sharded/src/main/java/lockfree/stage2/BatchingSendQueue.java "
+                        + "stage3-lockfree/src/main/java/lockfree/stage3/MpscSendQueue.java")));
+        assertEquals(List.of(), problems);
+    }
+
+    @Test
+    void aFailingCommandIsRejected() {
+        assertReported("broken.md:6: failed with exit 2");
+    }
+
+    @Test
+    void anUnclassifiedCommandIsRejectedInAShellFenceAndInATranscript() {
+        assertReported("broken.md:12: unclassified command: ./a-new-tool.sh --fast");
+        assertReported("broken.md:16: unclassified command: ./another-new-tool.sh");
+    }
+
+    @Test
+    void aDiffThatComparesNothingIsRejected() {
+        assertReported("broken.md:22: compares nothing");
+    }
+
+    @Test
+    void notRunWithoutAReasonIsRejected() {
+        assertReported("broken.md:27: not run by CI without a reason");
+    }
+
+    @Test
+    void aCiFormThatCiDoesNotRunIsRejected() {
+        assertReported("broken.md:34: CI form not in .ci/run: ./bench.sh everything");
+    }
+
+    @Test
+    void aStaleClassificationIsRejected() {
+        assertReported("broken.md:41: marker covers no command");
+        assertReported("broken.md:47: marker above no fenced block");
+        assertReported("run-here entry matches no documented command (stale): ./diff-stages.sh 9 9");
+    }
+
+    @Test
+    void nothingElseIsReported() {
+        assertEquals(9, broken.size(), String.join("\n", broken));
+    }
+
+    @Test
+    void commandsAreReadAsTheShellWouldRunThem() {
+        List<Command> commands = DocCommands.parse("doc.md", List.of(
+                "```sh",
+                "# a comment line",
+                "java -cp \"$CP\" Main \\",
+                "    --flag '#not a comment'   # a comment",
+                "$ ./x.sh",
+                "```")).commands();
+        assertEquals(List.of("java -cp \"$CP\" Main --flag '#not a comment'", "./x.sh"),
+                commands.stream().map(Command::key).toList());
+        assertEquals(3, commands.get(0).line());
+
+        List<Command> transcript = DocCommands.parse("doc.md", List.of(
+                "1. in a list item:",
+                "   ```console",
+                "   $ ./stress.sh --help",
+                "   Usage: stress [options]",
+                "   ```")).commands();
+        assertEquals(List.of("./stress.sh --help"), transcript.stream().map(Command::key).toList());
+    }
+
+    @Test
+    void aChangedLineInAnyDiffFormatCountsAndOnlyInDoesNot() {
+        assertTrue(DocCommands.showsADifference("1c1\n< a\n---\n> b\n"));
+        assertTrue(DocCommands.showsADifference("--- a\n+++ b\n@@ -1 +1 @@\n-a\n+b\n"));
+        assertTrue(DocCommands.showsADifference("same\t\t\t\tsame\nleft\t\t\t      |\tright\n"));
+        assertTrue(!DocCommands.showsADifference("Only in a: java\nOnly in b: java\n"));
+        assertTrue(!DocCommands.showsADifference("--- a\n+++ b\n"));
+        assertTrue(!DocCommands.showsADifference(""));
+    }
+}
