@@ -70,6 +70,9 @@ public final class LockFreeSessionManager implements SessionManager {
 
         /* Final: any thread that obtains the Entry, however racily, sees its session. */
         final Session session;
+        /* The session's id, kept beside the state so that SessionRegistry's bucket scan reads
+           one object per candidate, not two. */
+        final long id;
 
         /*
          * CONNECTED at construction (the default 0, so no write is needed). Accessed only through
@@ -80,15 +83,38 @@ public final class LockFreeSessionManager implements SessionManager {
 
         Entry(Session session) {
             this.session = session;
+            this.id = session.id();
         }
 
         int state() {
             return (int) STATE.getVolatile(this);
         }
+
+        /* The three transitions; the orderings each needs are argued where bind and remove call them. */
+
+        /** bind, step 1: CONNECTED -&gt; BINDING. */
+        boolean claim() {
+            return STATE.compareAndSet(this, CONNECTED, BINDING);
+        }
+
+        /** bind, step 3: BINDING -&gt; BOUND; fails if remove closed the entry meanwhile. */
+        boolean confirm() {
+            return STATE.compareAndSet(this, BINDING, BOUND);
+        }
+
+        /** remove: any state -&gt; CLOSED; returns the state it replaced. */
+        int close() {
+            return (int) STATE.getAndSet(this, CLOSED);
+        }
     }
 
-    /** Session id -&gt; entry, for every added and not yet removed session. */
-    private final NonBlockingHashMapLong<Entry> bySession = new NonBlockingHashMapLong<>();
+    /**
+     * Session id -&gt; entry, for every added and not yet removed session. Not a
+     * NonBlockingHashMapLong: session ids are never reused, and that map keeps every removed id
+     * until it copies its table, which under a steady stream of connections it keeps doubling
+     * (SessionRegistry's comment; NaiveLockFreeSessionManager is the version that used one).
+     */
+    private final SessionRegistry bySession = new SessionRegistry();
 
     /** {@code userKey(user id)} -&gt; entry of the session the user is bound to. */
     private final NonBlockingHashMapLong<Entry> byUser = new NonBlockingHashMapLong<>();
@@ -110,7 +136,7 @@ public final class LockFreeSessionManager implements SessionManager {
      * places before keeping the low 32, so bit 63 cannot reach them. Table layout and probe lengths
      * are exactly those of the plain ids.
      */
-    private static long userKey(long userId) {
+    static long userKey(long userId) {
         return userId ^ Long.MIN_VALUE;
     }
 
@@ -131,9 +157,9 @@ public final class LockFreeSessionManager implements SessionManager {
      */
     @Override
     public void add(Session session) {
-        // putIfAbsent is one CAS on the slot. A CAS has volatile semantics, so it is also what
-        // publishes the new Entry to threads that later get() it.
-        Entry previous = bySession.putIfAbsent(session.id(), new Entry(session));
+        // putIfAbsent is one CAS on the id's bucket. A CAS has volatile semantics, so it is also
+        // what publishes the new Entry to threads that later get() it.
+        Entry previous = bySession.putIfAbsent(new Entry(session));
         if (previous != null) {
             throw new IllegalStateException(session + " is already registered");
         }
@@ -187,7 +213,7 @@ public final class LockFreeSessionManager implements SessionManager {
         // Step 1. Needs atomicity against remove's getAndSet, nothing more: the binder reads no
         // data written by others after it. A session already BINDING or BOUND (a repeated bind)
         // fails here too: one login per connection, and the first one stands.
-        if (!Entry.STATE.compareAndSet(entry, CONNECTED, BINDING)) {
+        if (!entry.claim()) {
             return null;
         }
 
@@ -201,7 +227,7 @@ public final class LockFreeSessionManager implements SessionManager {
         // put, and its conditional remove finds our entry. (The volatile CAS used here is release
         // and acquire; VarHandle has no strong release-only compareAndSet, and this runs once per
         // login, so the difference would not show.)
-        if (!Entry.STATE.compareAndSet(entry, BINDING, BOUND)) {
+        if (!entry.confirm()) {
             // remove ran during step 2 and left the user map to us. Conditional: if a newer
             // login already replaced our entry, that binding is not ours to touch.
             byUser.remove(userKey(uid), entry);
@@ -233,12 +259,13 @@ public final class LockFreeSessionManager implements SessionManager {
         // Needs acquire: when it reads BOUND, the binder's put (step 2) must be visible before
         // our remove(uid, entry) below looks at the slot. Release is not needed: a binder that
         // fails step 3 reads nothing of ours. The volatile getAndSet gives both.
-        int last = (int) Entry.STATE.getAndSet(entry, CLOSED);
+        int last = entry.close();
         if (last == CLOSED) {
             return false;
         }
         // Conditional on the entry: a later add() of the same id (a test reusing ids) is kept.
-        bySession.remove(session.id(), entry);
+        // The registry frees the entry's place in its bucket here: nothing of the session stays.
+        bySession.remove(entry);
         if (last == BOUND) {
             // Conditional remove, the first rule of SessionManager: if the user has logged in
             // again, byUser holds the new entry and this does nothing. Entry identity, not the
