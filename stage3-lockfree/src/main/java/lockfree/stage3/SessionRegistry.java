@@ -57,7 +57,7 @@ import java.util.Arrays;
  */
 final class SessionRegistry {
 
-    /** The smallest bucket array, and the one a new registry starts with. */
+    /** The smallest bucket array, and the one the gateway's registry starts with. */
     static final int MIN_BUCKETS = 1 << 10;
 
     /** A bucket emptied after it was filled by a copy. Never null again: see the class comment. */
@@ -103,9 +103,35 @@ final class SessionRegistry {
 
     /* The current array. Replaced only by the thread that started a resize, after every bucket of
        the old one is MOVED; readers that still hold the old one get forwarded bucket by bucket. */
-    private volatile Table table = new Table(MIN_BUCKETS);
+    private volatile Table table;
 
     private final ConcurrentAutoTable count = new ConcurrentAutoTable();
+
+    private final int minBuckets;
+
+    /* False only in SessionRegistryTest's planted bug: copy a bucket without freezing it first. */
+    private final boolean freezeBeforeCopy;
+
+    /* Test seam: runs in moveGroup between reading the group's contents and copying them. */
+    private final Runnable betweenFreezeAndCopy;
+
+    SessionRegistry() {
+        this(MIN_BUCKETS, true, () -> { });
+    }
+
+    /**
+     * For the tests: a small minimum makes a handful of adds and removes resize; the seam lets a
+     * test change a bucket in the middle of its copy, deterministically.
+     */
+    SessionRegistry(int minBuckets, boolean freezeBeforeCopy, Runnable betweenFreezeAndCopy) {
+        if (Integer.bitCount(minBuckets) != 1) {
+            throw new IllegalArgumentException("minBuckets must be a power of two: " + minBuckets);
+        }
+        this.minBuckets = minBuckets;
+        this.freezeBeforeCopy = freezeBeforeCopy;
+        this.betweenFreezeAndCopy = betweenFreezeAndCopy;
+        this.table = new Table(minBuckets);
+    }
 
     /** Fibonacci hashing: session ids are consecutive, and the high bits of the product mix all of them. */
     private static int hash(long id) {
@@ -269,7 +295,7 @@ final class SessionRegistry {
         int length;
         if (live > n) {
             length = n << 1;
-        } else if (live < n >>> 3 && n > MIN_BUCKETS) {
+        } else if (live < n >>> 3 && n > minBuckets) {
             length = n >>> 1;
         } else {
             return;
@@ -299,7 +325,7 @@ final class SessionRegistry {
      * new bucket k. Freezing every bucket of the group before copying is what makes each new
      * bucket's share a pure function of frozen values, the same for every helper.
      */
-    private static void moveGroup(Table old, int i) {
+    private void moveGroup(Table old, int i) {
         Table nu = old.next;
         int n = old.buckets.length;
         int m = nu.buckets.length;
@@ -323,6 +349,7 @@ final class SessionRegistry {
             }
             return;
         }
+        betweenFreezeAndCopy.run();
         if (m > n) {
             copyInto(nu, first, share(a, nu.mask, first, null));
             copyInto(nu, first + n, share(a, nu.mask, first + n, null));
@@ -336,7 +363,7 @@ final class SessionRegistry {
     }
 
     /** Freezes the bucket unless it is frozen or moved; returns its frozen contents, or MOVED. */
-    private static Object freeze(Table t, int i) {
+    private Object freeze(Table t, int i) {
         while (true) {
             Object b = SLOT.getVolatile(t.buckets, i);
             if (b == MOVED) {
@@ -344,6 +371,9 @@ final class SessionRegistry {
             }
             if (b instanceof Frozen f) {
                 return f.contents;
+            }
+            if (!freezeBeforeCopy) {
+                return b; // the planted bug: a writer can still change b after this copy is made
             }
             // Fails if a writer changed the bucket since the load: then freeze its new value.
             if (SLOT.compareAndSet(t.buckets, i, b, new Frozen(b))) {
@@ -361,6 +391,7 @@ final class SessionRegistry {
     private static void markMoved(Table t, int i) {
         // Every member of a group is frozen or MOVED by now, and a frozen bucket can only turn
         // MOVED, so a store is enough (no CAS); the load only skips it where a helper made it.
+        // (Without the freeze, this store is what overwrites a writer's change: the planted bug.)
         if (SLOT.getVolatile(t.buckets, i) != MOVED) {
             SLOT.setVolatile(t.buckets, i, MOVED);
         }
