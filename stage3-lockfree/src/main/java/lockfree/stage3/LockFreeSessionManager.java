@@ -11,12 +11,15 @@ import java.util.function.Consumer;
 /**
  * Stage 3: the plan's two maps with no lock anywhere on the session path.
  *
- * <p>Both maps are JCTools {@link NonBlockingHashMapLong}s: Cliff Click's open-addressing table in
- * which every write is a CAS on one slot and a resize is copied cooperatively by whichever threads
- * touch the table. Keys are primitive {@code long}s: {@link NonBlockingHashMapLong#get(long)} and
- * friends take the session id, or the user id with its sign bit flipped (see {@code userKey}), so
- * no lookup allocates a {@code Long}. (Stages 0-2 must say which keys they use, or a comparison
- * with this stage measures boxing, not locking.)
+ * <p>The user map is a JCTools {@link NonBlockingHashMapLong}: Cliff Click's open-addressing table
+ * in which every write is a CAS on one slot and a resize is copied cooperatively by whichever
+ * threads touch the table. The session registry is {@link SessionRegistry}, chained buckets changed
+ * by CAS, because session ids are never reused and the open-addressing table keeps every removed
+ * key until it copies itself (the first version of this stage used it for both maps and is kept as
+ * {@link NaiveLockFreeSessionManager}, to be measured). Keys are primitive {@code long}s in both:
+ * the session id, or the user id with its sign bit flipped (see {@code userKey}), so no lookup
+ * allocates a {@code Long}. (Stages 0-2 must say which keys they use, or a comparison with this
+ * stage measures boxing, not locking.)
  *
  * <p>A lock-free map alone is not enough. Stage 0 made "bind" and "remove" atomic by doing both
  * map updates under one write lock; here the two maps are updated by separate CASes, and another
