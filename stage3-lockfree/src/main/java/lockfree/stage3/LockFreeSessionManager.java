@@ -15,8 +15,8 @@ import java.util.function.Consumer;
  * in which every write is a CAS on one slot and a resize is copied cooperatively by whichever
  * threads touch the table. The session registry is {@link SessionRegistry}, chained buckets changed
  * by CAS, because session ids are never reused and the open-addressing table keeps every removed
- * key until it copies itself (the first version of this stage used it for both maps and is kept as
- * {@link NaiveLockFreeSessionManager}, to be measured). Keys are primitive {@code long}s in both:
+ * key until it copies itself (the first version of this stage used it for both maps; {@link #naive()}
+ * keeps it, to be measured). Keys are primitive {@code long}s in both:
  * the session id, or the user id with its sign bit flipped (see {@code userKey}), so no lookup
  * allocates a {@code Long}. (Stages 0-2 must say which keys they use, or a comparison with this
  * stage measures boxing, not locking.)
@@ -112,12 +112,29 @@ public final class LockFreeSessionManager implements SessionManager {
     }
 
     /**
-     * Session id -&gt; entry, for every added and not yet removed session. Not a
-     * NonBlockingHashMapLong: session ids are never reused, and that map keeps every removed id
-     * until it copies its table, which under a steady stream of connections it keeps doubling
-     * (SessionRegistry's comment; NaiveLockFreeSessionManager is the version that used one).
+     * Session id -&gt; entry: what the manager needs of its session registry. Lock-free in both
+     * implementations, and linearizable operation by operation.
      */
-    private final SessionRegistry bySession = new SessionRegistry();
+    interface Registry {
+        /** Adds the entry unless its id is registered; returns null if added, else the registered entry. */
+        Entry putIfAbsent(Entry entry);
+
+        Entry get(long id);
+
+        /** Removes exactly this entry (by identity); false if it is not the one registered. */
+        boolean remove(Entry entry);
+
+        /** Registered entries; exact when no add or remove is in flight. */
+        int size();
+    }
+
+    /**
+     * Session id -&gt; entry, for every added and not yet removed session. A {@link SessionRegistry}:
+     * not a NonBlockingHashMapLong, because session ids are never reused and that map keeps every
+     * removed id until it copies its table, which under a steady stream of connections it keeps
+     * doubling ({@link TombstoningRegistry}, the first version's, kept to be measured).
+     */
+    private final Registry bySession;
 
     /** {@code userKey(user id)} -&gt; entry of the session the user is bound to. */
     private final NonBlockingHashMapLong<Entry> byUser = new NonBlockingHashMapLong<>();
@@ -147,12 +164,26 @@ public final class LockFreeSessionManager implements SessionManager {
     private final Runnable betweenPublishAndConfirm;
 
     public LockFreeSessionManager() {
-        this(() -> { });
+        this(new SessionRegistry(), () -> { });
     }
 
     /** For the tests that run another operation inside bind's race window, deterministically. */
     LockFreeSessionManager(Runnable betweenPublishAndConfirm) {
+        this(new SessionRegistry(), betweenPublishAndConfirm);
+    }
+
+    private LockFreeSessionManager(Registry bySession, Runnable betweenPublishAndConfirm) {
+        this.bySession = bySession;
         this.betweenPublishAndConfirm = betweenPublishAndConfirm;
+    }
+
+    /**
+     * The first version of this stage, for the benchmarks only: the same manager with its session
+     * registry in a NonBlockingHashMapLong ({@link TombstoningRegistry}), the "before" of
+     * {@code Stage3_04_SessionRegistry} and {@code ChurnMemory}. Never the gateway's.
+     */
+    public static LockFreeSessionManager naive() {
+        return new LockFreeSessionManager(new TombstoningRegistry(), () -> { });
     }
 
     /**

@@ -22,9 +22,9 @@ import java.util.Arrays;
  * <p>This table chains instead of probing. Each bucket is one slot of an array holding an
  * immutable value: nothing, one {@link Entry}, or an {@code Entry[]} of several. Every change is
  * one CAS that swaps a bucket's old value for a new one, so a remove takes the entry out of the
- * bucket and nothing of it remains. With a well-mixed hash and at most one entry per bucket on
- * average, almost every bucket holds zero or one entry, and a change allocates nothing but the
- * array of a shared bucket.
+ * bucket and nothing of it remains. Ids from a counter land in consecutive buckets (see
+ * {@code hash}), so with no more entries than buckets almost every bucket holds zero or one entry,
+ * and a change allocates nothing but the array of a shared bucket.
  *
  * <p><b>Resizing.</b> The bucket array doubles when there are more entries than buckets and halves
  * when there are fewer than an eighth as many (never below {@link #MIN_BUCKETS}): it follows the
@@ -55,7 +55,7 @@ import java.util.Arrays;
  * counter, the one its maps use), after the CAS that made the change: exact when no add or remove
  * is in flight, as the contract asks of {@code size()}.
  */
-final class SessionRegistry {
+final class SessionRegistry implements LockFreeSessionManager.Registry {
 
     /** The smallest bucket array, and the one the gateway's registry starts with. */
     static final int MIN_BUCKETS = 1 << 10;
@@ -73,6 +73,8 @@ final class SessionRegistry {
             this.contents = contents;
         }
     }
+
+    private static final Frozen FROZEN_EMPTY = new Frozen(EMPTY);
 
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Object[].class);
     private static final VarHandle NEXT;
@@ -133,9 +135,17 @@ final class SessionRegistry {
         this.table = new Table(minBuckets);
     }
 
-    /** Fibonacci hashing: session ids are consecutive, and the high bits of the product mix all of them. */
+    /*
+     * Session ids come from a counter, so consecutive ids are the common case, and keeping their
+     * low bits as they are puts them in consecutive buckets: no two of any n consecutive ids share
+     * a bucket, and the adds of a burst of connections touch neighbouring cache lines instead of
+     * one random line each (a scrambling hash made every add a cache miss). The high half is folded
+     * in so that ids that differ only there (per-thread id ranges) do not collide. Session ids are
+     * made by the gateway, never by clients, so no one can choose ids that pile into one bucket.
+     */
     private static int hash(long id) {
-        return (int) ((id * 0x9E3779B97F4A7C15L) >>> 32);
+        int h = (int) (id ^ (id >>> 32));
+        return h ^ (h >>> 16);
     }
 
     /**
@@ -143,7 +153,8 @@ final class SessionRegistry {
      *
      * @return null if added, else the entry already registered under the id
      */
-    Entry putIfAbsent(Entry entry) {
+    @Override
+    public Entry putIfAbsent(Entry entry) {
         long id = entry.id;
         int h = hash(id);
         Table t = table;
@@ -169,7 +180,8 @@ final class SessionRegistry {
     }
 
     /** The entry registered under the id, or null. Volatile loads only; no CAS, no allocation. */
-    Entry get(long id) {
+    @Override
+    public Entry get(long id) {
         int h = hash(id);
         Table t = table;
         while (true) {
@@ -187,7 +199,8 @@ final class SessionRegistry {
     }
 
     /** Removes exactly this entry (by identity); a newer entry under the same id is kept. */
-    boolean remove(Entry entry) {
+    @Override
+    public boolean remove(Entry entry) {
         long id = entry.id;
         int h = hash(id);
         Table t = table;
@@ -203,14 +216,20 @@ final class SessionRegistry {
             }
             if (SLOT.compareAndSet(t.buckets, i, b, without(b, entry))) {
                 count.add(-1);
-                resizeIfNeeded();
+                // Reading the count sums every thread's cell of it, a cache miss when another core
+                // has just written its own; a remove pays that for one id in 64 (one remove in 64
+                // when ids come from a counter). The table then shrinks a little late, never wrongly.
+                if ((id & 63) == 0) {
+                    resizeIfNeeded();
+                }
                 return true;
             }
         }
     }
 
     /** Registered entries; exact when no add or remove is in flight. */
-    int size() {
+    @Override
+    public int size() {
         return (int) count.get();
     }
 
@@ -284,7 +303,8 @@ final class SessionRegistry {
     // ---- resizing ------------------------------------------------------------------------------
 
     /*
-     * Called after each successful change, so the count it reads includes that change. Starts a
+     * Called after a successful change (every add, one remove in 64), so the count it reads includes
+     * that change. Starts a
      * resize only on the current array and only if none is running on it: a resize of the new array
      * waits until the old one is retired (until then the counts it would act on are still moving).
      */
@@ -376,7 +396,10 @@ final class SessionRegistry {
                 return b; // the planted bug: a writer can still change b after this copy is made
             }
             // Fails if a writer changed the bucket since the load: then freeze its new value.
-            if (SLOT.compareAndSet(t.buckets, i, b, new Frozen(b))) {
+            // An empty bucket (most of them) shares one Frozen: nothing compares Frozens by
+            // identity, and a frozen bucket only ever turns MOVED.
+            Frozen frozen = b == null || b == EMPTY ? FROZEN_EMPTY : new Frozen(b);
+            if (SLOT.compareAndSet(t.buckets, i, b, frozen)) {
                 return b;
             }
         }

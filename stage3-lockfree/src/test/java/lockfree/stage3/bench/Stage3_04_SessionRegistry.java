@@ -3,7 +3,6 @@ package lockfree.stage3.bench;
 import lockfree.common.bench.SessionTableBenchmark;
 import lockfree.common.contract.SessionManager;
 import lockfree.stage3.LockFreeSessionManager;
-import lockfree.stage3.NaiveLockFreeSessionManager;
 import org.openjdk.jmh.annotations.Param;
 
 /*
@@ -21,9 +20,9 @@ import org.openjdk.jmh.annotations.Param;
  * again and again, grows far past the live sessions, and never shrinks; every lookup in it lands in
  * a bigger, colder table.
  *
- *   table=naive        NaiveLockFreeSessionManager: the registry is a NonBlockingHashMapLong
+ *   table=naive        LockFreeSessionManager.naive(): the registry is a NonBlockingHashMapLong
  *                      (the wrong way for keys that are never reused)
- *   table=registry     LockFreeSessionManager: the registry is SessionRegistry, chained buckets
+ *   table=registry     new LockFreeSessionManager(): the registry is SessionRegistry, chained buckets
  *                      changed by CAS, so a remove takes the entry out and leaves nothing; it is
  *                      resized by the live count, up and down (the right way)
  *
@@ -51,7 +50,7 @@ public class Stage3_04_SessionRegistry extends SessionTableBenchmark {
     @Override
     protected SessionManager newManager() {
         return switch (table) {
-            case "naive" -> new NaiveLockFreeSessionManager();
+            case "naive" -> LockFreeSessionManager.naive();
             case "registry" -> new LockFreeSessionManager();
             default -> throw new IllegalArgumentException("table=" + table + ": use naive or registry");
         };
