@@ -104,7 +104,7 @@ public final class ChurnMemory {
 
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("what", "heap retained by each stage's SessionManager (tables + live sessions) before and after "
-                + "churn; bytes = used heap after a full GC minus used heap before the manager was built");
+                + "churn; bytes = live bytes in the class histogram (after a full GC) minus the same before the manager was built");
         json.put("date", Instant.now().toString());
         json.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         json.put("gc", String.join(",", gcNames()));
