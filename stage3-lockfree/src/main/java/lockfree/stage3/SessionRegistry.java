@@ -173,7 +173,12 @@ final class SessionRegistry implements LockFreeSessionManager.Registry {
             // the bucket since the load, and then we look again.
             if (SLOT.compareAndSet(t.buckets, i, b, with(b, entry))) {
                 count.add(1);
-                resizeIfNeeded();
+                // The grow rule is read (a sum over every thread's cell of the count) when the
+                // entry had to share its bucket, which is how too many entries show, and for one
+                // id in 64; an add into an empty bucket, the common case, reads nothing shared.
+                if (b != null && b != EMPTY || (id & 63) == 0) {
+                    resizeIfNeeded();
+                }
                 return null;
             }
         }
@@ -303,8 +308,9 @@ final class SessionRegistry implements LockFreeSessionManager.Registry {
     // ---- resizing ------------------------------------------------------------------------------
 
     /*
-     * Called after a successful change (every add, one remove in 64), so the count it reads includes
-     * that change. Starts a
+     * Called after some successful changes (an add that shared a bucket, one add or remove in 64),
+     * so the count it reads includes that change; the table resizes a little late, never wrongly.
+     * Starts a
      * resize only on the current array and only if none is running on it: a resize of the new array
      * waits until the old one is retired (until then the counts it would act on are still moving).
      */
