@@ -3,6 +3,7 @@ package lockfree.stage3;
 import lockfree.common.contract.Session;
 import lockfree.common.testkit.Concurrently;
 import lockfree.stage3.LockFreeSessionManager.Entry;
+import lockfree.stage3.LockFreeSessionManager.SessionRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
