@@ -24,7 +24,8 @@ import lockfree.stage3.LockFreeSessionManager;
  *
  *   ./bench.sh stage3 Stage3_01 -t 1          # then -t 2; -t 4 oversubscribes this machine
  *
- * RESULT: see the end of this file (from the cross-stage run, docs/BENCHMARKS.md).
+ * Results: not pasted here (a pasted number drifts from the next run). The cross-stage run of
+ * this workload is rendered in docs/BENCHMARKS.md from its committed JSON.
  */
 public class Stage3_01_SessionTable extends SessionTableBenchmark {
     @Override
@@ -33,23 +34,3 @@ public class Stage3_01_SessionTable extends SessionTableBenchmark {
     }
 }
 
-/*
- * RESULT, from the cross-stage run that runs this same workload for all four stages
- * (./bench.sh all, 2026-11-24 04:50-05:08 UTC, 2-vCPU AMD EPYC VM, OpenJDK 17.0.15, JMH 1.37,
- * 2 forks x 3 x 1 s; load average 13-24 from other builds: indicative only, read the errors).
- * Ratios to the other stages and the reasons: docs/BENCHMARKS.md.
- *
- *   reads  threads        ns/op
- *    100%        1       121 ± 83
- *    100%        2       772 ± 179
- *    100%        4       595 ± 469   (4 threads oversubscribe 2 cores)
- *     95%        1       485 ± 166
- *     95%        2      4087 ± 4238
- *     95%        4      4843 ± 3205
- *     50%        1      3862 ± 1875
- *     50%        2     18781 ± 10855
- *     50%        4     24897 ± 11034
- *      0%        1     11645 ± 11548
- *      0%        2     21147 ± 21291
- *      0%        4     46774 ± 43397
- */

@@ -16,13 +16,15 @@ import lockfree.stage3.MpscSendQueue;
  * latency -30..50% from the lock-free ring buffer; with one producer there is little contention
  * to remove, so the difference, if any, should show with three.
  *
- * Memory: 208 bytes for an idle session's whole queue (stage3-lockfree/docs/queue-footprint.txt).
+ * Memory: what an idle session's whole queue holds is measured by QueueFootprint
+ * (stage3-lockfree/docs/queue-footprint.txt).
  *
  * HOW TO RUN (from the repository root):
  *
  *   ./bench.sh stage3 Stage3_02
  *
- * RESULT: see the end of this file.
+ * Results: not pasted here (a pasted number drifts from the next run). The cross-stage run of
+ * this workload is rendered in docs/BENCHMARKS.md from its committed JSON.
  */
 public class Stage3_02_SendQueue extends SendQueueBenchmark {
     @Override
@@ -31,12 +33,3 @@ public class Stage3_02_SendQueue extends SendQueueBenchmark {
     }
 }
 
-/*
- * RESULT, from the cross-stage run that runs this same workload for all four stages
- * (./bench.sh all, 2026-11-24 04:50-05:08 UTC, 2-vCPU AMD EPYC VM, OpenJDK 17.0.15, JMH 1.37,
- * 2 forks x 3 x 1 s; load average 13-24 from other builds: indicative only, read the errors).
- * Ratios to the other stages and the reasons: docs/BENCHMARKS.md.
- *
- *   oneProducer       1.94 ± 2.75 messages/us
- *   threeProducers    1.08 ± 1.78 messages/us
- */

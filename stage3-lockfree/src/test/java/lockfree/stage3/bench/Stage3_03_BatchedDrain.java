@@ -31,7 +31,9 @@ import org.openjdk.jmh.infra.Blackhole;
  *
  *   ./bench.sh stage3 Stage3_03
  *
- * RESULT: see the end of this file.
+ * Results: not pasted here (a pasted number drifts from the next run). This benchmark is stage
+ * 3's own; docs/BENCHMARKS.md lists it with the command above, and its numbers belong in a
+ * committed JSON rendered there, like the cross-stage tables.
  */
 public class Stage3_03_BatchedDrain extends SendQueueBenchmark {
 
@@ -79,16 +81,3 @@ public class Stage3_03_BatchedDrain extends SendQueueBenchmark {
     }
 }
 
-/*
- * RESULT (2026-11-24 05:22-05:25 UTC, 2-vCPU AMD EPYC VM, OpenJDK 17.0.15, JMH 1.37, 2 forks x 3 x 1 s,
- * load average 10-18 from other builds: indicative only). Discussed in the stage README.
- *
- *   group           flushCost  perMessage        batched     (messages/us)
- *   oneProducer             0   1.29 ± 0.75    2.46 ± 1.69
- *   oneProducer          1000   0.16 ± 0.16    1.77 ± 0.94
- *   threeProducers          0   1.28 ± 1.82    2.78 ± 6.93
- *   threeProducers       1000   0.19 ± 0.15    3.36 ± 6.46
- *
- * With a price on the flush, one flush per batch moved about 10x (1 producer) and 18x (3 producers)
- * as many messages as a flush per message.
- */
