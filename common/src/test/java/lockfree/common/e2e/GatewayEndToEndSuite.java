@@ -530,7 +530,12 @@ public abstract class GatewayEndToEndSuite {
     @Test
     @DisplayName("a session whose queue stays full is dropped from, then closed as a slow consumer")
     void slowConsumer() {
-        Gateway g = start(c -> c.withQueueCapacity(16).withSlowConsumerTimeout(Duration.ofMillis(300)));
+        // Two clocks run on this timeout: the send queue's (full for so long) and the outbound
+        // budget's (unwritable, no progress for so long), and the budget's starts first, when
+        // the channel turns unwritable. The timeout must leave the pushes below time to fill the
+        // queue of 16 after that, or on a loaded machine the budget closes the client before a
+        // single push was dropped: 2 s is ample for 17 posts.
+        Gateway g = start(c -> c.withQueueCapacity(16).withSlowConsumerTimeout(Duration.ofSeconds(2)));
         WsTestClient fast = login(g, 2);
         // A client that never reads its socket: the kernel buffers fill, then Netty's, then the queue.
         WsTestClient slow = connect(g, WsTestClient.options().autoRead(false).receiveBuffer(4096));
