@@ -3,15 +3,21 @@ package lockfree.exercises.support;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * A call on a thread of its own, for the tests that hold a writer in the middle of its change and
- * ask whether a reader waits for it. A reader that waits for a lock parks (WAITING, or BLOCKED on a
- * monitor); a reader that took no lock, or one the writer does not exclude, returns. Which of the
- * two comes first is the answer, with no timing in it: the writer holds still until it is known.
+ * ask whether a reader waits for it. A reader that waits for a {@code java.util.concurrent.locks}
+ * lock parks with that lock as its blocker; a reader that took no lock, or one the writer does not
+ * exclude, returns. Which of the two comes first is the answer, with no timing in it: the writer
+ * holds still until it is known.
+ *
+ * <p>Only a park on such a lock counts: a thread also stops for a moment in other places (BLOCKED
+ * on a class loader's lock while it loads a class), and taking that for "waits for the writer"
+ * would let an unlocked read pass.
  */
 public final class Parked<T> {
     private final Thread thread;
@@ -38,15 +44,16 @@ public final class Parked<T> {
     }
 
     /**
-     * Waits until the call parks (true) or returns (false), whichever happens first. If the call
+     * Waits until the call parks on a lock (true) or returns (false), whichever happens first. If the call
      * threw, rethrows that, wrapped, so the report shows the learner's exception; if neither
      * happens within {@code limit}, fails.
      */
     public boolean parksBeforeReturning(Duration limit) throws Exception {
         long deadline = System.nanoTime() + limit.toNanos();
         while (true) {
-            Thread.State state = thread.getState();
-            if (state == Thread.State.WAITING || state == Thread.State.BLOCKED) {
+            Object blocker = LockSupport.getBlocker(thread);
+            if (blocker != null && blocker.getClass().getName().startsWith("java.util.concurrent.locks.")
+                    && thread.getState() == Thread.State.WAITING) {
                 return true;
             }
             if (result.isCompletedExceptionally()) {
@@ -56,7 +63,7 @@ public final class Parked<T> {
                 return false;
             }
             if (System.nanoTime() - deadline > 0) {
-                fail("'" + thread.getName() + "' neither returned nor waited for a lock within " + limit.toSeconds() + " s");
+                fail("'" + thread.getName() + "' neither returned nor parked on a java.util.concurrent lock within " + limit.toSeconds() + " s");
             }
             Thread.onSpinWait();
         }
