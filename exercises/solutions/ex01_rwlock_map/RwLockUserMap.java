@@ -10,7 +10,16 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 public final class RwLockUserMap {
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     /* Guarded by `lock`: read under the read lock, changed only under the write lock. */
-    private final Map<Long, Session> users = new HashMap<>();
+    private final Map<Long, Session> users;
+
+    public RwLockUserMap() {
+        this(new HashMap<>());
+    }
+
+    /** For the tests: a map that pauses mid-write, or throws there (see the stub). */
+    RwLockUserMap(Map<Long, Session> users) {
+        this.users = users;
+    }
 
     public Session get(long userId) {
         // Readers share the lock, so lookups on many event loops run at once. The lock's release by

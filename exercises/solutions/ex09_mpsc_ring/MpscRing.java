@@ -14,10 +14,13 @@ public final class MpscRing<E> {
     /** The next position the consumer takes; only the consumer thread touches it. */
     private long consumerPosition;
 
-    /** @param capacity a power of two */
+    /** @param capacity a power of two, at least 2 */
     public MpscRing(int capacity) {
-        if (capacity <= 0 || Integer.bitCount(capacity) != 1) {
-            throw new IllegalArgumentException("capacity must be a positive power of two, got " + capacity);
+        // Not 1: with one slot, "filled for position p" (p + 1) and "free for position p + 1"
+        // (p + 1) are the same sequence, so the next producer would store over an element that
+        // nobody has taken yet.
+        if (capacity < 2 || Integer.bitCount(capacity) != 1) {
+            throw new IllegalArgumentException("capacity must be a power of two, at least 2, got " + capacity);
         }
         this.mask = capacity - 1;
         this.elements = new AtomicReferenceArray<>(capacity);

@@ -20,16 +20,31 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *
  * <p>Besides the single-threaded checks, the tests log 40,000 users in and out from two threads and
  * look users up while the table grows; an unguarded HashMap loses entries there in practically
- * every run. Once those pass, a thorough check runs the same races for more rounds, and checks
- * that {@code size()} on one thread sees another thread's login: reading a single int looks safe
- * without a lock, but only the lock's acquire makes the reader see the writer's update.
+ * every run. They also stop a put or a remove halfway (the map they hand in pauses there) and ask
+ * {@code get} and {@code size} on another thread: a reader must wait for the writer, whatever it
+ * reads. Reading a single int in {@code size()} looks safe without a lock, but only the lock makes
+ * the reader wait for a change in progress and see the writer's update once it is done. Once those
+ * pass, a thorough check runs the races for more rounds.
  *
  * <p>Run: {@code ./exercises.sh run 1}
  */
 public final class RwLockUserMap {
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     /* Guarded by `lock`: read under the read lock, changed only under the write lock. */
-    private final Map<Long, Session> users = new HashMap<>();
+    private final Map<Long, Session> users;
+
+    public RwLockUserMap() {
+        this(new HashMap<>());
+    }
+
+    /**
+     * For the tests: a map of their own, which can stop in the middle of a put or a remove (where
+     * a real HashMap would be halfway through a resize) while another thread reads, or throw there.
+     * A race that lands in that window is too rare for a test to wait for.
+     */
+    RwLockUserMap(Map<Long, Session> users) {
+        this.users = users;
+    }
 
     /** The session bound to {@code userId}, or null. */
     public Session get(long userId) {

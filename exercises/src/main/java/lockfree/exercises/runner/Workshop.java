@@ -125,11 +125,13 @@ public final class Workshop {
                   %1$s next             move on once the current exercise passes
                   %1$s reset EX         put EX's stub back as it was handed out (asks first)
                   %1$s reset --all      the same for every exercise
-                  %1$s check-all        run every exercise, update what is done (slow: every test of all 11)
+                  %1$s check-all        run every exercise, update what is done; slow (every test of
+                                      all 11, minutes rather than seconds): it prints how long it took
                   %1$s solution [EX]    the reference solution, once EX passes
                   %1$s prove [EX]       for maintainers: every stub fails, every solution passes,
                                       every wrong solution in exercises/mutants is rejected
-                                      (--mutants: only the wrong solutions, as CI runs it)
+                                      (--mutants: only the wrong solutions, as CI runs it);
+                                      minutes, and it prints how long it took
                   %1$s help             this list
 
                 EX is a number (3), a name (ex03_atomic_map_ops) or part of one (atomic).
@@ -233,6 +235,7 @@ public final class Workshop {
     }
 
     private int checkAll() {
+        long start = System.nanoTime();
         int passed = 0;
         for (Exercise ex : manifest.exercises()) {
             Verdict v = check(ex);
@@ -248,6 +251,7 @@ public final class Workshop {
         }
         out.println();
         out.println(report.progress(passed, manifest.exercises().size()));
+        printElapsed("check-all", start);
         return passed == manifest.exercises().size() ? 0 : 1;
     }
 
@@ -275,6 +279,7 @@ public final class Workshop {
 
     /** {@code prove [EX] [--mutants]}: with --mutants, only the wrong solutions (what CI adds to verify's proof). */
     private int prove(List<String> args) {
+        long start = System.nanoTime();
         boolean onlyMutants = args.contains("--mutants");
         List<String> names = args.stream().filter(a -> !a.startsWith("-")).toList();
         List<Exercise> exercises = names.isEmpty() ? manifest.exercises() : List.of(find(names.get(0)));
@@ -312,6 +317,7 @@ public final class Workshop {
         out.println();
         out.println(bad == 0 ? "All " + exercises.size() + " exercise(s) proven, " + mutants + " wrong solutions rejected."
                 : bad + " exercise(s) broken.");
+        printElapsed("prove", start);
         return bad == 0 ? 0 : 1;
     }
 
@@ -481,6 +487,14 @@ public final class Workshop {
     }
 
     // ---- helpers ----------------------------------------------------------------------------
+
+    /**
+     * The slow commands say how long they took, measured on this run: a duration typed into the
+     * docs would be some other machine's on some other day.
+     */
+    private void printElapsed(String command, long startNanos) {
+        out.println(report.dim(command + " took " + Report.seconds(System.nanoTime() - startNanos)));
+    }
 
     /**
      * The quick check, shown as soon as it is done; if it passes and the exercise has a thorough

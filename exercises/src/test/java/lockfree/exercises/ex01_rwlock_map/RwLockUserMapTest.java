@@ -2,17 +2,26 @@ package lockfree.exercises.ex01_rwlock_map;
 
 import lockfree.common.contract.Session;
 import lockfree.common.testkit.Concurrently;
+import lockfree.exercises.support.Parked;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /**
  * The quick check: what runs on every save. {@link RwLockUserMapStressTest} is the thorough check,
@@ -42,6 +51,127 @@ class RwLockUserMapTest {
         assertNull(map.get(7));
         assertNull(map.remove(7), "a second remove finds nothing");
         assertEquals(0, map.size());
+    }
+
+    /**
+     * A login is in progress: the test's map stops inside put(), after HashMap's own put and before
+     * it returns, under whatever lock put() took. A real HashMap is in a state like that for the
+     * length of a resize, with half its entries moved. A size() on another thread must wait for
+     * the login to finish and then count it. One that answers now reads the map halfway through a
+     * change, with nothing that orders its read after the writer's stores: an unlocked size()
+     * (a single int, so it "looks atomic"), or a put() that holds the read lock, or a lock of its own.
+     */
+    @Test
+    @Timeout(20)
+    void sizeWaitsForALoginInProgress() throws Exception {
+        assertEquals(1, readDuringAWrite("size()", RwLockUserMap::size, map -> { }, map -> map.put(7, Session.detached(1, 7))));
+    }
+
+    /** The same paused login, and a lookup of that user: it waits, then finds the new session. */
+    @Test
+    @Timeout(20)
+    void getWaitsForALoginInProgress() throws Exception {
+        Session s = Session.detached(1, 7);
+        assertSame(s, readDuringAWrite("get(7)", map -> map.get(7), map -> { }, map -> map.put(7, s)));
+    }
+
+    /**
+     * A logout is in progress (the test's map stops inside remove()): a lookup of that user on
+     * another thread waits, then finds nobody. A remove() under the read lock lets it in.
+     */
+    @Test
+    @Timeout(20)
+    void getWaitsForALogoutInProgress() throws Exception {
+        Session seen = readDuringAWrite("get(7)", map -> map.get(7), map -> map.put(7, Session.detached(1, 7)), map -> map.remove(7));
+        assertNull(seen, "the lookup waited for the logout, so user 7 is gone");
+    }
+
+    /**
+     * Runs {@code setUp}, then {@code write} on a map that stops inside the write's put or remove
+     * and runs {@code read} on another thread there; the reader must park (waiting for the lock)
+     * until the write is done. Returns what the reader read, after the write.
+     */
+    private static <T> T readDuringAWrite(String what, Function<RwLockUserMap, T> read,
+                                          Consumer<RwLockUserMap> setUp, Consumer<RwLockUserMap> write) throws Exception {
+        PausingMap users = new PausingMap();
+        RwLockUserMap map = new RwLockUserMap(users);
+        setUp.accept(map);
+        List<Parked<T>> reader = new ArrayList<>();
+        users.duringNextWrite = () -> {
+            reader.add(Parked.start("reader", () -> read.apply(map)));
+            boolean parked;
+            try {
+                parked = reader.get(0).parksBeforeReturning(Duration.ofSeconds(10));
+            } catch (Exception e) {
+                throw new AssertionError(what + " on the reading thread failed", e);
+            }
+            assertTrue(parked, what + " on another thread answered while a write was in the middle of changing the"
+                    + " HashMap: it read a half-changed map. Readers take the read lock, which waits for the write lock");
+        };
+        write.accept(map);
+        assertEquals(1, reader.size(), "the write must go through the map: put() calls its put, remove() its remove");
+        return reader.get(0).get(Duration.ofSeconds(10));
+    }
+
+    /**
+     * A HashMap whose next put or remove, once armed, runs {@link #duringNextWrite} after the change
+     * and before returning: where the writer still holds its lock.
+     */
+    private static final class PausingMap extends HashMap<Long, Session> {
+        Runnable duringNextWrite;
+
+        @Override
+        public Session put(Long key, Session value) {
+            Session previous = super.put(key, value);
+            pause();
+            return previous;
+        }
+
+        @Override
+        public Session remove(Object key) {
+            Session removed = super.remove(key);
+            pause();
+            return removed;
+        }
+
+        private void pause() {
+            Runnable r = duringNextWrite;
+            duringNextWrite = null;
+            if (r != null) {
+                r.run();
+            }
+        }
+    }
+
+    /**
+     * HashMap's put can throw (an OutOfMemoryError while it resizes, for one). The test's map
+     * throws once; the login fails, and the lock must be free afterwards: a put() that unlocks
+     * after the call instead of in a finally block leaves the write lock held forever, and every
+     * later lookup on every other thread waits for it.
+     */
+    @Test
+    @Timeout(20)
+    void aWriteThatThrowsLeavesTheLockFree() throws Exception {
+        HashMap<Long, Session> users = new HashMap<>() {
+            private boolean thrown;
+
+            @Override
+            public Session put(Long key, Session value) {
+                if (!thrown) {
+                    thrown = true;
+                    throw new IllegalStateException("simulated: the HashMap failed mid-resize");
+                }
+                return super.put(key, value);
+            }
+        };
+        RwLockUserMap map = new RwLockUserMap(users);
+        assertThrows(IllegalStateException.class, () -> map.put(7, Session.detached(1, 7)));
+
+        Parked<Integer> reader = Parked.start("reader", map::size);
+        assertFalse(reader.parksBeforeReturning(Duration.ofSeconds(10)),
+                "after a put() that threw, a size() on another thread waits for a lock nobody will release:"
+                        + " unlock in a finally block");
+        assertEquals(0, reader.get(Duration.ofSeconds(10)));
     }
 
     /**

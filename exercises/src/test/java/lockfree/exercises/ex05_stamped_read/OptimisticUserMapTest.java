@@ -2,23 +2,21 @@ package lockfree.exercises.ex05_stamped_read;
 
 import lockfree.common.contract.Session;
 import lockfree.common.testkit.Concurrently;
+import lockfree.exercises.support.Parked;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.StampedLock;
 import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class OptimisticUserMapTest {
 
@@ -60,36 +58,16 @@ class OptimisticUserMapTest {
         map.put(7, s);
 
         long stamp = map.lock().writeLock();
-        CompletableFuture<Session> lookup = new CompletableFuture<>();
-        Thread reader = new Thread(() -> {
-            try {
-                lookup.complete(map.get(7));
-            } catch (Throwable t) {
-                lookup.completeExceptionally(t);
-            }
-        }, "lookup");
+        Parked<Session> lookup;
         try {
-            reader.start();
-            // A reader queued for the read lock parks: WAITING. One that skipped validation is done.
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (reader.getState() != Thread.State.WAITING) {
-                if (lookup.isCompletedExceptionally()) {
-                    lookup.get(); // rethrows what get(7) threw, wrapped: the report shows it
-                }
-                if (lookup.isDone()) {
-                    fail("get() returned while a writer held the lock: an optimistic read must be validated,"
+            lookup = Parked.start("lookup", () -> map.get(7));
+            assertTrue(lookup.parksBeforeReturning(Duration.ofSeconds(10)),
+                    "get() returned while a writer held the lock: an optimistic read must be validated,"
                             + " and a failed validation must fall back to readLock()");
-                }
-                if (System.nanoTime() > deadline) {
-                    fail("the lookup neither returned nor waited for the read lock within 10 s");
-                }
-                Thread.onSpinWait();
-            }
-            assertFalse(lookup.isDone(), "the lookup must wait for the writer");
         } finally {
             map.lock().unlockWrite(stamp);
         }
-        assertSame(s, lookup.get(10, TimeUnit.SECONDS));
+        assertSame(s, lookup.get(Duration.ofSeconds(10)));
         assertEquals(1, map.pessimisticReads(), "that lookup fell back once, and must be counted");
     }
 

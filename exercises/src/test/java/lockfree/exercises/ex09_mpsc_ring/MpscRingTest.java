@@ -11,6 +11,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class MpscRingTest {
@@ -25,6 +26,17 @@ class MpscRingTest {
         assertEquals("a", ring.poll());
         assertEquals("b", ring.poll());
         assertNull(ring.poll());
+    }
+
+    /**
+     * One slot cannot work: "filled for position p" and "free for position p + 1" would be the
+     * same sequence, and a second offer would store over the first element.
+     */
+    @Test
+    void capacitiesThatAreNotPowersOfTwoOfAtLeastTwoAreRefused() {
+        for (int capacity : new int[] {-2, 0, 1, 3, 6}) {
+            assertThrows(IllegalArgumentException.class, () -> new MpscRing<String>(capacity), "capacity " + capacity);
+        }
     }
 
     @Test
@@ -84,6 +96,31 @@ class MpscRingTest {
             assertEquals(3, taken.size(), "taken: " + taken);
             assertTrue(taken.containsAll(List.of("a1", "a2", "b1")), "taken: " + taken);
             assertTrue(taken.indexOf("a1") < taken.indexOf("a2"), "one producer's order was broken: " + taken);
+        });
+    }
+
+    /**
+     * The ring is full (two slots, two elements) and the consumer takes the oldest element while a
+     * producer offers the next one, which fits only once that slot is free. Through every
+     * interleaving: the consumer gets the old element, and the new one, if the offer got in, comes
+     * out next. A poll that frees the slot before it has read the element lets the producer store
+     * into the slot in between: the old element is lost and the new one read in its place.
+     */
+    @Test
+    @Timeout(20)
+    void aPollRacingTheOfferThatRefillsItsSlotGetsTheOldElement() {
+        Lincheck.runConcurrentTest(INVOCATIONS, () -> {
+            MpscRing<String> ring = new MpscRing<>(2);
+            assertTrue(ring.offer("a"));
+            assertTrue(ring.offer("x"));
+            String[] polled = new String[1];
+            boolean[] offered = new boolean[1];
+            Together.run(() -> polled[0] = ring.poll(), () -> offered[0] = ring.offer("b"));
+            assertEquals("a", polled[0], "the consumer took the oldest element of a full ring; it must get that element,"
+                    + " not one a producer stored after the slot was freed: read the element, then free the slot");
+            assertEquals("x", ring.poll());
+            assertEquals(offered[0] ? "b" : null, ring.poll(), "what the producer got in comes out last");
+            assertNull(ring.poll());
         });
     }
 

@@ -130,6 +130,7 @@ class WorkshopEndToEndTest {
         Result rejected = workshop("", "prove", "4", "--mutants");
         assertEquals(0, rejected.code, rejected.out);
         assertTrue(rejected.out.contains("1 wrong solutions rejected"), rejected.out);
+        assertTrue(rejected.out.contains("prove took "), "a slow command says how long it took: " + rejected.out);
 
         Files.writeString(mutants.resolve("not-wrong.mutant"), header.formatted("none")
                 + "<<<<<<< solution\n" + line + "=======\n" + line + ">>>>>>> mistake\n");
