@@ -10,6 +10,10 @@
 #                                  about 24 min on 2 cores (printed at start); writes
 #                                  docs/bench/compare.json and renders docs/BENCHMARKS.md's tables
 #                                  and the charts from it
+#   ./bench.sh churn [cycles] [live users]
+#                                  memory after churn: every stage's tables before and after
+#                                  1,000,000 reconnections with 10,000 users online (defaults), one
+#                                  JVM per stage, into docs/bench/churn-memory.json; under a minute
 #   ./bench.sh report              re-render the tables and charts from docs/bench/compare.json
 #   ./bench.sh smoke               CI: every benchmark (limits and stage3-boxed too), one 100 ms
 #                                  iteration, 1 fork, then the report; numbers meaningless (~4 min)
@@ -73,6 +77,12 @@ case "$mode" in
         java -cp "$(classpath benchmarks)" lockfree.bench.CompareStages "$@"
         load
         ;;
+    churn)
+        build
+        load
+        java -Xmx1g -cp "$(classpath benchmarks)" lockfree.bench.ChurnMemory docs/bench/churn-memory.json "$@"
+        load
+        ;;
     report)
         build
         java -cp "$(classpath benchmarks)" lockfree.bench.Report docs/bench/compare.json docs/bench docs/BENCHMARKS.md
@@ -103,6 +113,8 @@ case "$mode" in
             grep -q "\"stage\" : \"$column\"" benchmarks/target/jmh-smoke.json \
                 || { echo "smoke: no $column result in benchmarks/target/jmh-smoke.json" >&2; exit 1; }
         done
+        # Memory after churn, small: the harness runs and every stage stays within its bound.
+        java -Xmx1g -cp "$(classpath benchmarks)" lockfree.bench.ChurnMemory benchmarks/target/churn-smoke.json 20000 1000
         load
         echo "# smoke: every benchmark ran, in $(( $(date +%s) - start )) s"
         ;;
