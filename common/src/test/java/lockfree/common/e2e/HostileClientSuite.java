@@ -70,6 +70,14 @@ public abstract class HostileClientSuite {
     /** The stage under test. */
     protected abstract Stage stage();
 
+    /**
+     * Starts every gateway of the suite. Only the suite's teeth test (HostileSuiteTeethTest) starts
+     * something else: the real transport with one known hole (BrokenTransports).
+     */
+    protected Gateway startGateway(GatewayConfig config) {
+        return Gateway.start(stage(), config);
+    }
+
     @AfterEach
     void stopEverything() throws Exception {
         if (canary != null) {
@@ -86,7 +94,7 @@ public abstract class HostileClientSuite {
 
     /** A gateway with the test's settings, and the canary pair already talking on it. */
     private Gateway start(UnaryOperator<GatewayConfig> tweak) {
-        Gateway g = Gateway.start(stage(), tweak.apply(GatewayConfig.defaults().withPort(0)
+        Gateway g = startGateway(tweak.apply(GatewayConfig.defaults().withPort(0)
                 .withShutdownTimeout(Duration.ofSeconds(2))));
         gateways.add(g);
         String secret = g.config().secret();
@@ -363,7 +371,7 @@ public abstract class HostileClientSuite {
         assertEquals(202, Http.post(http(g.port(), "/push"), "{\"to\":[1],\"data\":1}", Map.of("Origin", own)).status());
         assertEquals(4, g.metrics().errors(ErrorCode.FORBIDDEN_ORIGIN));
 
-        Gateway secret = Gateway.start(stage(), GatewayConfig.defaults().withPort(0).withSecret("s")
+        Gateway secret = startGateway(GatewayConfig.defaults().withPort(0).withSecret("s")
                 .withAllowedOrigins(List.of("https://app.example")));
         gateways.add(secret);
         for (String origin : List.of("https://app.example", "http://127.0.0.1:" + secret.port())) {
