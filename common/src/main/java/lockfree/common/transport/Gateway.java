@@ -62,7 +62,8 @@ public final class Gateway implements AutoCloseable {
     private final Channel listener;
     private volatile boolean stopped;
 
-    private Gateway(Stage stage, GatewayConfig config, Function<LocalDelivery, Router> routerFactory) {
+    private Gateway(Stage stage, GatewayConfig config, Function<LocalDelivery, Router> routerFactory,
+                    GatewayInitializer.PipelineEdit edit) {
         if (config.secret() == null && !config.bind().isLoopbackAddress()) {
             throw new IllegalArgumentException("without --secret the gateway accepts any uid, so it only binds to "
                     + "loopback; set --secret (or GATEWAY_SECRET) to listen on " + config.bind().getHostAddress());
@@ -99,7 +100,7 @@ public final class Gateway implements AutoCloseable {
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(OutboundBudget.LOW_WATER, OutboundBudget.HIGH_WATER))
                 .childHandler(new GatewayInitializer(config, channels, api, stage.queues(), sessions, router,
-                        tokens, metrics));
+                        tokens, metrics, edit));
         try {
             this.listener = bootstrap.bind(new InetSocketAddress(config.bind(), config.port())).syncUninterruptibly().channel();
         } catch (RuntimeException e) {
@@ -119,12 +120,18 @@ public final class Gateway implements AutoCloseable {
     public static Gateway start(Stage stage, GatewayConfig config) {
         return new Gateway(stage, config, config.redis() == null
                 ? LocalRouter::new
-                : local -> new RedisRouter(config.redis(), local, RedisRouter.Options.defaults()));
+                : local -> new RedisRouter(config.redis(), local, RedisRouter.Options.defaults()),
+                GatewayInitializer.NONE);
     }
 
     /** Starts a gateway whose router the caller builds around this node's local delivery. */
     public static Gateway start(Stage stage, GatewayConfig config, Function<LocalDelivery, Router> routerFactory) {
-        return new Gateway(stage, config, routerFactory);
+        return new Gateway(stage, config, routerFactory, GatewayInitializer.NONE);
+    }
+
+    /** The teeth test's deliberately broken gateways (see {@link GatewayInitializer.PipelineEdit}); local router. */
+    static Gateway startWithHole(Stage stage, GatewayConfig config, GatewayInitializer.PipelineEdit hole) {
+        return new Gateway(stage, config, LocalRouter::new, hole);
     }
 
     public int port() {

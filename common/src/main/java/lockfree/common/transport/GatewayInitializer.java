@@ -43,6 +43,18 @@ final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
     private final OriginPolicy origins;
     private final WebSocketServerProtocolConfig ws;
     private final long halfIdleMillis;
+    private final PipelineEdit edit;
+
+    /**
+     * Package-private seam for the hostile suite's teeth test only (BrokenTransports, in common's
+     * test sources): it plants one known hole in each connection's finished pipeline, to prove the
+     * suite catches it. Nothing outside this package can pass one; the gateway passes {@link #NONE}.
+     */
+    interface PipelineEdit {
+        void edit(ChannelPipeline p, GatewayConfig config, GatewayMetrics metrics, OriginPolicy origins);
+    }
+
+    static final PipelineEdit NONE = (p, config, metrics, origins) -> { };
 
     /**
      * @param channels every connection joins it, so that shutdown can reach them all
@@ -50,7 +62,7 @@ final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
      * @param tokens   the login check, or null when the gateway runs without a secret
      */
     GatewayInitializer(GatewayConfig config, ChannelGroup channels, HttpApiHandler api, SendQueue.Factory queues,
-                       SessionManager sessions, Router router, Tokens tokens, GatewayMetrics metrics) {
+                       SessionManager sessions, Router router, Tokens tokens, GatewayMetrics metrics, PipelineEdit edit) {
         this.config = config;
         this.channels = channels;
         this.api = api;
@@ -74,6 +86,7 @@ final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
                 .dropPongFrames(true)
                 .build();
         this.halfIdleMillis = Math.max(1, config.idleTimeout().toMillis() / 2);
+        this.edit = edit;
     }
 
     @Override
@@ -93,5 +106,6 @@ final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
         p.addLast("fragments", new WebSocketFrameAggregator(config.maxFrameBytes()));
         p.addLast("api", api);
         p.addLast("session", new SessionHandler(config, queues, sessions, router, tokens, metrics, rate));
+        edit.edit(p, config, metrics, origins);
     }
 }

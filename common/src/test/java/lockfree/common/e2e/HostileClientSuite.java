@@ -11,19 +11,15 @@ import lockfree.common.contract.Stage;
 import lockfree.common.protocol.CloseCodes;
 import lockfree.common.protocol.ErrorCode;
 import lockfree.common.protocol.Tokens;
-import lockfree.common.testkit.ChildGateway;
 import lockfree.common.testkit.Http;
 import lockfree.common.testkit.RawClient;
 import lockfree.common.testkit.WsTestClient;
 import lockfree.common.transport.Gateway;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -35,7 +31,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 
 import static lockfree.common.e2e.GatewayEndToEndSuite.awaitOp;
@@ -57,15 +52,15 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Throughout every test a canary pair of users exchanges messages on the same gateway; each test
  * ends by checking that the canary lost nothing and that {@code /health} still answers.
  *
- * <p>The small-heap flood ({@link #smallHeapFlood}) runs a gateway in its own JVM for half a
- * minute. The transport it attacks is common's, the same for every stage, so one stage runs it:
- * the one whose test class names a main class in {@link #smallHeapMain()}; the others skip it.
+ * <p>The cases that need a gateway in a JVM of its own (a small heap flooded for half a minute,
+ * the log volume) are in {@link HostileChildJvmSuite}: the transport they attack is common's, the
+ * same for every stage, so one stage runs them.
  */
 @Timeout(60)
 public abstract class HostileClientSuite {
     private static final Duration WAIT = GatewayEndToEndSuite.WAIT;
-    private static final long ALICE = 9001;
-    private static final long BOB = 9002;
+    static final long ALICE = 9001;
+    static final long BOB = 9002;
 
     private final List<Gateway> gateways = new ArrayList<>();
     private final List<WsTestClient> clients = new ArrayList<>();
@@ -75,9 +70,12 @@ public abstract class HostileClientSuite {
     /** The stage under test. */
     protected abstract Stage stage();
 
-    /** The stage's main class if this stage runs the child-JVM cases; null (the default) skips them. */
-    protected Class<?> smallHeapMain() {
-        return null;
+    /**
+     * Starts every gateway of the suite. Only the suite's teeth test (HostileSuiteTeethTest) starts
+     * something else: the real transport with one known hole (BrokenTransports).
+     */
+    protected Gateway startGateway(GatewayConfig config) {
+        return Gateway.start(stage(), config);
     }
 
     @AfterEach
@@ -96,7 +94,7 @@ public abstract class HostileClientSuite {
 
     /** A gateway with the test's settings, and the canary pair already talking on it. */
     private Gateway start(UnaryOperator<GatewayConfig> tweak) {
-        Gateway g = Gateway.start(stage(), tweak.apply(GatewayConfig.defaults().withPort(0)
+        Gateway g = startGateway(tweak.apply(GatewayConfig.defaults().withPort(0)
                 .withShutdownTimeout(Duration.ofSeconds(2))));
         gateways.add(g);
         String secret = g.config().secret();
@@ -140,7 +138,7 @@ public abstract class HostileClientSuite {
      * {@link #verify()} stops the sender and checks that every message arrived, in order, and
      * that every one was acked ok.
      */
-    private static final class Canary {
+    static final class Canary {
         private final WsTestClient alice;
         private final WsTestClient bob;
         private final ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -373,7 +371,7 @@ public abstract class HostileClientSuite {
         assertEquals(202, Http.post(http(g.port(), "/push"), "{\"to\":[1],\"data\":1}", Map.of("Origin", own)).status());
         assertEquals(4, g.metrics().errors(ErrorCode.FORBIDDEN_ORIGIN));
 
-        Gateway secret = Gateway.start(stage(), GatewayConfig.defaults().withPort(0).withSecret("s")
+        Gateway secret = startGateway(GatewayConfig.defaults().withPort(0).withSecret("s")
                 .withAllowedOrigins(List.of("https://app.example")));
         gateways.add(secret);
         for (String origin : List.of("https://app.example", "http://127.0.0.1:" + secret.port())) {
@@ -491,107 +489,5 @@ public abstract class HostileClientSuite {
         assertTrue(r.readFrame().text().contains("\"login_ok\""));
         assertTrue(r.readFrame().text().contains("\"pong\""));
         gatewaySurvived(g.port());
-    }
-
-    // ---- in a child JVM: memory on a small heap, log volume ------------------------------
-
-    /** The stage's gateway in a JVM of its own with a 128 MiB heap; skips the test for other stages. */
-    private ChildGateway smallHeapChild(String... args) throws IOException {
-        Class<?> main = smallHeapMain();
-        Assumptions.assumeTrue(main != null, "the child-JVM cases run for one stage only: the transport is common's");
-        ChildGateway child = ChildGateway.start(main, List.of("-Xmx128m"), 0, args);
-        others.add(child);
-        return child;
-    }
-
-    @Test
-    @Timeout(90)
-    @DisplayName("-Xmx128m, one client flooding pings and sends without reading for 30 s: up, RSS bounded, canary whole")
-    void smallHeapFlood() throws IOException {
-        ChildGateway child = smallHeapChild("--rate-limit", "1000000", "--slow-consumer-timeout", "2s");
-        int port = child.port();
-        canary = new Canary(track(WsTestClient.connect(ws(port))), track(WsTestClient.connect(ws(port))), null);
-        long rssBefore = child.rssKib();
-        AtomicLong maxRss = new AtomicLong(rssBefore);
-        AtomicInteger unhealthy = new AtomicInteger();
-        ScheduledExecutorService probe = Executors.newSingleThreadScheduledExecutor();
-        others.add(probe::shutdownNow);
-        probe.scheduleWithFixedDelay(() -> {
-            maxRss.accumulateAndGet(child.rssKib(), Math::max);
-            try {
-                if (Http.get(http(port, "/health")).status() != 200) {
-                    unhealthy.incrementAndGet();
-                }
-            } catch (UncheckedIOException e) {
-                unhealthy.incrementAndGet();
-            }
-        }, 0, 250, TimeUnit.MILLISECONDS);
-        // One flooder at a time, on a blocking socket that never reads: 200 pings (125-byte
-        // payloads, each worth a pong) and 200 sends (each acked with its 8 KB id) per write. The
-        // writes block once the gateway stops reading, and fail once it closes us; then the next
-        // flooder comes.
-        byte[] ping = RawClient.frame(true, RawClient.PING, new byte[125]);
-        byte[] send = RawClient.text("{\"op\":\"send\",\"to\":404,\"data\":0,\"id\":\"" + "i".repeat(8192) + "\"}");
-        byte[][] batch = new byte[400][];
-        for (int i = 0; i < batch.length; i++) {
-            batch[i] = i % 2 == 0 ? ping : send;
-        }
-        long end = System.nanoTime() + FLOOD.toNanos();
-        int floods = 0;
-        while (System.nanoTime() < end) {
-            floods++;
-            try (RawClient flooder = RawClient.connect(port, WAIT, 4096)) {
-                flooder.write(RawClient.upgrade("/ws", Map.of()));
-                assertEquals(101, flooder.readResponse().status()); // the last thing it reads
-                flooder.write(RawClient.text("{\"op\":\"login\",\"uid\":666}"));
-                while (System.nanoTime() < end) {
-                    flooder.write(batch);
-                }
-            } catch (UncheckedIOException closedByTheGateway) {
-                // expected: the gateway stopped reading, then closed us
-            }
-        }
-        probe.shutdownNow();
-        System.out.printf("small-heap flood: %d flooders, RSS %d MiB before, peak %d MiB%n",
-                floods, rssBefore / 1024, maxRss.get() / 1024);
-        assertTrue(child.process().isAlive(), "the gateway is still up:\n" + String.join("\n", child.output()));
-        assertTrue(child.output().stream().noneMatch(l -> l.contains("OutOfMemoryError")),
-                String.join("\n", child.output()));
-        assertEquals(0, unhealthy.get(), "/health answered 200 every time during the flood");
-        assertTrue(maxRss.get() < RSS_BOUND_KIB, "RSS peaked at " + maxRss.get() / 1024 + " MiB (before the flood "
-                + rssBefore / 1024 + " MiB), over the " + RSS_BOUND_KIB / 1024 + " MiB bound");
-        assertTrue(floods >= 2, "the flooder was closed and came back at least once");
-        gatewaySurvived(port);
-    }
-
-    /** How long the small-heap flood lasts. */
-    private static final Duration FLOOD = Duration.ofSeconds(30);
-    /**
-     * The RSS a -Xmx128m gateway must stay under while flooded. Before the flood it holds the JVM
-     * itself (code, metaspace, threads) and part of its heap; under any load the heap grows to its
-     * 128 MiB. What the flood may add on top is the bounded per-connection memory of PROTOCOL.md
-     * ("Limits and abuse"): about a megabyte per flooder. Without the outbound budget the
-     * flooder's pongs and acks pile up in direct memory, tens of MiB in seconds, and the peak
-     * passes this bound within the flood.
-     */
-    private static final long RSS_BOUND_KIB = 240 * 1024;
-
-    @Test
-    @Timeout(60)
-    @DisplayName("requests abandoned mid-body do not log a stack trace each")
-    void abandonedRequestsAreQuiet() throws IOException {
-        ChildGateway child = smallHeapChild();
-        int linesBefore = child.output().size();
-        int abandoned = 50;
-        for (int i = 0; i < abandoned; i++) {
-            try (RawClient r = RawClient.connect(child.port())) {
-                r.write(RawClient.request("POST", "/push", Map.of("Host", "x", "Content-Type", "application/json",
-                        "Content-Length", "1000"), "{\"to\":[1],"));
-            }
-        }
-        assertEquals(200, Http.get(http(child.port(), "/health")).status());
-        List<String> logged = child.output().subList(linesBefore, child.output().size());
-        assertTrue(logged.size() < 10, abandoned + " abandoned requests logged " + logged.size() + " lines:\n"
-                + String.join("\n", logged));
     }
 }

@@ -72,7 +72,20 @@ public final class ChildGateway implements AutoCloseable {
     /** As {@link #start(Class, int, String...)}, with {@code jvmOptions} instead of the default heap. */
     public static ChildGateway start(Class<?> mainClass, List<String> jvmOptions, int openFiles, String... args)
             throws IOException {
-        List<String> cmd = new ArrayList<>(javaCommand(mainClass, jvmOptions));
+        return start(javaCommand(mainClass, jvmOptions), openFiles, args);
+    }
+
+    /** {@code java -Xmx256m -jar jar --port 0 args}: a packaged gateway jar, as a user starts it. */
+    public static ChildGateway startJar(Path jar, String... args) throws IOException {
+        List<String> java = new ArrayList<>();
+        java.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        java.addAll(DEFAULT_JVM_OPTIONS);
+        java.addAll(List.of("-jar", jar.toString()));
+        return start(java, 0, args);
+    }
+
+    private static ChildGateway start(List<String> java, int openFiles, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(java);
         cmd.add("--port");
         cmd.add("0");
         cmd.addAll(List.of(args));

@@ -31,13 +31,20 @@ import java.util.function.Consumer;
  * <p>Run: {@code ./exercises.sh run 2}
  */
 public final class RwLockSessionManager implements SessionManager {
-    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-    private final Lock readLock = lock.readLock();
-    private final Lock writeLock = lock.writeLock();
+    private final Lock readLock;
+    private final Lock writeLock;
 
-    /* Both guarded by the one lock, so every write changes them together. */
+    /* Guarded by the lock: HashMap is not thread-safe, even for a read that races a resize. */
     private final Map<Long, Session> sessions = new HashMap<>();
     private final Map<Long, Session> users = new HashMap<>();
+
+    public RwLockSessionManager() {
+        // Non-fair, the default: fairness would hand the lock over in arrival order and make every
+        // reader queue behind a waiting writer, trading throughput for latency the gateway does not need.
+        ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+        this.readLock = lock.readLock();
+        this.writeLock = lock.writeLock();
+    }
 
     @Override
     public void add(Session session) {
@@ -101,7 +108,15 @@ public final class RwLockSessionManager implements SessionManager {
         }
     }
 
-    /** Copies under the read lock and calls {@code action} outside it, so a slow action blocks no login. */
+    /**
+     * Copies the bound sessions under the read lock, then calls {@code action} without it. This is
+     * a consistent snapshot, stronger than the interface asks for.
+     *
+     * <p>Calling {@code action} under the lock would avoid the copy but hold the read lock for the
+     * whole broadcast: every login and logout would wait for thousands of queue offers, and an
+     * action that removes a session (kicking a slow consumer) would deadlock, because a
+     * {@code ReentrantReadWriteLock} cannot upgrade a read lock to the write lock.
+     */
     @Override
     public void forEachUser(Consumer<Session> action) {
         Session[] snapshot;
@@ -111,8 +126,8 @@ public final class RwLockSessionManager implements SessionManager {
         } finally {
             readLock.unlock();
         }
-        for (Session s : snapshot) {
-            action.accept(s);
+        for (Session session : snapshot) {
+            action.accept(session);
         }
     }
 }

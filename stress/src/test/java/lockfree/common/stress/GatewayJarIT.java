@@ -1,9 +1,20 @@
 package lockfree.common.stress;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import lockfree.common.testkit.ChildGateway;
+import lockfree.common.testkit.Http;
+import lockfree.common.testkit.RedisCluster;
+import lockfree.common.testkit.RedisServer;
+import lockfree.common.testkit.WsTestClient;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,6 +27,7 @@ import java.util.jar.Manifest;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -27,15 +39,21 @@ class GatewayJarIT {
     /** The only natives a gateway loads: epoll on the two Linux architectures it is built for. */
     private static final Pattern KEPT_NATIVE =
             Pattern.compile("META-INF/native/libnetty_transport_native_epoll_(x86_64|aarch_64)\\.so");
-    /** Netty parts the gateway never loads; any of them back in the jar means a filter stopped working. */
+    /** Parts the gateway never loads (parent pom, shade plugin); any of them back in the jar means a filter stopped working. */
     private static final List<String> LEFT_OUT_PACKAGES = List.of(
             "lockfree/common/stress/", "io/netty/handler/codec/quic/", "io/netty/handler/codec/http3/",
             "io/netty/handler/codec/http2/", "io/netty/handler/codec/spdy/", "io/netty/handler/codec/rtsp/",
             "io/netty/handler/codec/mqtt/", "io/netty/channel/kqueue/", "io/netty/channel/uring/",
             "io/netty/channel/sctp/", "io/netty/channel/udt/", "io/lettuce/core/dynamic/",
-            "io/lettuce/core/failover/", "io/lettuce/core/api/coroutines/");
-    /** A budget a little above what the filters leave: a new dependency, or a filter that stopped working, shows. */
-    private static final long MAX_GATEWAY_JAR_BYTES = 12_500_000;
+            "io/lettuce/core/failover/", "io/lettuce/core/api/coroutines/", "io/lettuce/core/support/",
+            "io/netty/handler/codec/compression/", "io/netty/handler/codec/http/multipart/", "io/netty/handler/ssl/util/",
+            "org/jctools/queues/atomic/", "com/fasterxml/jackson/core/internal/shaded/fdp/", "META-INF/versions/");
+    /**
+     * A budget a little above what the shade configuration leaves (parent pom): a new dependency,
+     * or a filter that stopped working, shows. Issue 15 asked for a third of the 26,847,965 bytes
+     * the jars weighed with netty-all; this is about 39% (the parent pom says what is left).
+     */
+    private static final long MAX_GATEWAY_JAR_BYTES = 10_500_000;
 
     private static final Path ROOT = Path.of(System.getProperty("user.dir")).toAbsolutePath().getParent();
 
@@ -113,5 +131,72 @@ class GatewayJarIT {
         }
         assertEquals(List.of("Main-Class is lockfree.stage3.Stage3Main, not lockfree.stage0.Stage0Main"),
                 problems(jar, "lockfree.stage0.Stage0Main").subList(0, 1));
+    }
+
+    /**
+     * The jars run: a filter that leaves out a class the gateway loads (by name from a native
+     * library, by ServiceLoader, by reflection, or on a path only Redis takes) would show only at
+     * run time. Each stage's jar, started as a user starts it, on Redis: two users exchange a message
+     * and a broadcast through it, the dashboard page and its uPlot files are served, and it says
+     * it runs on epoll and logs through slf4j-simple. Stage 3's also joins a Redis Cluster
+     * (Lettuce's cluster client); every stage's gateway code around Lettuce is common's.
+     */
+    @Test
+    @Timeout(120)
+    void eachStagesGatewayJarRunsOnRedisAndServesTheDashboard() throws IOException {
+        try (RedisServer redis = RedisServer.startOrSkip()) {
+            for (int stage = 0; stage <= 3; stage++) {
+                exchangeThrough(Coordinator.stageJar(ROOT, stage), redis.uri());
+            }
+        }
+        try (RedisCluster cluster = RedisCluster.startOrSkip()) {
+            exchangeThrough(Coordinator.stageJar(ROOT, 3), cluster.uri());
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    private static void exchangeThrough(Path jar, URI redis) throws IOException {
+        try (ChildGateway g = ChildGateway.startJar(jar, "--redis", redis.toString())) {
+            String what = jar.getFileName() + " on " + redis + "; it printed:\n" + String.join("\n", g.output());
+            assertTrue(g.output().stream().anyMatch(l -> l.contains("(epoll transport, redis router)")),
+                    "logs through slf4j-simple, on epoll, with the Redis router: " + what);
+            WsTestClient alice = WsTestClient.connect(g.uri("ws", "/ws"));
+            WsTestClient bob = WsTestClient.connect(g.uri("ws", "/ws"));
+            try {
+                alice.send("{\"op\":\"login\",\"uid\":1}");
+                bob.send("{\"op\":\"login\",\"uid\":2}");
+                alice.awaitMatching("\"login_ok\"", WAIT);
+                bob.awaitMatching("\"login_ok\"", WAIT);
+                alice.send("{\"op\":\"send\",\"to\":2,\"data\":{\"n\":1e400},\"id\":\"a\"}");
+                assertEquals("{\"op\":\"msg\",\"from\":1,\"data\":{\"n\":1e400}}", bob.awaitMatching("\"msg\"", WAIT), what);
+                assertEquals("ok", json(alice.awaitMatching("\"ack\"", WAIT)).get("status").asText(), what);
+                bob.send("{\"op\":\"broadcast\",\"data\":[2],\"id\":7}");
+                assertTrue(alice.awaitMatching("\"msg\"", WAIT).contains("\"data\":[2]"), what);
+            } finally {
+                alice.close();
+                bob.close();
+            }
+            JsonNode health = json(Http.get(g.uri("http", "/health")).body());
+            assertEquals("up", health.path("router").path("state").asText(), health + " " + what);
+            Http.Response page = Http.get(g.uri("http", "/"));
+            assertEquals(200, page.status(), what);
+            List<String> assets = Pattern.compile("/webjars/[^\"]+").matcher(page.body()).results().map(m -> m.group()).toList();
+            assertEquals(2, assets.size(), "the page loads uPlot's script and style: " + assets);
+            for (String asset : assets) {
+                assertEquals(200, Http.get(g.uri("http", asset)).status(), asset + " from " + what);
+            }
+            assertFalse(g.output().stream().anyMatch(l -> l.contains("NoClassDefFoundError") || l.contains("ClassNotFoundException")
+                    || l.contains("SLF4J(W)")), what);
+        }
+    }
+
+    private static JsonNode json(String s) {
+        try {
+            return JSON.readTree(s);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

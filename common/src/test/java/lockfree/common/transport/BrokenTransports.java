@@ -1,0 +1,71 @@
+package lockfree.common.transport;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import lockfree.common.contract.Stage;
+
+import java.util.List;
+
+/**
+ * Deliberately broken transports: the real gateway with one hole of issue 14 planted back into
+ * each connection's pipeline, for the hostile suite's teeth test (HostileSuiteTeethTest), which
+ * proves that the suite rejects each. Each hole is the smallest pipeline change that reopens what
+ * was found; everything else stays the real transport.
+ */
+public enum BrokenTransports {
+    /**
+     * Replies (pongs, acks, errors) and pushes are written with no outbound budget: a client that
+     * does not read is read on, and never closed, while its replies pile up in the gateway.
+     */
+    REPLIES_BYPASS_THE_OUTBOUND_BUDGET((p, config, metrics, origins) -> p.remove("budget")),
+
+    /**
+     * A {@code /ws} request that is not version 13 skips the guard, and Netty's own handshaker
+     * factory answers hixie-76 and the drafts with a 101, as it did before the guard.
+     */
+    ACCEPTS_PRE_RFC_HANDSHAKES((p, config, metrics, origins) -> p.addBefore("handshake-guard", "hole",
+            new ChannelInboundHandlerAdapter() {
+                @Override
+                public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                    if (msg instanceof FullHttpRequest r && HandshakeGuard.WS_PATH.equals(r.uri())
+                            && !"13".equals(r.headers().get(HttpHeaderNames.SEC_WEBSOCKET_VERSION))) {
+                        ctx.pipeline().remove("handshake-guard");
+                    }
+                    ctx.fireChannelRead(msg);
+                }
+            })),
+
+    /**
+     * The handshake deadline covers the first request only: once a plain HTTP request has been
+     * served, the guard (and its deadline) is gone, so a keep-alive connection may then take
+     * forever over its upgrade (slowloris).
+     */
+    HANDSHAKE_DEADLINE_ENDS_AFTER_THE_FIRST_REQUEST((p, config, metrics, origins) -> p.addBefore("handshake-guard", "hole",
+            new ChannelInboundHandlerAdapter() {
+                @Override
+                public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                    ctx.fireChannelRead(msg);
+                    if (msg instanceof FullHttpRequest && ctx.pipeline().get("handshake-guard") != null) {
+                        ctx.pipeline().remove("handshake-guard");
+                        ctx.pipeline().remove(this);
+                    }
+                }
+            })),
+
+    /** Every {@code Origin} is allowed, whatever --allowed-origin and --secret say. */
+    ORIGIN_NOT_CHECKED((p, config, metrics, origins) -> p.replace("handshake-guard", "handshake-guard",
+            new HandshakeGuard(config, metrics, new OriginPolicy(List.of("*"), config.secret() != null))));
+
+    private final GatewayInitializer.PipelineEdit hole;
+
+    BrokenTransports(GatewayInitializer.PipelineEdit hole) {
+        this.hole = hole;
+    }
+
+    /** A gateway for {@code stage} with this hole in every connection, on the local router. */
+    public Gateway start(Stage stage, GatewayConfig config) {
+        return Gateway.startWithHole(stage, config, hole);
+    }
+}
