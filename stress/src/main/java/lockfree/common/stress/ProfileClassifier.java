@@ -35,14 +35,14 @@ final class ProfileClassifier {
                 "^io/netty/channel/epoll/Native\\.epoll", "^sun/nio/ch/EPoll\\.wait"),
         JVM("JVM (GC, JIT compiler, VM threads)",
                 // Thread names (the profiler's "threads" option roots every stack in one) and HotSpot's C++.
-                "^\\[(GC Thread|G1 |C1 CompilerThread|C2 CompilerThread|VM Thread|VM Periodic|Service Thread|"
-                        + "Monitor Deflation|Sweeper|Common-Cleaner|Finalizer|Reference Handler|Signal Dispatcher)",
+                // The profiler cuts long names ("C1 CompilerThre"), so only their starts are matched.
+                "^\\[(GC Thread|G1 |C1 Compiler|C2 Compiler|VM Thread|VM Periodic|Service Thread|"
+                        + "Monitor Deflation|Sweeper|Common-Cleaner|Finalizer|Reference Handl|Signal Dispatch)",
                 "^(G1|GC|CollectedHeap|MemAllocator|CompileBroker|SafepointSynchronize|VMThread)[A-Za-z]*::"),
         QUEUE("send queue and drain",
                 "^lockfree/stage\\d/[A-Za-z]*SendQueue", "^org/jctools/queues/", "^io/netty/channel/ChannelOutboundBuffer"),
         SESSIONS("session-table lookup",
-                "^lockfree/stage\\d/[A-Za-z]*SessionManager", "^org/jctools/maps/",
-                "^java/util/concurrent/ConcurrentHashMap", "^java/util/HashMap"),
+                "^lockfree/stage\\d/[A-Za-z]*SessionManager", "^org/jctools/maps/"),
         JSON("JSON (Jackson, protocol)", "^com/fasterxml/jackson/", "^lockfree/common/protocol/"),
         METRICS("metrics (Prometheus, HdrHistogram)", "^io/prometheus/", "^lockfree/common/metrics/", "^org/HdrHistogram/"),
         ROUTING("routing", "^lockfree/common/routing/"),
@@ -78,12 +78,21 @@ final class ProfileClassifier {
         }
     }
 
+    /*
+     * The JDK's maps serve everyone (Jackson's caches, Netty's attribute maps, the router), so a
+     * HashMap or ConcurrentHashMap frame is a session-table lookup only when no other category's
+     * frame encloses it; a stage's own SessionManager frame claims its map calls outright.
+     */
+    private static final Pattern SHARED_MAPS = Pattern.compile("^java/util/(concurrent/ConcurrentHashMap|HashMap)");
+
     private ProfileClassifier() {
     }
 
     /** The category of one stack, frames outermost first. */
     static Category classify(String[] frames) {
+        boolean sharedMap = false;
         for (int i = frames.length - 1; i >= 0; i--) {
+            sharedMap |= SHARED_MAPS.matcher(frames[i]).find();
             // Within one frame the enum's order decides: Native.epollWait is poll before it is Netty.
             for (Category c : Category.values()) {
                 if (c != Category.OTHER && c.claims(frames[i])) {
@@ -91,7 +100,7 @@ final class ProfileClassifier {
                 }
             }
         }
-        return Category.OTHER;
+        return sharedMap ? Category.SESSIONS : Category.OTHER;
     }
 
     /** Samples per category of a whole collapsed file (every category present, zeros too). */
