@@ -45,6 +45,16 @@ final class ProfileSession {
         this.command = command;
     }
 
+    /**
+     * Refuses {@code --profile} with {@code --repeat}: a profiled run is not a measured one (the
+     * profiler costs CPU), so repeating it would only put that cost into every repeat's numbers.
+     */
+    static void check(Path profile, StressSettings settings) {
+        if (profile != null && settings.repeats() > 1) {
+            throw new IllegalArgumentException("--profile runs once: drop --repeat (profile and measure in separate runs)");
+        }
+    }
+
     /** Extracts the agent from the tool's class path into {@code root/target/stress/profile}. */
     static ProfileSession open(Path dir, Path root, Path jcmd, String command) throws IOException {
         Path work = root.resolve("target").resolve("stress").resolve("profile").toAbsolutePath();

@@ -148,13 +148,11 @@ public final class StressMain implements Callable<Integer> {
         StressSettings s;
         try {
             s = settings();
+            ProfileSession.check(profile, s);
             for (Target t : s.targets()) {
                 if (t instanceof Target.Stage st) {
                     Coordinator.stageJar(s.root(), st.number());
                 }
-            }
-            if (profile != null && s.repeats() > 1) {
-                throw new IllegalArgumentException("--profile runs once: drop --repeat (the profiler's cost would be in every repeat's numbers)");
             }
             String tooFew = OpenFiles.check(s.perProcess(), OpenFiles.hardLimit());
             if (tooFew != null) {

@@ -116,4 +116,29 @@ class ProfileClassifierTest {
         // no CPU reading (off Linux): unknown, not zero
         assertEquals(-1.0, (double) ProfileSession.categories(samples, -1).get(0).get("cpuMicrosPerDelivery"));
     }
+
+    /**
+     * The fixtures' teeth: a broken classifier that takes the outermost claimed frame instead
+     * would put every event-loop sample in Netty; the stacks above tell it apart.
+     */
+    @Test
+    void anOutermostFirstClassifierWouldFailTheseStacks() {
+        java.util.function.Function<String, Category> outermostFirst = stack -> {
+            for (String f : stack.split(";")) {
+                for (Category c : Category.values()) {
+                    if (c != Category.OTHER && c.claims(f)) {
+                        return c;
+                    }
+                }
+            }
+            return Category.OTHER;
+        };
+        String json = LOOP + ";io/netty/channel/AbstractChannelHandlerContext.invokeChannelRead;"
+                + "com/fasterxml/jackson/core/json/ReaderBasedJsonParser.nextToken";
+        String send = LOOP + ";io/netty/channel/unix/FileDescriptor.writevAddresses;writev";
+        assertEquals(Category.NETTY, outermostFirst.apply(json));
+        assertEquals(Category.NETTY, outermostFirst.apply(send));
+        assertEquals(Category.JSON, of(json));
+        assertEquals(Category.SYSCALL, of(send));
+    }
 }
