@@ -7,6 +7,7 @@
 #   SCENARIO=idle USERS=50000 ./stress.sh --json out.json   flags work too (./stress.sh --help)
 #   SCENARIO=idle USERS=100000 STAGE=3 REDIS=auto ./stress.sh   scale-out: 6 gateway JVMs joined by Redis
 #   USERS=100000 STAGE=3 REDIS=cluster ./stress.sh            the same through a local 3-master Redis Cluster
+#   USERS=10000 MSGS=10 STAGE=0,3,limit PROFILE=docs/stress/profile ./stress.sh   where each target's CPU goes (async-profiler)
 #   ./stress.sh render                                      re-render docs/STRESS.md's tables and README's stress summary from docs/stress/*.json
 # Every knob is also a flag; flags given on the command line win over the environment.
 # Builds the stage jars and the tool's jar if one is missing, then runs the coordinator (see docs/STRESS.md).
@@ -15,7 +16,7 @@ cd "$(dirname "$0")"
 
 if [ "${1:-}" = render ]; then
   [ -f stress/target/stress.jar ] || ./mvnw -q package -DskipTests -pl stress -am
-  exec java -cp stress/target/stress.jar lockfree.common.stress.DocTables docs/STRESS.md README.md
+  exec java -cp stress/target/stress.jar lockfree.common.stress.DocTables docs/STRESS.md README.md stage3-lockfree/README.md
 fi
 
 jars_missing=false
@@ -34,6 +35,7 @@ set --  --users "${USERS:-10000}" --msgs "${MSGS:-10}" --scenario "${SCENARIO:-u
 [ "${CLOSED_LOOP:-}" = 1 ] && set -- --closed-loop "$@"
 [ -n "${JSON:-}" ] && set -- --json "$JSON" "$@"
 [ -n "${REDIS:-}" ] && set -- --redis "$REDIS" "$@"
+[ -n "${PROFILE:-}" ] && set -- --profile "$PROFILE" "$@"
 
 # The tool has its own jar (the stress module); it starts each stage's gateway jar in its own JVM.
 exec java -jar stress/target/stress.jar "$@"

@@ -50,6 +50,8 @@ final class Coordinator {
     private final List<Process> children = new ArrayList<>();
     private final List<LocalRedisServer> redisServers = new ArrayList<>();
     private final List<LocalRedisCluster> redisClusters = new ArrayList<>();
+    /** {@code --profile}: async-profiler in every target JVM over the measured send phase; null without. */
+    private ProfileSession profile;
 
     Coordinator(StressSettings settings, PrintStream out) {
         this.settings = settings;
@@ -62,6 +64,12 @@ final class Coordinator {
                 redisClusters.forEach(LocalRedisCluster::close);
             }
         }, "stress-cleanup"));
+    }
+
+    /** Profiles each target's measured send phase ({@link ProfileSession}) into {@code dir}. */
+    Coordinator profiling(Path dir, String command) throws IOException {
+        profile = dir == null ? null : ProfileSession.open(dir, settings.root(), jcmd, command);
+        return this;
     }
 
     /** One list of results per repeat, each in the targets' order. */
@@ -156,7 +164,8 @@ final class Coordinator {
                     args.add("--redis");
                     args.add(redis.toString());
                 }
-                GatewayProcess g = GatewayProcess.start(java, target.program(), settings.basePort() + k, settings.gatewayJvm(),
+                GatewayProcess g = GatewayProcess.start(java, target.program(), settings.basePort() + k,
+                        profile == null ? settings.gatewayJvm() : profile.jvmOptions(settings.gatewayJvm()),
                         args, logs.resolve(name + "-gateway-" + k + ".log"));
                 gateways.add(g);
                 synchronized (children) {
@@ -206,6 +215,9 @@ final class Coordinator {
                 }
             }
             GatewayCounters before = GatewayCounters.read(gateways, settings.cluster());
+            if (profile != null) {
+                profile.start(gateways); // before the CPU reading: the profile covers what it measures
+            }
             long cpu0 = sum(gateways, GatewayProcess::cpuNanos);
             List<ShardUsage.Sample> masters0 = redis == null ? List.of() : ShardUsage.sample(redis);
             long clientCpu0 = clientCpu(workers);
@@ -214,6 +226,9 @@ final class Coordinator {
                 awaitSettled(workers, gateways, before);
             }
             long cpu1 = sum(gateways, GatewayProcess::cpuNanos);
+            if (profile != null) {
+                profile.stop(name, gateways);
+            }
             List<ShardUsage> masters = redis == null ? null : ShardUsage.between(masters0, ShardUsage.sample(redis));
             long clientCpu1 = clientCpu(workers);
             GatewayCounters after = GatewayCounters.read(gateways, settings.cluster());
@@ -224,9 +239,13 @@ final class Coordinator {
             }
             workers.forEach(w -> w.say("CLOSE"));
             out.printf("   client JVM CPU during the send phase: %.1f s%n", (clientCpu1 - clientCpu0) / 1e9);
-            return merge(name, load, settings.cluster(), results, cpu0 < 0 || cpu1 < 0 ? -1 : cpu1 - cpu0,
+            StageResult result = merge(name, load, settings.cluster(), results, cpu0 < 0 || cpu1 < 0 ? -1 : cpu1 - cpu0,
                     GatewayCounters.delta(before, after), perConnection(heap0, heap1, connected),
                     perConnection(rss0, rss1, connected), perConnection(redis0, redis1, connected)).withRedisShards(masters);
+            if (profile != null) {
+                out.printf("   profile: %s%n", profile.report(name, settings, result, gateways));
+            }
+            return result;
         } finally {
             for (Worker w : workers) {
                 w.stop();

@@ -91,7 +91,7 @@ public final class DocTables {
             sm.appendReplacement(done, Matcher.quoteReplacement(sm.group(1) + "\n" + summary(runs) + "\n" + sm.group(4)));
         }
         sm.appendTail(done);
-        return done.toString();
+        return ProfileTable.render(done.toString(), dir); // <!-- stress-profile: dir --> blocks
     }
 
     /** Where a table's numbers come from: when, on what, with which arguments. */

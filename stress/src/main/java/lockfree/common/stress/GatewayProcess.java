@@ -83,6 +83,10 @@ final class GatewayProcess {
         return process;
     }
 
+    Path log() {
+        return log;
+    }
+
     long pid() {
         return process.pid();
     }

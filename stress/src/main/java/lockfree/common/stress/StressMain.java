@@ -79,6 +79,11 @@ public final class StressMain implements Callable<Integer> {
             + "(docs/STRESS.md renders its tables from --json files: ./stress.sh render).")
     Path markdown;
 
+    @Option(names = "--profile", description = {"Profile each target's measured send phase with async-profiler (CPU, collapsed",
+            "stacks under target/stress/profile) and write its CPU by category to DIR/<scenario>-<target>.json",
+            "(docs/STRESS.md, \"Where the time goes\"). One repeat only: profiling costs CPU; measure in another run."})
+    Path profile;
+
     @Option(names = "--root", defaultValue = ".", description = "Project root (where the stageN-*/target jars are). Default: ${DEFAULT-VALUE}")
     Path root;
 
@@ -143,6 +148,7 @@ public final class StressMain implements Callable<Integer> {
         StressSettings s;
         try {
             s = settings();
+            ProfileSession.check(profile, s);
             for (Target t : s.targets()) {
                 if (t instanceof Target.Stage st) {
                     Coordinator.stageJar(s.root(), st.number());
@@ -162,7 +168,7 @@ public final class StressMain implements Callable<Integer> {
             out.println("note: " + s.shards() + " gateways without a router between them: each user's messages go to "
                     + "users on its own gateway, and a broadcast reaches each gateway's own users");
         }
-        List<List<StageResult>> repeats = new Coordinator(s, out).runAll();
+        List<List<StageResult>> repeats = new Coordinator(s, out).profiling(profile, String.join(" ", commandLine)).runAll();
         out.println();
         out.print(Report.table(title, repeats));
         if (s.json() != null) {
