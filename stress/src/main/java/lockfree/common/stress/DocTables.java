@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
  *       one row per target over several runs, the few figures a front page quotes
  *       ({@link #summary}).</li>
  * </ul>
- * {@code ./stress.sh render} rewrites the blocks of docs/STRESS.md and README.md; the stress
+ * and docs/REDIS.md's capacity model and publish results ({@link RedisCapacity}).
+ * {@code ./stress.sh render} rewrites the blocks of docs/STRESS.md, docs/REDIS.md and README.md; the stress
  * module's tests fail when a committed block no longer matches its JSON.
  */
 public final class DocTables {
@@ -91,7 +92,7 @@ public final class DocTables {
             sm.appendReplacement(done, Matcher.quoteReplacement(sm.group(1) + "\n" + summary(runs) + "\n" + sm.group(4)));
         }
         sm.appendTail(done);
-        return done.toString();
+        return RedisCapacity.render(done.toString(), dir);
     }
 
     /** Where a table's numbers come from: when, on what, with which arguments. */
