@@ -37,6 +37,7 @@ class DocNumbersTest {
             new Allowed("5-10x", PLAN + ": step 2's throughput"),
             new Allowed("10-20x", PLAN + ": step 3's throughput"),
             new Allowed("2-5x", PLAN + ": batching Redis publishes"),
+            new Allowed("30-fold", PLAN + ": step 2's lock contention"),
             new Allowed("1x", PLAN + ": the baseline column of its table"),
             new Allowed("10%", PLAN + ": step 1's write latency; also ChurnMemory's growth threshold (a check's limit)"),
             new Allowed("100%", MIX + "; also the plan's success rate"),
@@ -96,7 +97,7 @@ class DocNumbersTest {
         List<Allowed> plan = List.of(new Allowed("10-20x", "the plan's prediction (DESIGN.md), not a measurement"));
 
         List<String> caught = DocNumbers.unexplained(Map.of("bad.md", bad), plan).stream().map(Figure::figure).toList();
-        assertEquals(List.of("228 ns", "2.3x", "7,017 B", "167,756 /s", "0.19-0.21 ms", "40 %"), caught,
+        assertEquals(List.of("228 ns", "2.3x", "7,017 B", "167,756 /s", "0.19-0.21 ms", "40 %", "×0.11", "2.7 times", "228 ± 91.9"), caught,
                 "each hand-typed measurement in the prose, a table row's included");
         assertEquals(List.of(), DocNumbers.unexplained(Map.of("good.md", good), plan),
                 "rendered blocks, code, comments and allowed plan figures pass");
