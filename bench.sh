@@ -10,7 +10,7 @@
 #                                  about 24 min on 2 cores (printed at start); writes
 #                                  docs/bench/compare.json and renders docs/BENCHMARKS.md's tables
 #                                  and the charts from it
-#   ./bench.sh report              re-render the tables and charts from docs/bench/compare.json
+#   ./bench.sh report              re-render the tables and charts from docs/bench/compare.json, and the chapters' own JMH tables from docs/bench/*.json
 #   ./bench.sh smoke               CI: every benchmark (limits and stage3-boxed too), one 100 ms
 #                                  iteration, 1 fork, then the report; numbers meaningless (~4 min)
 #   ./bench.sh jmh [JMH args]      JMH on the cross-stage classpath (AllStages_*, Metrics_01_Counters);
@@ -75,7 +75,7 @@ case "$mode" in
         ;;
     report)
         build
-        java -cp "$(classpath benchmarks)" lockfree.bench.Report docs/bench/compare.json docs/bench docs/BENCHMARKS.md
+        java -cp "$(classpath benchmarks)" lockfree.bench.Report docs/bench/compare.json docs/bench docs/BENCHMARKS.md stage2-sharded/README.md stage3-lockfree/README.md
         ;;
     jmh)
         build

@@ -118,9 +118,54 @@ public final class Report {
         return new Report(rows);
     }
 
+    /**
+     * A chapter's own benchmark results, rendered from their raw JMH JSON (paths relative to the
+     * page): {@code <!-- jmh-table: a.json b.json -->} ... {@code <!-- /jmh-table -->}. One row per
+     * result, in the files' order: benchmark, parameters, threads, score ± 99.9% error; a score
+     * whose interval is as wide as itself is marked "n.r." (not resolved), as in the comparison.
+     */
+    static final java.util.regex.Pattern JMH_TABLE = java.util.regex.Pattern.compile(
+            "(<!-- jmh-table: ([^>]+?) -->\n)(.*?)(<!-- /jmh-table -->)", java.util.regex.Pattern.DOTALL);
+
+    static String renderJmhTables(String page, Path dir) throws IOException {
+        java.util.regex.Matcher m = JMH_TABLE.matcher(page);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            List<String> files = List.of(m.group(2).trim().split("\\s+"));
+            List<Row> rows = new ArrayList<>();
+            for (String f : files) {
+                rows.addAll(read(dir.resolve(f)).rows);
+            }
+            m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(m.group(1) + "\n" + jmhTable(rows, files) + "\n" + m.group(4)));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    static String jmhTable(List<Row> rows, List<String> files) {
+        StringBuilder sb = new StringBuilder("| benchmark | parameters | threads | score ± error |\n|---|---|---:|---:|\n");
+        for (Row r : rows) {
+            StringBuilder params = new StringBuilder();
+            r.params().forEach((k, v) -> params.append(params.length() == 0 ? "" : ", ").append(k).append('=').append(v));
+            sb.append("| ").append(r.clazz()).append('.').append(r.method()).append(" | ").append(params).append(" | ")
+                    .append(r.threads()).append(" | ").append(cell(r)).append(' ').append(r.unit()).append(" |\n");
+        }
+        sb.append("\nRendered from ");
+        for (int i = 0; i < files.size(); i++) {
+            sb.append(i == 0 ? "" : ", ").append('[').append(files.get(i)).append("](").append(files.get(i)).append(')');
+        }
+        sb.append(" (`./bench.sh report`); n.r.: not resolved, the interval is as wide as the score.\n");
+        return sb.toString();
+    }
+
     public static void main(String[] args) throws IOException {
-        if (args.length != 3) {
-            throw new IllegalArgumentException("usage: Report <compare.json> <chartDir> <BENCHMARKS.md>");
+        if (args.length < 3) {
+            throw new IllegalArgumentException("usage: Report <compare.json> <chartDir> <BENCHMARKS.md> [chapter.md...]");
+        }
+        for (int i = 3; i < args.length; i++) {
+            Path page = Path.of(args[i]);
+            Files.writeString(page, renderJmhTables(Files.readString(page), page.toAbsolutePath().getParent()), StandardCharsets.UTF_8);
+            System.out.println("rendered the JMH tables of " + page);
         }
         Path json = Path.of(args[0]);
         Path charts = Path.of(args[1]);

@@ -33,4 +33,38 @@ class BenchmarksDocTest {
         assertTrue(tables.contains("| stage 3 | limit |\n"), "send queue and predictions: a limit column");
         assertTrue(tables.contains("### Stage 3's two changes, one at a time"), "the boxing split");
     }
+
+    /** The chapters' own JMH tables are their raw JSON rendered: a hand edit or a new JSON without a re-render fails. */
+    @Test
+    void theChaptersJmhTablesAreRenderedFromTheirJson() throws Exception {
+        for (String chapter : new String[] {"stage2-sharded/README.md", "stage3-lockfree/README.md"}) {
+            Path page = Path.of("..", chapter);
+            String doc = Files.readString(page);
+            assertTrue(Report.JMH_TABLE.matcher(doc).find(), chapter + " marks its JMH tables");
+            assertEquals(doc, Report.renderJmhTables(doc, page.getParent()),
+                    chapter + "'s JMH tables differ from their JSON: run ./bench.sh report");
+        }
+    }
+
+    /** The teeth: a score edited by hand is restored, and a changed result changes the table. */
+    @Test
+    void aChapterTableFollowsItsJson(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path json = dir.resolve("drain.json");
+        Files.copy(DOCS.resolve("bench/stage3-drain.json"), json);
+        String page = "<!-- jmh-table: drain.json -->\n<!-- /jmh-table -->\n";
+        String rendered = Report.renderJmhTables(page, dir);
+        assertTrue(rendered.contains("| Stage3_03_BatchedDrain.oneProducer | drain=batched, flushCost=0 | 1 | "), rendered);
+        String first = rendered.lines().filter(l -> l.startsWith("| Stage3_03_BatchedDrain.oneProducer | drain=batched, flushCost=0 |"))
+                .findFirst().orElseThrow();
+        String edited = rendered.replace(first, first.replaceFirst("\\| 1 \\| .*", "| 1 | 99.0 ± 1.00 ops/us |"));
+        assertEquals(rendered, Report.renderJmhTables(edited, dir), "rendering restores the JSON's score");
+
+        com.fasterxml.jackson.databind.node.ArrayNode results =
+                (com.fasterxml.jackson.databind.node.ArrayNode) new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile());
+        com.fasterxml.jackson.databind.node.ObjectNode metric = (com.fasterxml.jackson.databind.node.ObjectNode) results.get(0).get("primaryMetric");
+        metric.put("score", 42.0);
+        metric.put("scoreError", 0.5);
+        new com.fasterxml.jackson.databind.ObjectMapper().writeValue(json.toFile(), results);
+        assertTrue(Report.renderJmhTables(rendered, dir).contains("| 1 | 42.0 ± 0.50 ops/us |"), "a changed result changes the table");
+    }
 }
