@@ -22,6 +22,8 @@ import java.util.regex.Pattern;
  *
  * <p>Also {@code <!-- redis-publish: publish.txt -->} ... {@code <!-- /redis-publish -->}:
  * {@code RedisPublishBench}'s results, one row per section and mode, one column group per run.
+ * The file is the bench's standard output, one run after another (each starts with its
+ * {@code RedisPublishBench:} line), e.g. {@code for i in 1 2; do java ... RedisPublishBench; done > file}.
  */
 final class RedisCapacity {
     static final Pattern CAPACITY = Pattern.compile(
@@ -50,8 +52,10 @@ final class RedisCapacity {
         String section = null;
         for (String line : Files.readAllLines(txt)) {
             String t = line.strip();
-            if (t.startsWith("## run ")) {
-                run = Integer.parseInt(t.substring(7).trim());
+            // Each run of the bench prints one header line; a file may hold several runs in a row.
+            if (t.startsWith("RedisPublishBench:")) {
+                run++;
+                section = null;
             } else if (t.startsWith("throughput") || t.startsWith("latency at")) {
                 section = t;
             } else {
