@@ -60,6 +60,16 @@ final class DocNumbers {
         return out;
     }
 
+    private static boolean closes(List<String> lines, int from, String block) {
+        for (int j = from; j < lines.size(); j++) {
+            String t = lines.get(j).strip();
+            if (t.equals("<!-- /" + block + " -->") || t.equals("<!-- " + block + ":end -->")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The measured-looking figures in one doc's prose. */
     static List<Figure> figures(String doc, List<String> lines) {
         List<Figure> out = new ArrayList<>();
@@ -83,7 +93,8 @@ final class DocNumbers {
                 continue;
             }
             Matcher open = OPEN.matcher(t);
-            if (open.matches() && !t.startsWith("<!-- not run by CI") && !t.startsWith("<!-- CI runs")) {
+            // Only a marker with its closing line opens a block: a stray comment must not hide the rest of the page.
+            if (open.matches() && closes(lines, i + 1, open.group(1))) {
                 block = open.group(1);
                 continue;
             }
