@@ -190,18 +190,19 @@ final class RedisCapacity {
     }
 
     private static void row(StringBuilder sb, String label, double[] ns, java.util.function.DoubleUnaryOperator f) {
-        sb.append("| ").append(label).append(" |");
-        for (double n : ns) {
-            sb.append(' ').append(figure(f.applyAsDouble(n))).append(" |");
-        }
-        sb.append('\n');
+        row(sb, label, ns, f, RedisCapacity::figure);
     }
 
     /** A whole number of something (JVMs, shards, copies a second). */
     private static void count(StringBuilder sb, String label, double[] ns, java.util.function.DoubleUnaryOperator f) {
+        row(sb, label, ns, f, RedisCapacity::group);
+    }
+
+    private static void row(StringBuilder sb, String label, double[] ns, java.util.function.DoubleUnaryOperator f,
+                            java.util.function.DoubleFunction<String> format) {
         sb.append("| ").append(label).append(" |");
         for (double n : ns) {
-            sb.append(' ').append(group(f.applyAsDouble(n))).append(" |");
+            sb.append(' ').append(format.apply(f.applyAsDouble(n))).append(" |");
         }
         sb.append('\n');
     }
