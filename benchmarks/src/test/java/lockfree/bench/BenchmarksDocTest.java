@@ -41,9 +41,25 @@ class BenchmarksDocTest {
             Path page = Path.of("..", chapter);
             String doc = Files.readString(page);
             assertTrue(Report.JMH_TABLE.matcher(doc).find(), chapter + " marks its JMH tables");
-            assertEquals(doc, Report.renderJmhTables(doc, page.getParent()),
-                    chapter + "'s JMH tables differ from their JSON: run ./bench.sh report");
+            assertEquals(doc, Report.renderFootprintTables(Report.renderJmhTables(doc, page.getParent()), page.getParent()),
+                    chapter + "'s JMH or footprint tables differ from their raw results: run ./bench.sh report");
         }
+        assertTrue(Report.FOOTPRINT_TABLE.matcher(Files.readString(Path.of("..", "stage3-lockfree/README.md"))).find(),
+                "stage 3's chapter marks its queue-footprint table");
+    }
+
+    /** The footprint table's teeth: its rows are the raw output's, and a changed size changes it. */
+    @Test
+    void theFootprintTableFollowsItsRawOutput(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path txt = dir.resolve("fp.txt");
+        Files.copy(Path.of("..", "stage3-lockfree/docs/queue-footprint.txt"), txt);
+        String page = "<!-- footprint-table: fp.txt -->\n<!-- /footprint-table -->\n";
+        String rendered = Report.renderFootprintTables(page, dir);
+        assertTrue(rendered.contains("| 0 | ArrayBlockingQueue(1024) | 4256 | 4256 | 4256 |"), rendered);
+        assertTrue(rendered.contains("| 3 | MpscSendQueue(1024), whole object | 208 | 208 | 6208 |"), rendered);
+        Files.writeString(txt, Files.readString(txt).replaceFirst("(MpscSendQueue\\(1024\\), whole object\\s+)208", "$1216"));
+        assertTrue(Report.renderFootprintTables(rendered, dir).contains("| 3 | MpscSendQueue(1024), whole object | 216 | 208 | 6208 |"),
+                "a changed size changes the table");
     }
 
     /** The teeth: a score edited by hand is restored, and a changed result changes the table. */
