@@ -10,7 +10,7 @@
 #                                  about 24 min on 2 cores (printed at start); writes
 #                                  docs/bench/compare.json and renders docs/BENCHMARKS.md's tables
 #                                  and the charts from it
-#   ./bench.sh report              re-render the tables and charts from docs/bench/compare.json, and the chapters' own JMH and queue-footprint tables from their raw results
+#   ./bench.sh report              re-render the tables and charts from docs/bench/compare.json
 #   ./bench.sh smoke               CI: every benchmark (limits and stage3-boxed too), one 100 ms
 #                                  iteration, 1 fork, then the report; numbers meaningless (~4 min)
 #   ./bench.sh jmh [JMH args]      JMH on the cross-stage classpath (AllStages_*, Metrics_01_Counters);

@@ -7,7 +7,7 @@
 #   SCENARIO=idle USERS=50000 ./stress.sh --json out.json   flags work too (./stress.sh --help)
 #   SCENARIO=idle USERS=100000 STAGE=3 REDIS=auto ./stress.sh   scale-out: 6 gateway JVMs joined by Redis
 #   USERS=100000 STAGE=3 REDIS=cluster ./stress.sh            the same through a local 3-master Redis Cluster
-#   ./stress.sh render                                      re-render docs/STRESS.md's tables, docs/REDIS.md's capacity model and README's stress summary from docs/stress/*.json
+#   ./stress.sh render                                      re-render docs/STRESS.md's tables and README's stress summary from docs/stress/*.json
 # Every knob is also a flag; flags given on the command line win over the environment.
 # Builds the stage jars and the tool's jar if one is missing, then runs the coordinator (see docs/STRESS.md).
 set -eu

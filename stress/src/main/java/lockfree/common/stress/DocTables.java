@@ -92,7 +92,7 @@ public final class DocTables {
             sm.appendReplacement(done, Matcher.quoteReplacement(sm.group(1) + "\n" + summary(runs) + "\n" + sm.group(4)));
         }
         sm.appendTail(done);
-        return RedisCapacity.render(done.toString(), dir);
+        return done.toString();
     }
 
     /** Where a table's numbers come from: when, on what, with which arguments. */
@@ -201,7 +201,8 @@ public final class DocTables {
         for (String arg : args) {
             Path page = Path.of(arg);
             String before = Files.readString(page);
-            String after = render(before, page.toAbsolutePath().getParent());
+            Path dir = page.toAbsolutePath().getParent();
+            String after = RedisCapacity.render(render(before, dir), dir);
             Files.writeString(page, after);
             System.out.println((before.equals(after) ? "unchanged " : "rendered ") + page);
         }

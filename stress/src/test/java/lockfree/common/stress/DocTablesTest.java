@@ -95,7 +95,7 @@ class DocTablesTest {
         String page = Files.readString(redis);
         assertTrue(RedisCapacity.CAPACITY.matcher(page).find(), "REDIS.md marks its capacity model");
         assertTrue(RedisCapacity.PUBLISH.matcher(page).find(), "REDIS.md marks its publish results");
-        assertEquals(page, DocTables.render(page, redis.getParent()),
+        assertEquals(page, RedisCapacity.render(page, redis.getParent()),
                 "REDIS.md's capacity model differs from its raw results; ./stress.sh render rewrites it");
     }
 
@@ -110,7 +110,7 @@ class DocTablesTest {
         }
         String page = "<!-- redis-capacity: stress/scaleout-unicast-100000x1.json stress/unicast-10000x10-rate10000.json "
                 + "stress/scaleout-broadcast-100000x3.json results/redis-publish-2026-11-24-quiet.txt -->\n<!-- /redis-capacity -->\n";
-        String rendered = DocTables.render(page, dir);
+        String rendered = RedisCapacity.render(page, dir);
         // M3 is the lower of the two runs' flat-out maxBatch=256 rates (198586 and 167756 in the file).
         assertTrue(rendered.contains("lowest of the runs: 167,756 /s"), rendered);
         assertTrue(rendered.contains("| M6 | connections per gateway JVM in the scale-out: 100000 / 6 = 16,667 |"), rendered);
@@ -119,7 +119,7 @@ class DocTablesTest {
 
         Path txt = dir.resolve("results/redis-publish-2026-11-24-quiet.txt");
         Files.writeString(txt, Files.readString(txt).replace("router maxBatch=256       167756", "router maxBatch=256        83878"));
-        String again = DocTables.render(rendered, dir);
+        String again = RedisCapacity.render(rendered, dir);
         assertTrue(again.contains("lowest of the runs: 83,878 /s"), again);
         assertTrue(again.contains("2N / M3 on one shard (s) | 23.8 | 238 |"), "the extrapolation follows its input:\n" + again);
     }
