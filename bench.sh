@@ -85,7 +85,7 @@ case "$mode" in
         ;;
     report)
         build
-        java -cp "$(classpath benchmarks)" lockfree.bench.Report docs/bench/compare.json docs/bench docs/BENCHMARKS.md
+        java -cp "$(classpath benchmarks)" lockfree.bench.Report docs/bench/compare.json docs/bench docs/BENCHMARKS.md stage2-sharded/README.md stage3-lockfree/README.md
         ;;
     jmh)
         build

@@ -118,9 +118,102 @@ public final class Report {
         return new Report(rows);
     }
 
+    /**
+     * A chapter's own benchmark results, rendered from their raw JMH JSON (paths relative to the
+     * page): {@code <!-- jmh-table: a.json b.json -->} ... {@code <!-- /jmh-table -->}. One row per
+     * result, in the files' order: benchmark, parameters, threads, score ± 99.9% error; a score
+     * whose interval is as wide as itself is marked "n.r." (not resolved), as in the comparison.
+     */
+    static final java.util.regex.Pattern JMH_TABLE = java.util.regex.Pattern.compile(
+            "(<!-- jmh-table: ([^>]+?) -->\n)(.*?)(<!-- /jmh-table -->)", java.util.regex.Pattern.DOTALL);
+
+    static String renderJmhTables(String page, Path dir) throws IOException {
+        java.util.regex.Matcher m = JMH_TABLE.matcher(page);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            List<String> files = List.of(m.group(2).trim().split("\\s+"));
+            List<Row> rows = new ArrayList<>();
+            for (String f : files) {
+                rows.addAll(read(dir.resolve(f)).rows);
+            }
+            m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(m.group(1) + "\n" + jmhTable(rows, files) + "\n" + m.group(4)));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    static String jmhTable(List<Row> rows, List<String> files) {
+        StringBuilder sb = new StringBuilder("| benchmark | parameters | threads | score ± error |\n|---|---|---:|---:|\n");
+        for (Row r : rows) {
+            StringBuilder params = new StringBuilder();
+            r.params().forEach((k, v) -> params.append(params.length() == 0 ? "" : ", ").append(k).append('=').append(v));
+            sb.append("| ").append(r.clazz()).append('.').append(r.method()).append(" | ").append(params).append(" | ")
+                    .append(r.threads()).append(" | ").append(cell(r)).append(' ').append(r.unit()).append(" |\n");
+        }
+        sb.append("\nRendered from ");
+        for (int i = 0; i < files.size(); i++) {
+            sb.append(i == 0 ? "" : ", ").append('[').append(files.get(i)).append("](").append(files.get(i)).append(')');
+        }
+        sb.append(" (`./bench.sh report`); n.r.: not resolved, the interval is as wide as the score.\n");
+        return sb.toString();
+    }
+
+    /**
+     * A queue-footprint table, rendered from {@code QueueFootprint}'s raw output (path relative to
+     * the page): {@code <!-- footprint-table: docs/queue-footprint.txt -->} ...
+     * {@code <!-- /footprint-table -->}. The first JDK's table in the file; the file says whether
+     * the others agree.
+     */
+    static final java.util.regex.Pattern FOOTPRINT_TABLE = java.util.regex.Pattern.compile(
+            "(<!-- footprint-table: (\\S+) -->\n)(.*?)(<!-- /footprint-table -->)", java.util.regex.Pattern.DOTALL);
+    private static final java.util.regex.Pattern FOOTPRINT_ROW = java.util.regex.Pattern.compile(
+            "^(\\S+)\\s+(.+?)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)$");
+
+    static String renderFootprintTables(String page, Path dir) throws IOException {
+        java.util.regex.Matcher m = FOOTPRINT_TABLE.matcher(page);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String file = m.group(2);
+            m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(
+                    m.group(1) + "\n" + footprintTable(Files.readAllLines(dir.resolve(file)), file) + "\n" + m.group(4)));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    static String footprintTable(List<String> lines, String file) throws IOException {
+        StringBuilder sb = new StringBuilder("| stage | queue | empty | after a burst | full |\n|---|---|---:|---:|---:|\n");
+        boolean inTable = false;
+        int rows = 0;
+        for (String line : lines) {
+            if (line.startsWith("stage ") && line.contains("empty")) {
+                inTable = true;
+            } else if (inTable) {
+                java.util.regex.Matcher r = FOOTPRINT_ROW.matcher(line.strip());
+                if (!r.matches()) {
+                    break;
+                }
+                sb.append("| ").append(r.group(1)).append(" | ").append(r.group(2)).append(" | ").append(r.group(3))
+                        .append(" | ").append(r.group(4)).append(" | ").append(r.group(5)).append(" |\n");
+                rows++;
+            }
+        }
+        if (rows == 0) {
+            throw new IOException(file + " has no footprint table");
+        }
+        return sb.append("\nBytes retained per session, rendered from [").append(file).append("](").append(file)
+                .append(") (`./bench.sh report`).\n").toString();
+    }
+
     public static void main(String[] args) throws IOException {
-        if (args.length != 3) {
-            throw new IllegalArgumentException("usage: Report <compare.json> <chartDir> <BENCHMARKS.md>");
+        if (args.length < 3) {
+            throw new IllegalArgumentException("usage: Report <compare.json> <chartDir> <BENCHMARKS.md> [chapter.md...]");
+        }
+        for (int i = 3; i < args.length; i++) {
+            Path page = Path.of(args[i]);
+            Path dir = page.toAbsolutePath().getParent();
+            Files.writeString(page, renderFootprintTables(renderJmhTables(Files.readString(page), dir), dir), StandardCharsets.UTF_8);
+            System.out.println("rendered the JMH tables of " + page);
         }
         Path json = Path.of(args[0]);
         Path charts = Path.of(args[1]);

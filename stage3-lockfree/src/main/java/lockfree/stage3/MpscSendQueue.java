@@ -22,7 +22,7 @@ import java.lang.invoke.VarHandle;
  * producer and consumer fields to keep them on separate cache lines. Padding pays for one queue
  * hammered by a producer and a consumer on two cores at once; a gateway has one queue per
  * connection, most of them idle, and a batched drain that touches the consumer side once per
- * batch. At 100,000 connections the padding alone would be 51 MB. Measured sizes of every
+ * batch. At 100,000 connections the padding alone would be tens of megabytes. Measured sizes of every
  * stage's queue are in docs/queue-footprint.txt.
  *
  * <p><b>The capacity.</b> JCTools rounds the bound up to a power of two, and needs at least 4.

@@ -14,8 +14,8 @@ import lockfree.stage0.LockedSendQueue;
  * each offer hands a drain task to the event loop, so a burst of n messages is n tasks (and the
  * drain flushes per message).
  *
- * Its memory: 4,256 bytes per session even when idle, the 1024-slot array being allocated up
- * front (stage3-lockfree/docs/queue-footprint.txt measures every stage's queue with JOL).
+ * Its memory: the whole 1024-slot array per session even when idle, allocated up front
+ * (stage3-lockfree/docs/queue-footprint.txt measures every stage's queue with JOL).
  *
  * The workload is common's SendQueueBenchmark: one and three producers offer to one session's
  * queue; the consumer is a single thread standing in for the event loop.

@@ -40,17 +40,8 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * HOW TO RUN THIS TEST:
  *   ./jcstress.sh stage0 ci Stage0_01      (longer: mode long, or a jcstress preset)
  *
- * Observed: ./jcstress.sh all ci, 2026-11-24, OpenJDK 17.0.15, 2 CPUs shared with other jobs (load
- * average ~18); raw output in stage0-rwlock/docs/jcstress-ci.txt. Samples are runs of the actors.
- *   RealManager:
- *     RESULT  SAMPLES     FREQ      EXPECT  DESCRIPTION
- *       0, 2  177,051   77.85%  Acceptable  A's close first: nobody to kick, B bound.
- *       1, 0        0    0.00%   Forbidden  A's close unbound B: the conditional remove failed.
- *       1, 2   50,384   22.15%  Acceptable  Re-login first: A kicked, then A's late close left B alone.
- *   Unconditional:
- *     RESULT  SAMPLES     FREQ       EXPECT  DESCRIPTION
- *       0, 2  110,384   66.42%   Acceptable  A's close first: nobody to kick, B bound.
- *       1, 0   55,806   33.58%  Interesting  Re-login first (A kicked), then A's close unbound B: user...
+ * Observed outcomes, with their counts: the committed raw output of ./jcstress.sh all ci,
+ * stage0-rwlock/docs/jcstress-ci.txt (not copied here, so it has one source).
  */
 public class Stage0_01_ConditionalRemove {
 

@@ -45,26 +45,8 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * HOW TO RUN THIS TEST:
  *   ./jcstress.sh stage0 ci Stage0_04      (longer: mode long, or a jcstress preset)
  *
- * Observed: ./jcstress.sh all ci, 2026-11-24, OpenJDK 17.0.15, 2 CPUs shared with other jobs (load
- * average ~18); raw output in stage0-rwlock/docs/jcstress-ci.txt. Samples are runs of the actors.
- *   FinalId:
- *     RESULT  SAMPLES     FREQ       EXPECT  DESCRIPTION
- *     -1, -1  151,222   26.41%   Acceptable  Not published yet.
- *       0, 0        0    0.00%    Forbidden  A final field seen at its default.
- *       0, 7        0    0.00%    Forbidden  A final field seen at its default.
- *       1, 0        0    0.00%  Interesting  The final id, but not the user id set after the construct...
- *       1, 7  421,393   73.59%   Acceptable  Seen fully built.
- *   PlainFields:
- *     RESULT  SAMPLES     FREQ       EXPECT  DESCRIPTION
- *     -1, -1   34,323   28.79%   Acceptable  Not published yet.
- *       0, 0        0    0.00%  Interesting  Saw the reference before the constructor's stores: a half...
- *       0, 7        0    0.00%  Interesting  Saw the reference before the constructor's stores: a half...
- *       1, 0        0    0.00%  Interesting  Saw the reference before the constructor's stores: a half...
- *       1, 7   84,884   71.21%   Acceptable  Seen fully built.
- *   ThroughManager:
- *     RESULT  SAMPLES     FREQ      EXPECT  DESCRIPTION
- *     -1, -1   19,692   15.01%  Acceptable  Not added yet.
- *       1, 7  111,520   84.99%  Acceptable  Found, and seen fully built.
+ * Observed outcomes, with their counts: the committed raw output of ./jcstress.sh all ci,
+ * stage0-rwlock/docs/jcstress-ci.txt (not copied here, so it has one source).
  */
 public class Stage0_04_Publication {
 

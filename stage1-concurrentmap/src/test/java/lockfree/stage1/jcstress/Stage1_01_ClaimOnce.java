@@ -33,18 +33,8 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * HOW TO RUN THIS TEST:
  *   ./jcstress.sh stage1 ci Stage1_01      (longer: mode long, or a jcstress preset)
  *
- * Observed: ./jcstress.sh all ci, 2026-11-24, OpenJDK 17.0.15, 2 CPUs shared with other jobs (load
- * average ~18); raw output in stage1-concurrentmap/docs/jcstress-ci.txt. Samples are runs of the actors.
- *   ContainsKeyThenPut:
- *          RESULT  SAMPLES     FREQ       EXPECT  DESCRIPTION
- *     false, true   52,454   28.60%   Acceptable  Exactly one claimed the key.
- *     true, false  130,529   71.16%   Acceptable  Exactly one claimed the key.
- *      true, true      437    0.24%  Interesting  Both passed the check before either put: both believe the...
- *   PutIfAbsent:
- *          RESULT  SAMPLES     FREQ      EXPECT  DESCRIPTION
- *     false, true   34,560   41.98%  Acceptable  Exactly one claimed the key.
- *     true, false   47,761   58.02%  Acceptable  Exactly one claimed the key.
- *      true, true        0    0.00%   Forbidden  Both believe they own user 7.
+ * Observed outcomes, with their counts: the committed raw output of ./jcstress.sh all ci,
+ * stage1-concurrentmap/docs/jcstress-ci.txt (not copied here, so it has one source).
  */
 public class Stage1_01_ClaimOnce {
 

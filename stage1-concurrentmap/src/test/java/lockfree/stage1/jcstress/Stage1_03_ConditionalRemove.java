@@ -35,18 +35,8 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * HOW TO RUN THIS TEST:
  *   ./jcstress.sh stage1 ci Stage1_03      (longer: mode long, or a jcstress preset)
  *
- * Observed: ./jcstress.sh all ci, 2026-11-24, OpenJDK 17.0.15, 2 CPUs shared with other jobs (load
- * average ~18); raw output in stage1-concurrentmap/docs/jcstress-ci.txt. Samples are runs of the actors.
- *   GetThenRemove:
- *     RESULT  SAMPLES     FREQ       EXPECT  DESCRIPTION
- *       0, 2   75,039   72.83%   Acceptable  A's close first: nobody to kick, B bound.
- *       1, 0      455    0.44%  Interesting  B's put landed between A's check and A's remove: user 7 o...
- *       1, 2   27,544   26.73%   Acceptable  Re-login first: A kicked, then A's close left B alone.
- *   RealManager:
- *     RESULT  SAMPLES     FREQ      EXPECT  DESCRIPTION
- *       0, 2  208,043   66.73%  Acceptable  A's close first: nobody to kick, B bound.
- *       1, 0        0    0.00%   Forbidden  A's close unbound B: the conditional remove failed.
- *       1, 2  103,746   33.27%  Acceptable  Re-login first: A kicked, then A's close left B alone.
+ * Observed outcomes, with their counts: the committed raw output of ./jcstress.sh all ci,
+ * stage1-concurrentmap/docs/jcstress-ci.txt (not copied here, so it has one source).
  */
 public class Stage1_03_ConditionalRemove {
 

@@ -29,8 +29,8 @@ import java.util.function.Supplier;
  * {@link ArrayBlockingQueue}; stage 1 {@code LinkedSendQueue}: a {@link LinkedBlockingQueue};
  * stage 2 {@code BatchingSendQueue}: the same plus an {@link AtomicBoolean}; stage 3: JCTools'
  * unpadded chunked MPSC queue), then stage 3's whole {@link MpscSendQueue} object, then three
- * queues for reference. The wrappers of stages 0-2 add their own object and drain task (about
- * 40 bytes), as stage 3's does (compare its two rows). Sizes are retained sizes
+ * queues for reference. The wrappers of stages 0-2 add their own object and drain task (a few
+ * dozen bytes), as stage 3's does (compare its two rows). Sizes are retained sizes
  * ({@link GraphLayout#totalSize()}): every object reachable from the queue, counted once; the
  * queued messages themselves are left out.
  *

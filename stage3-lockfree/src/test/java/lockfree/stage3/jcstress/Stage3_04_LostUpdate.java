@@ -34,20 +34,8 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * HOW TO RUN THIS TEST:
  *   ./jcstress.sh stage3 ci Stage3_04      (longer: mode long, or a jcstress preset)
  *
- * Observed: ./jcstress.sh all ci, 2026-11-24, OpenJDK 17.0.15, 2 CPUs shared with other jobs (load
- * average ~18); raw output in stage3-lockfree/docs/jcstress-ci.txt. Samples are runs of the actors.
- *   Adder:
- *     RESULT  SAMPLES     FREQ      EXPECT  DESCRIPTION
- *          1        0    0.00%   Forbidden  One push lost from the count.
- *          2  128,999  100.00%  Acceptable  Both pushes counted.
- *   GetThenSet:
- *     RESULT  SAMPLES     FREQ       EXPECT  DESCRIPTION
- *          1      761    0.15%  Interesting  Both read 0 and wrote 1: one push lost from the count.
- *          2  511,998   99.85%   Acceptable  Both pushes counted.
- *   IncrementAndGet:
- *     RESULT  SAMPLES     FREQ      EXPECT  DESCRIPTION
- *          1        0    0.00%   Forbidden  One push lost from the count.
- *          2  458,695  100.00%  Acceptable  Both pushes counted.
+ * Observed outcomes, with their counts: the committed raw output of ./jcstress.sh all ci,
+ * stage3-lockfree/docs/jcstress-ci.txt (not copied here, so it has one source).
  */
 public class Stage3_04_LostUpdate {
 

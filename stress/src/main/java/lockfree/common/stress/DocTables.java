@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
  *       one row per target over several runs, the few figures a front page quotes
  *       ({@link #summary}).</li>
  * </ul>
- * {@code ./stress.sh render} rewrites the blocks of docs/STRESS.md and README.md; the stress
+ * and docs/REDIS.md's capacity model and publish results ({@link RedisCapacity}).
+ * {@code ./stress.sh render} rewrites the blocks of docs/STRESS.md, docs/REDIS.md and README.md; the stress
  * module's tests fail when a committed block no longer matches its JSON.
  */
 public final class DocTables {
@@ -200,7 +201,8 @@ public final class DocTables {
         for (String arg : args) {
             Path page = Path.of(arg);
             String before = Files.readString(page);
-            String after = render(before, page.toAbsolutePath().getParent());
+            Path dir = page.toAbsolutePath().getParent();
+            String after = RedisCapacity.render(render(before, dir), dir);
             Files.writeString(page, after);
             System.out.println((before.equals(after) ? "unchanged " : "rendered ") + page);
         }

@@ -87,4 +87,40 @@ class DocTablesTest {
         String again = DocTables.render(rendered, dir);
         assertTrue(again.contains(" | 7 / 100000 |"), "a changed result changes the summary:\n" + again);
     }
+
+    /** docs/REDIS.md's publish results and capacity model are their raw results rendered. */
+    @Test
+    void theRedisCapacityModelIsItsRawResultsRendered() throws Exception {
+        Path redis = ROOT.resolve("docs/REDIS.md");
+        String page = Files.readString(redis);
+        assertTrue(RedisCapacity.CAPACITY.matcher(page).find(), "REDIS.md marks its capacity model");
+        assertTrue(RedisCapacity.PUBLISH.matcher(page).find(), "REDIS.md marks its publish results");
+        assertEquals(page, RedisCapacity.render(page, redis.getParent()),
+                "REDIS.md's capacity model differs from its raw results; ./stress.sh render rewrites it");
+    }
+
+    /** The model's teeth: its inputs are the raw results' figures, and the arithmetic follows a changed input. */
+    @Test
+    void theCapacityModelComputesFromItsInputs(@TempDir Path dir) throws Exception {
+        Files.createDirectories(dir.resolve("stress"));
+        Files.createDirectories(dir.resolve("results"));
+        for (String f : List.of("stress/scaleout-unicast-100000x1.json", "stress/unicast-10000x10-rate10000.json",
+                "stress/scaleout-broadcast-100000x3.json", "results/redis-publish-2026-11-24-quiet.txt")) {
+            Files.copy(ROOT.resolve("docs").resolve(f), dir.resolve(f));
+        }
+        String page = "<!-- redis-capacity: stress/scaleout-unicast-100000x1.json stress/unicast-10000x10-rate10000.json "
+                + "stress/scaleout-broadcast-100000x3.json results/redis-publish-2026-11-24-quiet.txt -->\n<!-- /redis-capacity -->\n";
+        String rendered = RedisCapacity.render(page, dir);
+        // M3 is the lower of the two runs' flat-out maxBatch=256 rates (198586 and 167756 in the file).
+        assertTrue(rendered.contains("lowest of the runs: 167,756 /s"), rendered);
+        assertTrue(rendered.contains("| M6 | connections per gateway JVM in the scale-out: 100000 / 6 = 16,667 |"), rendered);
+        // E9 = 2N / M3: 2e6 / 167756 = 11.9 s.
+        assertTrue(rendered.contains("2N / M3 on one shard (s) | 11.9 | 119 |"), rendered);
+
+        Path txt = dir.resolve("results/redis-publish-2026-11-24-quiet.txt");
+        Files.writeString(txt, Files.readString(txt).replace("router maxBatch=256       167756", "router maxBatch=256        83878"));
+        String again = RedisCapacity.render(rendered, dir);
+        assertTrue(again.contains("lowest of the runs: 83,878 /s"), again);
+        assertTrue(again.contains("2N / M3 on one shard (s) | 23.8 | 238 |"), "the extrapolation follows its input:\n" + again);
+    }
 }

@@ -1,0 +1,124 @@
+package lockfree.docs;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Finds measured-looking figures in a doc's hand-written prose: the parts a renderer does not
+ * write. A measured number has one source, a committed raw result rendered between markers
+ * ({@code <!-- compare:begin -->}, {@code <!-- stress-table: ... -->}, ...); prose that quotes one
+ * by hand drifts from it at the next run.
+ *
+ * <p>Skipped, so never flagged: fenced code, HTML comments, rendered blocks (from a marker line
+ * {@code <!-- NAME ... -->} to its closing {@code <!-- /NAME -->} or {@code <!-- NAME:end -->}),
+ * inline code spans (commands and options, whose numbers are arguments) and link targets.
+ * Flagged: a number followed by a unit of time, size, rate, a ratio or a percentage.
+ */
+final class DocNumbers {
+    /**
+     * A figure with a unit: "228 ns", "7,017 B", "1.5x", "20 %", "167,756 /s", "0.2-0.4 ms", "2.7 times",
+     * "30-fold"; a ratio "×0.11"; a score with its interval "228 ± 91.9".
+     */
+    static final Pattern FIGURE = Pattern.compile(
+            "(?<![\\w.,/-])(\\d[\\d,]*(?:\\.\\d+)?(?:\\s?(?:-|–|to)\\s?\\d[\\d,]*(?:\\.\\d+)?)?)\\s?"
+                    + "(ns|us|µs|ms|s|sec|seconds|KB|kB|MB|GB|B|bytes|msgs?/s|ops/s|ops/us|ns/op|/s|x|×|%|times|-fold|fold)(?![\\w/])"
+                    // a ratio written before its number: "×0.11", "x1.5"
+                    + "|(?<![\\w.])[×]\\d+(?:\\.\\d+)?(?:\\s?(?:-|–)\\s?\\d+(?:\\.\\d+)?)?"
+                    // a score with its interval: "228 ± 91.9", "3.04 ± 0.75"
+                    + "|(?<![\\w.])\\d[\\d,]*(?:\\.\\d+)?\\s?±\\s?\\d[\\d,]*(?:\\.\\d+)?");
+    private static final Pattern OPEN = Pattern.compile("^<!-- ?([a-z][a-z-]*)(:begin|:| ).*-->\\s*$");
+
+    /** A figure found in prose, where, and the line it is on. */
+    record Figure(String doc, int line, String figure, String text) {
+        @Override
+        public String toString() {
+            return doc + ":" + line + ": \"" + figure + "\" in: " + text.strip();
+        }
+    }
+
+    /** A figure allowed in the docs' prose because it is not a measurement, with the reason. */
+    record Allowed(String figure, String reason) {
+    }
+
+    private DocNumbers() {
+    }
+
+    /** Every measured-looking figure in the docs' prose that the allow-list does not name. */
+    static List<Figure> unexplained(Map<String, List<String>> docs, List<Allowed> allowed) {
+        List<Figure> out = new ArrayList<>();
+        for (Map.Entry<String, List<String>> doc : docs.entrySet()) {
+            for (Figure f : figures(doc.getKey(), doc.getValue())) {
+                boolean ok = allowed.stream().anyMatch(a -> a.figure().equals(f.figure()));
+                if (!ok) {
+                    out.add(f);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static boolean closes(List<String> lines, int from, String block) {
+        for (int j = from; j < lines.size(); j++) {
+            String t = lines.get(j).strip();
+            if (t.equals("<!-- /" + block + " -->") || t.equals("<!-- " + block + ":end -->")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The measured-looking figures in one doc's prose. */
+    static List<Figure> figures(String doc, List<String> lines) {
+        List<Figure> out = new ArrayList<>();
+        boolean fenced = false;
+        boolean comment = false;
+        String block = null;
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            String t = line.strip();
+            if (block != null) {
+                if (t.equals("<!-- /" + block + " -->") || t.equals("<!-- " + block + ":end -->")) {
+                    block = null;
+                }
+                continue;
+            }
+            if (t.startsWith("```")) {
+                fenced = !fenced;
+                continue;
+            }
+            if (fenced) {
+                continue;
+            }
+            Matcher open = OPEN.matcher(t);
+            // Only a marker with its closing line opens a block: a stray comment must not hide the rest of the page.
+            if (open.matches() && closes(lines, i + 1, open.group(1))) {
+                block = open.group(1);
+                continue;
+            }
+            String prose = line;
+            if (comment) {
+                int end = prose.indexOf("-->");
+                if (end < 0) {
+                    continue;
+                }
+                prose = prose.substring(end + 3);
+                comment = false;
+            }
+            prose = prose.replaceAll("<!--.*?-->", " ");
+            int start = prose.indexOf("<!--");
+            if (start >= 0) {
+                prose = prose.substring(0, start);
+                comment = true;
+            }
+            prose = prose.replaceAll("`[^`]*`", " ").replaceAll("\\]\\([^)]*\\)", "] ");
+            Matcher m = FIGURE.matcher(prose);
+            while (m.find()) {
+                out.add(new Figure(doc, i + 1, m.group().strip(), line));
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,109 @@
+package lockfree.docs;
+
+import lockfree.docs.DocNumbers.Allowed;
+import lockfree.docs.DocNumbers.Figure;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * No measured number is typed by hand into the docs' prose: measured figures are rendered from
+ * committed raw results between markers (JMH: {@code Report}, stress and Redis:
+ * {@code DocTables}), and the prose around them says what they show without quoting them.
+ *
+ * <p>A figure {@link DocNumbers} flags fails this test unless {@link #ALLOWED} names it for its
+ * doc, with the reason it is not a measurement. Before adding an entry, try the prose without
+ * the figure: point at the rendered table instead.
+ */
+class DocNumbersTest {
+    private static final String PLAN = "the plan's prediction (DESIGN.md, from the seed plan), quoted beside the measurement";
+    private static final String MIX = "a benchmark workload's share of reads or writes (a parameter)";
+
+    /** Figures that look measured but are not, each with its source. Keep it short: reword first. */
+    static final List<Allowed> ALLOWED = List.of(
+            new Allowed("2.2 ms", PLAN + ": the Go gateway's latency before"),
+            new Allowed("0.2-0.3 ms", PLAN + ": the latency after all steps"),
+            new Allowed("0.2 ms", PLAN + ": the latency after all steps, short form"),
+            new Allowed("1 ms", "async-profiler's sampling interval (a setting)"),
+            new Allowed("0.8-1.0 ms", PLAN + ": the latency after step 1"),
+            new Allowed("0.5 ms", PLAN + ": the latency after step 2"),
+            new Allowed("2-3x", PLAN + ": step 1's throughput"),
+            new Allowed("5-10x", PLAN + ": step 2's throughput"),
+            new Allowed("10-20x", PLAN + ": step 3's throughput"),
+            new Allowed("2-5x", PLAN + ": batching Redis publishes"),
+            new Allowed("30-fold", PLAN + ": step 2's lock contention"),
+            new Allowed("1x", PLAN + ": the baseline column of its table"),
+            new Allowed("10%", PLAN + ": step 1's write latency; also ChurnMemory's growth threshold (a check's limit)"),
+            new Allowed("100%", MIX + "; also the plan's success rate"),
+            new Allowed("95%", MIX),
+            new Allowed("90%", MIX),
+            new Allowed("50%", MIX),
+            new Allowed("5%", MIX),
+            new Allowed("0%", MIX),
+            new Allowed("99.9%", "the confidence level of JMH's error intervals"),
+            new Allowed("1 s", "JMH's iteration time as configured; the Redis connector's longest retry delay"),
+            new Allowed("200 ms", "jcstress's time per test in its ci mode (a setting)"),
+            new Allowed("100 ms", "the JMH smoke run's iteration time; the stress coordinator's poll interval (settings)"),
+            new Allowed("50 ms", "the Redis connector's first retry delay (a setting)"),
+            new Allowed("2 s", "Lettuce's command timeout as configured"),
+            new Allowed("5s", "a gateway option's default"),
+            new Allowed("10s", "a gateway option's default"),
+            new Allowed("60s", "a gateway or stress option's default"),
+            new Allowed("120s", "a stress option's default"),
+            new Allowed("10 s", "the gateway's log-rate interval (a setting)"),
+            new Allowed("60 s", "Redis's default client-output-buffer-limit window"),
+            new Allowed("32 MB", "Redis's default client-output-buffer-limit for Pub/Sub"),
+            new Allowed("8 MB", "Redis's default client-output-buffer-limit for Pub/Sub, over time"),
+            new Allowed("2000 msg/s", "the stress tool's default rate (a setting)"),
+            new Allowed("512 bytes", "JCTools' padding constant of the padded queue, not a measurement"),
+            new Allowed("4 x", "a limit as a multiple of an option (--max-frame)"),
+            new Allowed("1024 x", "a limit as a multiple of an option (--queue-capacity x --max-frame)"));
+
+    @Test
+    void theDocsProseQuotesNoMeasuredNumberByHand() throws Exception {
+        Map<String, List<String>> docs = DocCommandsTest.docs();
+        assertFalse(docs.isEmpty(), "found the docs");
+        List<Figure> found = DocNumbers.unexplained(docs, ALLOWED);
+        assertTrue(found.isEmpty(), found.size() + " figures typed by hand into prose; render them from the raw "
+                + "result between markers, or say the finding without the number, or (not a measurement) add "
+                + "them to DocNumbersTest.ALLOWED with the reason:\n"
+                + found.stream().map(Figure::toString).collect(Collectors.joining("\n")));
+    }
+
+    /** Every allow-list entry is still used: a stale entry would let the figure back in unnoticed. */
+    @Test
+    void everyAllowedFigureIsStillInItsDoc() throws Exception {
+        Map<String, List<String>> docs = DocCommandsTest.docs();
+        for (Allowed a : ALLOWED) {
+            assertTrue(docs.entrySet().stream().anyMatch(d -> DocNumbers.figures(d.getKey(), d.getValue()).stream()
+                            .anyMatch(f -> f.figure().equals(a.figure()))),
+                    "allowed but in no doc any more, drop it: " + a.figure());
+            assertFalse(a.reason().isBlank(), "an allowed figure says why: " + a.figure());
+        }
+    }
+
+    /** The teeth: a hand-typed measurement in prose is caught; the same figures rendered, in code, or allowed are not. */
+    @Test
+    void aHandTypedMeasurementIsCaughtAndRenderedOrPlanFiguresPass() throws Exception {
+        Path fixtures = DocCommandsTest.ROOT.resolve("docs-check/src/test/resources/numbers");
+        List<String> bad = Files.readAllLines(fixtures.resolve("hand-typed.md"));
+        List<String> good = Files.readAllLines(fixtures.resolve("rendered.md"));
+        List<Allowed> plan = List.of(new Allowed("10-20x", "the plan's prediction (DESIGN.md), not a measurement"));
+
+        List<String> caught = DocNumbers.unexplained(Map.of("bad.md", bad), plan).stream().map(Figure::figure).toList();
+        assertEquals(List.of("228 ns", "2.3x", "7,017 B", "167,756 /s", "0.19-0.21 ms", "40 %", "×0.11", "2.7 times", "228 ± 91.9", "3.5 ms"), caught,
+                "each hand-typed measurement in the prose, a table row's and one after a stray comment included");
+        assertEquals(List.of(), DocNumbers.unexplained(Map.of("good.md", good), plan),
+                "rendered blocks, code, comments and allowed plan figures pass");
+        assertEquals(List.of("10-20x"), DocNumbers.unexplained(Map.of("good.md", good), List.of()).stream().map(Figure::figure).toList(),
+                "without its allow-list entry the plan figure is flagged too");
+    }
+}
