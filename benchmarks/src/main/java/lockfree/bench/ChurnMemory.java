@@ -107,6 +107,8 @@ public final class ChurnMemory {
                 + "churn; bytes = live bytes in the class histogram (after a full GC) minus the same before the manager was built");
         json.put("date", Instant.now().toString());
         json.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        json.put("cores", Runtime.getRuntime().availableProcessors());
+        json.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         json.put("gc", String.join(",", gcNames()));
         json.put("cycles", cycles);
         json.put("liveUsers", live);

@@ -205,6 +205,55 @@ public final class Report {
                 .append(") (`./bench.sh report`).\n").toString();
     }
 
+    /**
+     * The memory-after-churn table, rendered from {@link ChurnMemory}'s JSON (path relative to the
+     * page): {@code <!-- churn-table: bench/churn-memory.json -->} ... {@code <!-- /churn-table -->}.
+     */
+    static final java.util.regex.Pattern CHURN_TABLE = java.util.regex.Pattern.compile(
+            "(<!-- churn-table: (\\S+) -->\n)(.*?)(<!-- /churn-table -->)", java.util.regex.Pattern.DOTALL);
+
+    static String renderChurnTables(String page, Path dir) throws IOException {
+        java.util.regex.Matcher m = CHURN_TABLE.matcher(page);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String file = m.group(2);
+            m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(
+                    m.group(1) + "\n" + churnTable(new ObjectMapper().readTree(dir.resolve(file).toFile()), file) + "\n" + m.group(4)));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    static String churnTable(JsonNode run, String file) {
+        StringBuilder sb = new StringBuilder("| stage | bytes before | bytes after | growth | held to the "
+                + pct(run.get("target").asDouble()) + " bound |\n|---|---:|---:|---:|---|\n");
+        for (JsonNode row : run.get("rows")) {
+            boolean held = row.get("heldToTarget").asBoolean();
+            double growth = row.get("growth").asDouble();
+            sb.append("| ").append(row.get("stage").asText())
+                    .append(" | ").append(String.format(Locale.ROOT, "%,d", row.get("bytesBefore").asLong()))
+                    .append(" | ").append(String.format(Locale.ROOT, "%,d", row.get("bytesAfter").asLong()))
+                    .append(" | ").append(String.format(Locale.ROOT, "%+.1f%%", 100 * growth))
+                    .append(" | ").append(held ? (growth <= run.get("target").asDouble() ? "yes, within" : "NO, over")
+                            : "not held (shown for its growth)").append(" |\n");
+        }
+        return sb.append("\n").append(String.format(Locale.ROOT, "%,d", run.get("cycles").asLong()))
+                .append(" reconnections with ").append(String.format(Locale.ROOT, "%,d", run.get("liveUsers").asLong()))
+                .append(" users online; ").append(run.path("cores").asInt()).append(" cores, ").append(run.get("java").asText())
+                .append(", ").append(run.get("date").asText())
+                .append("; rendered from [").append(file).append("](").append(file).append(") (`./bench.sh churn`).\n")
+                .toString();
+    }
+
+    private static String pct(double fraction) {
+        return String.format(Locale.ROOT, "%.0f%%", 100 * fraction);
+    }
+
+    /** Every table a page marks, rendered from the raw result its marker names. */
+    static String renderPage(String page, Path dir) throws IOException {
+        return renderChurnTables(renderFootprintTables(renderJmhTables(page, dir), dir), dir);
+    }
+
     public static void main(String[] args) throws IOException {
         if (args.length < 3) {
             throw new IllegalArgumentException("usage: Report <compare.json> <chartDir> <BENCHMARKS.md> [chapter.md...]");
@@ -212,7 +261,7 @@ public final class Report {
         for (int i = 3; i < args.length; i++) {
             Path page = Path.of(args[i]);
             Path dir = page.toAbsolutePath().getParent();
-            Files.writeString(page, renderFootprintTables(renderJmhTables(Files.readString(page), dir), dir), StandardCharsets.UTF_8);
+            Files.writeString(page, renderPage(Files.readString(page), dir), StandardCharsets.UTF_8);
             System.out.println("rendered the JMH tables of " + page);
         }
         Path json = Path.of(args[0]);

@@ -41,7 +41,7 @@ class BenchmarksDocTest {
             Path page = Path.of("..", chapter);
             String doc = Files.readString(page);
             assertTrue(Report.JMH_TABLE.matcher(doc).find(), chapter + " marks its JMH tables");
-            assertEquals(doc, Report.renderFootprintTables(Report.renderJmhTables(doc, page.getParent()), page.getParent()),
+            assertEquals(doc, Report.renderPage(doc, page.getParent()),
                     chapter + "'s JMH or footprint tables differ from their raw results: run ./bench.sh report");
         }
         assertTrue(Report.FOOTPRINT_TABLE.matcher(Files.readString(Path.of("..", "stage3-lockfree/README.md"))).find(),
