@@ -37,6 +37,9 @@ public final class LocalRedisCluster implements AutoCloseable {
     private final Path cli;
     private final Path dir;
     private final List<LocalRedisServer> nodes = new ArrayList<>();
+    private final java.util.Set<Integer> usedPorts = new java.util.HashSet<>();
+    private final Path serverBinary;
+    private final int nodeTimeoutMillis;
 
     public LocalRedisCluster(Path serverBinary) {
         this(serverBinary, NODE_TIMEOUT_MILLIS);
@@ -54,16 +57,37 @@ public final class LocalRedisCluster implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        this.serverBinary = serverBinary;
+        this.nodeTimeoutMillis = nodeTimeoutMillis;
         for (int i = 0; i < 2 * MASTERS; i++) {
-            int port = LocalRedisServer.freePort();
-            // The bus port is given, not left at port + 10000, which may be taken or past 65535.
-            nodes.add(new LocalRedisServer(serverBinary, port, List.of(
-                    "--cluster-enabled", "yes",
-                    "--cluster-port", Integer.toString(LocalRedisServer.freePort()),
-                    "--cluster-config-file", dir.resolve("nodes-" + port + ".conf").toString(),
-                    "--cluster-node-timeout", Integer.toString(nodeTimeoutMillis),
-                    "--cluster-require-full-coverage", "no",
-                    "--dir", dir.toString())));
+            nodes.add(newNode());
+        }
+    }
+
+    /*
+     * A node on two ports no other node of this cluster has. A free port is only free when asked:
+     * between the question and redis-server's bind, another process's outgoing connection may take
+     * it (both come from the kernel's ephemeral range), so start() replaces a node that cannot bind.
+     */
+    private LocalRedisServer newNode() {
+        int port = distinctFreePort();
+        // The bus port is given, not left at port + 10000, which may be taken or past 65535.
+        int busPort = distinctFreePort();
+        return new LocalRedisServer(serverBinary, port, List.of(
+                "--cluster-enabled", "yes",
+                "--cluster-port", Integer.toString(busPort),
+                "--cluster-config-file", dir.resolve("nodes-" + port + ".conf").toString(),
+                "--cluster-node-timeout", Integer.toString(nodeTimeoutMillis),
+                "--cluster-require-full-coverage", "no",
+                "--dir", dir.toString()));
+    }
+
+    private int distinctFreePort() {
+        while (true) {
+            int p = LocalRedisServer.freePort();
+            if (usedPorts.add(p)) {
+                return p;
+            }
         }
     }
 
@@ -87,7 +111,20 @@ public final class LocalRedisCluster implements AutoCloseable {
      * every node says {@code cluster_state:ok} and every replica is in sync with its master.
      */
     public void start() {
-        nodes.forEach(LocalRedisServer::start);
+        for (int i = 0; i < nodes.size(); i++) {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    nodes.get(i).start();
+                    break;
+                } catch (IllegalStateException e) {
+                    if (attempt == 3) {
+                        throw e;
+                    }
+                    nodes.get(i).kill();
+                    nodes.set(i, newNode()); // its port was taken after we chose it: choose again
+                }
+            }
+        }
         List<String> create = new ArrayList<>(List.of(cli.toString(), "--cluster", "create"));
         nodes.forEach(n -> create.add("127.0.0.1:" + n.port()));
         create.addAll(List.of("--cluster-replicas", "1", "--cluster-yes"));
