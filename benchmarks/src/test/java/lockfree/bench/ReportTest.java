@@ -87,4 +87,22 @@ class ReportTest {
         assertEquals("new\n", Report.betweenMarkers(updated));
         assertThrows(IllegalArgumentException.class, () -> Report.replaceBetweenMarkers("no markers", "x"));
     }
+
+    private static Report.Row at(String stage, String readPercent, int threads, double score, double error) {
+        return new Report.Row(TABLE, threads, Map.of("stage", stage, "readPercent", readPercent, "users", "100000"),
+                score, error, "ns/op", new double[] {score - error / 2, score + error / 2});
+    }
+
+    @Test
+    void aTargetIsMetOnlyWhenTheWorstCaseMeetsItAndMissedOnlyWhenTheBestCaseMisses() {
+        String tables = new Report(List.of(
+                at("stage1", "0", 1, 500, 10), at("stage3", "0", 1, 400, 10),       // met: worst 410/490 <= 1
+                at("stage0", "95", 2, 1000, 50), at("stage3", "95", 2, 300, 10),    // missed: best 290/1050 > 0.1
+                at("limit", "100", 1, 100, 30), at("stage3", "100", 1, 140, 10)))  // n.r.: 130/130..150/70 straddles 1.5
+                .tables();
+        assertTrue(tables.contains("| stage 3 / stage 1, 0% reads, 1 thr | ×0.80 (×0.76-×0.84) | ×1.00 | met |"), tables);
+        assertTrue(tables.contains("| stage 3 / stage 0, 95% reads, 2 thr | ×0.30 (×0.28-×0.33) | ×0.10 | missed |"), tables);
+        assertTrue(tables.contains("| stage 3 / limit, 100% reads, 1 thr | ×1.40 (×1.00-×2.14) | ×1.50 | n.r. |"), tables);
+        assertTrue(tables.contains("| stage 3 / stage 2, 0% reads, 2 thr | - | ×1.00 | not in this run |"), tables);
+    }
 }

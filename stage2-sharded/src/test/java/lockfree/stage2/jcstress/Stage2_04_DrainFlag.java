@@ -70,7 +70,7 @@ public class Stage2_04_DrainFlag {
             offer(0);
         }
 
-        void offer(int m) {
+        private void offer(int m) { // private: called from the constructor, so no subclass may override it
             queue.offer(m);
             if (drainPending.compareAndSet(false, true)) {
                 eventLoop.execute(drain);

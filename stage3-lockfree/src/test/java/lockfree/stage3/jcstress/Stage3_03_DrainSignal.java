@@ -67,7 +67,7 @@ public class Stage3_03_DrainSignal {
             offer(0);
         }
 
-        void offer(int m) {
+        private void offer(int m) { // private: called from the constructor, so no subclass may override it
             queue.offer(m);
             if (scheduled.compareAndSet(false, true)) {
                 eventLoop.execute(drain);

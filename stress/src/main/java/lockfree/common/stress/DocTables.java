@@ -92,7 +92,8 @@ public final class DocTables {
             sm.appendReplacement(done, Matcher.quoteReplacement(sm.group(1) + "\n" + summary(runs) + "\n" + sm.group(4)));
         }
         sm.appendTail(done);
-        return ProfileTable.render(done.toString(), dir); // <!-- stress-profile: dir --> blocks
+        // <!-- stress-profile: dir --> and <!-- stress-targets: file --> blocks
+        return StressTargets.render(ProfileTable.render(done.toString(), dir), dir);
     }
 
     /** Where a table's numbers come from: when, on what, with which arguments. */
