@@ -205,7 +205,10 @@ class RedisShardedClusterTest extends CrossNodeChecks {
                 "--cluster-slots", Integer.toString(slots), "--cluster-yes"));
         stream(ledger, u1, 1, u2, uid2, 10, () -> reshard.isDone() && subscribed(1) && subscribed(uid2));
         reshard.get(); // rethrows a failed reshard
-        assertEquals(to.getNodeId(), ownerOf(RedisRouter.USER_CHANNEL + moving).getNodeId(), "the user's slot moved");
+        // redis-cli tells the source and the target; the other nodes learn the new owner by gossip,
+        // and refreshPartitions may take its view from one of them: wait until the cluster agrees.
+        await(() -> to.getNodeId().equals(ownerOf(RedisRouter.USER_CHANNEL + uid2).getNodeId()),
+                "the user's slot moved to " + to.getNodeId());
         ledger.mark();
         stream(ledger, u1, 1, u2, uid2, 100, () -> true);
 
