@@ -16,15 +16,15 @@ import java.util.concurrent.atomic.AtomicReference;
  * decides the wake-up: whoever pushes onto {@link #IDLE} (no drain scheduled) submits the drain,
  * everybody else knows one is scheduled or running. Stage 3 needs two atomics per offer (claim a
  * slot, then count the wake-up); here the queue and the "drain pending" flag are one word. The
- * consumer takes the whole stack with one {@code getAndSet} and reverses it, which restores the
- * order of the pushes, so each producer's messages stay in its order.
+ * consumer takes the whole stack with one CAS and reverses it, which restores the order of the
+ * pushes, so each producer's messages stay in its order.
  *
  * <p><b>The bound without a shared counter.</b> Each node records how many nodes are below it
  * since the drain last took the stack ({@code depth}); the drain publishes how many messages it has
  * taken but not yet written ({@code pendingCount}, changed once per batch). An offer is refused
  * when the two together would pass the capacity. With no drain running both are exact, so a queue
- * of capacity c accepts exactly c offers; while a drain runs it refuses a little early (it counts
- * the batch being written until the batch is done).
+ * of capacity c accepts exactly c offers; while a drain runs it may refuse a little early (an offer
+ * that read the stack just before the drain took it counts the taken messages twice), never late.
  *
  * <p>What it costs that an array queue does not: a 24-byte node per message.
  */
@@ -52,7 +52,7 @@ public final class LimitSendQueue<E> implements SendQueue<E> {
 
     /*
      * The stack. A producer's plain stores to its node (message, next, depth) happen before its
-     * CAS, which has release semantics; the drain's getAndSet has acquire semantics, so the drain
+     * CAS, which has release semantics; the drain's CAS has acquire semantics, so the drain
      * sees every field of every node it takes. A weaker store (a lazySet) would not do: the CAS
      * must fail when another producer or the drain changed head since this producer read it.
      */
@@ -64,11 +64,8 @@ public final class LimitSendQueue<E> implements SendQueue<E> {
     private int pending;
     /*
      * `pending` as the producers see it, for the bound. Written by the consumer only, once per
-     * batch; volatile so that an offer after a drain sees the room the drain made. Between the
-     * drain's getAndSet (which empties the stack) and its update of this count, an offer may
-     * count too little and be accepted past the capacity; that happens only while a drain runs,
-     * where SendQueue's bound counts only what the drain has not yet taken. Before the drain goes
-     * idle the count is exact, so with no drain running the bound is exact.
+     * take and once per batch written; volatile so that an offer after a drain sees the room the
+     * drain made. See takeAll for the order that keeps it from ever counting too little.
      */
     private volatile int pendingCount;
 
@@ -118,7 +115,7 @@ public final class LimitSendQueue<E> implements SendQueue<E> {
     @SuppressWarnings("unchecked")
     private void drain() {
         for (;;) {
-            take(head.getAndSet(DRAINING));
+            take(takeAll());
             if (!outbound.isOpen()) {
                 for (Node n = pendingFirst; n != null; n = n.next) {
                     outbound.discard((E) n.message);
@@ -157,6 +154,29 @@ public final class LimitSendQueue<E> implements SendQueue<E> {
                 if (!(outbound.isWritable() || !outbound.isOpen()) || !head.compareAndSet(IDLE, DRAINING)) {
                     return; // still backed up, or someone else already took the idle state (and submitted a drain)
                 }
+            }
+        }
+    }
+
+    /**
+     * Empties the stack and returns what it held. The count goes up BEFORE the stack is emptied.
+     * The other order (a getAndSet, then the count; this queue's first version) leaves a window in
+     * which the taken messages are neither on the stack nor in {@code pendingCount}: an offer that
+     * reads the empty stack and the old count is accepted past the capacity. A CI run
+     * caught exactly that (a full queue of 16 accepted a 17th offer while its first drain ran).
+     *
+     * <p>Written first, the count covers the taken messages from before they leave the stack. An
+     * offer that reads head after our CAS reads the new count too (the CAS is a volatile write
+     * after it), so it counts them once; an offer that read head before our CAS may count them
+     * twice and refuse early, and its own CAS on that head then fails anyway. If a producer pushes
+     * between our read and our CAS, the CAS fails and we publish the larger count and try again.
+     */
+    private Node takeAll() {
+        for (;;) {
+            Node h = head.get();
+            pendingCount = pending + h.depth;
+            if (head.compareAndSet(h, DRAINING)) {
+                return h;
             }
         }
     }

@@ -1,13 +1,17 @@
 package lockfree.common.contract;
 
+import java.util.ArrayDeque;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Send queues with one planted mistake each in the drain's hand-off, the two ways a coalescing
- * drain strands a message. {@code ModelCheckTeethTest} proves that {@link SendQueueModel} finds
- * both. The storage is a plain {@link ArrayBlockingQueue}: the mistakes are in the signalling.
+ * Send queues with one planted mistake each. The first two are in the drain's hand-off, the two
+ * ways a coalescing drain strands a message; {@code ModelCheckTeethTest} proves that
+ * {@link SendQueueModel} finds both (their storage is a plain {@link ArrayBlockingQueue}: the
+ * mistakes are in the signalling). The third keeps its count apart from its storage and lets the
+ * two disagree; {@code SendQueueContractTeethTest} proves the contract's bound test finds it.
  */
 final class BrokenSendQueues {
     private BrokenSendQueues() {
@@ -99,6 +103,94 @@ final class BrokenSendQueues {
         private void drain() {
             drainPass();
             wip.set(0); // should be addAndGet(-collected), going round again while it is not 0
+        }
+    }
+
+    /**
+     * The benchmarks' limit queue as it was first written: producers push onto a stack whose top
+     * node knows the stack's depth, the drain empties the stack with a getAndSet and only then
+     * adds what it took to the count the producers read. An offer between the two sees an empty
+     * stack and the old count and is accepted past the capacity. (The fix: publish the count
+     * before the stack is emptied; see {@code LimitSendQueue.takeAll}.)
+     */
+    static final class CountedAfterTake<E> implements SendQueue<E> {
+        private static final class Node {
+            final Object message;
+            final Node next;
+            final int depth;
+
+            Node(Object message, Node next) {
+                this.message = message;
+                this.next = next;
+                this.depth = next == null ? 1 : next.depth + 1;
+            }
+        }
+
+        private final int capacity;
+        private final Outbound<E> outbound;
+        private final AtomicReference<Node> head = new AtomicReference<>();
+        private final AtomicBoolean scheduled = new AtomicBoolean();
+        private final ArrayDeque<E> taken = new ArrayDeque<>(); // drain thread only
+        private volatile int takenCount;
+
+        CountedAfterTake(int capacity, Outbound<E> outbound) {
+            this.capacity = capacity;
+            this.outbound = outbound;
+        }
+
+        @Override
+        public boolean offer(E message) {
+            for (;;) {
+                Node h = head.get();
+                if ((h == null ? 0 : h.depth) + takenCount >= capacity) {
+                    return false;
+                }
+                if (head.compareAndSet(h, new Node(message, h))) {
+                    scheduleDrain();
+                    return true;
+                }
+            }
+        }
+
+        @Override
+        public void scheduleDrain() {
+            if (scheduled.compareAndSet(false, true)) {
+                outbound.execute(this::drain);
+            }
+        }
+
+        @Override
+        public int size() {
+            Node h = head.get();
+            return (h == null ? 0 : h.depth) + takenCount;
+        }
+
+        @SuppressWarnings("unchecked")
+        private void drain() {
+            scheduled.set(false);
+            ArrayDeque<E> batch = new ArrayDeque<>();
+            for (Node n = head.getAndSet(null); n != null; n = n.next) {
+                batch.addFirst((E) n.message);
+            }
+            taken.addAll(batch);
+            takenCount = taken.size(); // too late: offers since the getAndSet counted none of the batch
+            boolean wrote = false;
+            while (!taken.isEmpty() && outbound.isOpen() && outbound.isWritable()) {
+                outbound.write(taken.poll());
+                wrote = true;
+            }
+            if (!outbound.isOpen()) {
+                while (!taken.isEmpty()) {
+                    outbound.discard(taken.poll());
+                }
+            }
+            if (wrote) {
+                outbound.flush();
+            }
+            takenCount = taken.size();
+            if (head.get() != null) {
+                scheduleDrain();
+            }
         }
     }
 }

@@ -365,6 +365,71 @@ public abstract class SendQueueContract {
     }
 
     /**
+     * The bound holds while drains run, not only at rest. Nothing can be written, so every message
+     * accepted stays queued; producers keep offering while the consumer thread takes what they
+     * pushed (each first offer submits a drain, and more are scheduled meanwhile). However the
+     * offers and the drain's take interleave, a queue of capacity c accepts at most c. A queue
+     * that keeps its count apart from its storage can miss this: the benchmarks' limit queue once
+     * emptied its stack before counting what it took, and offers that landed between the two were
+     * accepted past the capacity (caught by {@link #aFullQueueRefusesOffersAndAcceptsAgainOnceDrained}
+     * on one CI run in several; this test hits the window within a few rounds).
+     */
+    @Test
+    @Timeout(30)
+    void theBoundHoldsWhileADrainTakesWhatWasOffered() throws Exception {
+        assertBoundHoldsWhileDraining(factory());
+    }
+
+    /**
+     * The scenario of {@link #theBoundHoldsWhileADrainTakesWhatWasOffered}, callable on its own so
+     * that {@code SendQueueContractTeethTest} can show it rejects a queue with that bug.
+     */
+    static void assertBoundHoldsWhileDraining(SendQueue.Factory factory) throws Exception {
+        int capacity = 16;
+        int producers = 2;
+        for (int round = 0; round < 200; round++) {
+            try (RecordingOutbound<Msg> out = new RecordingOutbound<>("bound-while-draining")) {
+                out.setWritable(false);
+                SendQueue<Msg> queue = factory.create(capacity, out);
+                List<List<Msg>> accepted = new ArrayList<>();
+                for (int p = 0; p < producers; p++) {
+                    accepted.add(new ArrayList<>());
+                }
+                runProducers(producers + 1, p -> {
+                    if (p == producers) {
+                        // Keeps drains coming while the producers offer, so takes overlap offers.
+                        for (int i = 0; i < 200; i++) {
+                            queue.scheduleDrain();
+                            Thread.yield();
+                        }
+                        return;
+                    }
+                    List<Msg> mine = accepted.get(p);
+                    for (int seq = 0; seq < 400; seq++) {
+                        Msg m = new Msg(p, seq);
+                        if (queue.offer(m)) {
+                            mine.add(m);
+                        }
+                    }
+                });
+                out.awaitQuiescence(QUIET);
+                int total = accepted.stream().mapToInt(List::size).sum();
+                assertTrue(total <= capacity, "round " + round + ": a queue of capacity " + capacity
+                        + " accepted " + total + " messages while nothing could be written");
+                assertEquals(total, queue.size(), "round " + round + ": every accepted message is still queued");
+
+                out.setWritable(true);
+                queue.scheduleDrain();
+                out.awaitQuiescence(QUIET);
+                assertEquals(sortedMsgs(accepted.stream().flatMap(List::stream)), sortedMsgs(out.written().stream()),
+                        "round " + round + ": once writable, exactly the accepted messages are written");
+                assertEquals(0, queue.size());
+                assertNoViolations(out);
+            }
+        }
+    }
+
+    /**
      * The connection closes while producers are still offering. Whatever the interleaving, each
      * accepted message is either written (before the drain saw the close) or discarded, exactly
      * once, nothing stays queued, and what was written is still in each producer's order.
