@@ -23,7 +23,7 @@ class ChmRacesTest {
     @Timeout(20)
     void theOldSessionsCloseRacingTheReloginNeverUnbindsTheNewSession() {
         Lincheck.runConcurrentTest(INVOCATIONS, () -> {
-            ChmSessionManager m = new ChmSessionManager();
+            ConcurrentMapSessionManager m = new ConcurrentMapSessionManager();
             Session phone = Session.detached(1, 7);
             Session laptop = Session.detached(2, 7);
             m.add(phone);
@@ -42,7 +42,7 @@ class ChmRacesTest {
     @Timeout(20)
     void aLoginRacingItsOwnCloseLeavesNothingBound() {
         Lincheck.runConcurrentTest(INVOCATIONS, () -> {
-            ChmSessionManager m = new ChmSessionManager();
+            ConcurrentMapSessionManager m = new ConcurrentMapSessionManager();
             Session s = Session.detached(1, 7);
             m.add(s);
 
@@ -56,7 +56,7 @@ class ChmRacesTest {
     @Timeout(20)
     void twoRacingLoginsHaveOneWinnerWhoKicksTheOther() {
         Lincheck.runConcurrentTest(INVOCATIONS, () -> {
-            ChmSessionManager m = new ChmSessionManager();
+            ConcurrentMapSessionManager m = new ConcurrentMapSessionManager();
             Session a = Session.detached(1, 7);
             Session b = Session.detached(2, 7);
             m.add(a);

@@ -30,8 +30,12 @@ import java.util.function.Consumer;
  *
  * <p>Run: {@code ./exercises.sh run 3}
  */
-public final class ChmSessionManager implements SessionManager {
+public final class ConcurrentMapSessionManager implements SessionManager {
+
+    /** Session id -> session: every connection that completed the WebSocket handshake. */
     private final ConcurrentHashMap<Long, Session> sessions = new ConcurrentHashMap<>();
+
+    /** User id -> session: the users that logged in. The broadcast path reads this one. */
     private final ConcurrentHashMap<Long, Session> users = new ConcurrentHashMap<>();
 
     @Override
@@ -71,9 +75,12 @@ public final class ChmSessionManager implements SessionManager {
         return users.size();
     }
 
-    /** Weakly consistent: ConcurrentHashMap's iterator visits each key at most once and never throws. */
     @Override
     public void forEachUser(Consumer<Session> action) {
+        // ConcurrentHashMap's iteration is weakly consistent: it never throws
+        // ConcurrentModificationException and holds no lock, so logins and closes go on during a
+        // broadcast. Each bin is visited once; a user bound or removed while the walk is under way
+        // may or may not be seen.
         users.values().forEach(action);
     }
 }

@@ -4,9 +4,9 @@ import lockfree.common.contract.SessionManager;
 import lockfree.common.contract.SessionManagerContract;
 
 /** The contract every stage's session manager passes, run against yours. */
-class ChmSessionManagerTest extends SessionManagerContract {
+class ConcurrentMapSessionManagerTest extends SessionManagerContract {
     @Override
     protected SessionManager newManager() {
-        return new ChmSessionManager();
+        return new ConcurrentMapSessionManager();
     }
 }
