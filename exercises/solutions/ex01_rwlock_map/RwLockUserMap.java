@@ -6,7 +6,11 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
-/** Reference solution of exercise 1: every access to the HashMap under the matching lock. */
+/**
+ * Reference solution of exercise 1: every access to the HashMap under the matching lock.
+ * Not stage 0's class: the exercise is the lock pattern on one map alone, and exercise 2 then
+ * hands out stage 0's RwLockSessionManager itself.
+ */
 public final class RwLockUserMap {
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     /* Guarded by `lock`: read under the read lock, changed only under the write lock. */

@@ -1,6 +1,10 @@
 package lockfree.exercises.ex04_spread_shards;
 
-/** Reference solution of exercise 4: Fibonacci hashing, top bits of the product. */
+/**
+ * Reference solution of exercise 4: Fibonacci hashing, top bits of the product.
+ * Not stage 2's class: ShardedSessionManager computes the same index inside a class that also
+ * holds the shards and their locks; the exercise is that one function on its own.
+ */
 public final class Shards {
     /* 2^64 / golden ratio, odd: multiplying by it is a bijection on longs that mixes low bits upward. */
     private static final long GOLDEN = 0x9E3779B97F4A7C15L;

@@ -7,7 +7,11 @@ import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.StampedLock;
 
-/** Reference solution of exercise 5: optimistic read, validated, with a counted fallback. */
+/**
+ * Reference solution of exercise 5: optimistic read, validated, with a counted fallback.
+ * Not stage 2's class: ShardedSessionManager reads this way inside each of its shards; the
+ * exercise is one map and one lock, with a fallback counter and a map seam for the tests.
+ */
 public final class OptimisticUserMap {
     private final StampedLock lock = new StampedLock();
     /* Guarded by `lock` for writes; read optimistically (validated) or under the read lock. */

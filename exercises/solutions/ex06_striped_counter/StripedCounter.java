@@ -2,7 +2,11 @@ package lockfree.exercises.ex06_striped_counter;
 
 import java.util.concurrent.atomic.AtomicLongArray;
 
-/** Reference solution of exercise 6: padded atomic cells, one per stripe, summed on read. */
+/**
+ * Reference solution of exercise 6: padded atomic cells, one per stripe, summed on read.
+ * No stage has this class: the gateway's counters are the Prometheus client's, striped per thread
+ * like a LongAdder; the exercise builds that idea in its smallest form.
+ */
 public final class StripedCounter {
     /** Longs per stripe: 8 x 8 bytes = one 64-byte cache line. Stripe i's cell is {@code cells[i * PAD]}. */
     static final int PAD = 8;

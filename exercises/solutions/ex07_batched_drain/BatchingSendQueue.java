@@ -5,7 +5,12 @@ import lockfree.common.contract.SendQueue;
 
 import java.util.concurrent.ArrayBlockingQueue;
 
-/** Reference solution of exercise 7: one flush per batch. */
+/**
+ * Reference solution of exercise 7: one flush per batch.
+ * Not stage 2's BatchingSendQueue: that one also schedules at most one drain (a pending flag),
+ * which the exercise leaves out so that the drain is its only subject (exercise 10 takes up the
+ * scheduling).
+ */
 public final class BatchingSendQueue<E> implements SendQueue<E> {
     private final ArrayBlockingQueue<E> queue;
     private final Outbound<E> outbound;

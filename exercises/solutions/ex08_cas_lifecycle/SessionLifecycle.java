@@ -2,7 +2,11 @@ package lockfree.exercises.ex08_cas_lifecycle;
 
 import java.util.concurrent.atomic.AtomicReference;
 
-/** Reference solution of exercise 8: compareAndSet for every transition. */
+/**
+ * Reference solution of exercise 8: compareAndSet for every transition.
+ * Not stage 3's class: LockFreeSessionManager's Entry runs a four-state machine on a VarHandle
+ * inside the session table; the exercise is the CAS discipline on three states alone.
+ */
 public final class SessionLifecycle {
     public enum State { CONNECTED, LOGGED_IN, CLOSED }
 

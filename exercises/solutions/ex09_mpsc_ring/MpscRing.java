@@ -4,7 +4,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
-/** Reference solution of exercise 9: a bounded MPSC ring with per-slot sequences (after Vyukov). */
+/**
+ * Reference solution of exercise 9: a bounded MPSC ring with per-slot sequences (after Vyukov).
+ * No stage has this class: stage 3's MpscSendQueue uses JCTools' MPSC queue, and the exercise
+ * writes such a ring by hand to show what that queue does.
+ */
 public final class MpscRing<E> {
     private final int mask;
     private final AtomicReferenceArray<E> elements;

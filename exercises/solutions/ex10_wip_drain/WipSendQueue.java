@@ -6,7 +6,11 @@ import lockfree.common.contract.SendQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Reference solution of exercise 10: the work-in-progress counter drain. */
+/**
+ * Reference solution of exercise 10: the work-in-progress counter drain.
+ * Not stage 3's MpscSendQueue: that one adds JCTools' chunked queue and a VarHandle field to save
+ * memory per connection; the exercise keeps the drain protocol alone, on JDK classes.
+ */
 public final class WipSendQueue<E> implements SendQueue<E> {
     private final ConcurrentLinkedQueue<E> queue = new ConcurrentLinkedQueue<>();
     /* The bound: ConcurrentLinkedQueue has none. Incremented by producers, decremented by the drain. */
