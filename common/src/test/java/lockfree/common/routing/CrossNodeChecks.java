@@ -156,7 +156,13 @@ abstract class CrossNodeChecks {
      */
     static void assertNextMsgIs(WsTestClient c, String data) {
         JsonNode next = awaitMsg(c);
-        assertEquals(data, next.get("data").asText(), "unexpected message before the marker: " + next);
+        assertEquals(data, next.get("data").asText(), "another message came first: " + next);
+    }
+
+    /** {@code from} sends {@code text} to user {@code to}; it is the next message {@code receiver} gets. */
+    static void assertSentNext(WsTestClient from, long to, String text, WsTestClient receiver) {
+        from.send("{\"op\":\"send\",\"to\":" + to + ",\"data\":\"" + text + "\"}");
+        assertNextMsgIs(receiver, text);
     }
 
     /** User 1 on node {@code a}, user 2 on node {@code b}, and the books of what they send. */
@@ -237,8 +243,7 @@ abstract class CrossNodeChecks {
         assertEquals("hi bob", m.get("data").get("text").asText());
         assertEquals("ok", awaitAck(alice).get("status").asText());
 
-        bob.send("{\"op\":\"send\",\"to\":1,\"data\":\"hi alice\"}");
-        assertEquals("hi alice", awaitMsg(alice).get("data").asText());
+        assertSentNext(bob, 1, "hi alice", alice);
         assertTrue(metric(a, "gateway_router_published_total") >= 1);
         assertTrue(metric(b, "gateway_router_received_total") >= 1);
         assertTrue(metric(a, "gateway_router_publish_batch_size_count") >= 1, "batches are observed");
@@ -252,8 +257,7 @@ abstract class CrossNodeChecks {
         WsTestClient carol = login(a, 3);
         // Each login publishes one claim once its subscription is confirmed.
         await(() -> metric(a, "gateway_router_published_total") == 2, "both logins' claims were published");
-        alice.send("{\"op\":\"send\",\"to\":3,\"data\":\"local\"}");
-        assertEquals("local", awaitMsg(carol).get("data").asText());
+        assertSentNext(alice, 3, "local", carol);
         // A broadcast is published after the send above, through the same queue and connection:
         // once Redis has acknowledged it, it would have acknowledged a publish of the send too.
         assertEquals(202, Http.post(http(a, "/push"), "{\"all\":true,\"data\":\"marker\"}").status());
@@ -284,8 +288,7 @@ abstract class CrossNodeChecks {
         u1.send("{\"op\":\"multicast\",\"to\":[98,99],\"data\":\"to nobody\",\"id\":8}");
         assertEquals("offline", awaitAck(u1).get("status").asText(), "every publish was confirmed heard by nobody");
 
-        u1.send("{\"op\":\"send\",\"to\":2,\"data\":\"marker\"}");
-        assertNextMsgIs(u2, "marker");
+        assertSentNext(u1, 2, "marker", u2);
     }
 
     @Test
@@ -303,8 +306,7 @@ abstract class CrossNodeChecks {
             assertEquals("everyone", awaitMsg(c).get("data").asText());
         }
         // The echo of the broadcast reached node B before this later publish did.
-        u1.send("{\"op\":\"send\",\"to\":2,\"data\":\"marker\"}");
-        assertNextMsgIs(u2, "marker");
+        assertSentNext(u1, 2, "marker", u2);
     }
 
     @Test
@@ -344,8 +346,7 @@ abstract class CrossNodeChecks {
 
         publishRaw("gateway:user:2", "not a frame");
         await(() -> metric(b, "gateway_router_dropped_total{reason=\"malformed\"}") == 1, "garbage is counted");
-        u1.send("{\"op\":\"send\",\"to\":2,\"data\":\"marker\"}");
-        assertNextMsgIs(u2, "marker");
+        assertSentNext(u1, 2, "marker", u2);
     }
 
     // ---- one holder per user -------------------------------------------------------------------
@@ -365,8 +366,7 @@ abstract class CrossNodeChecks {
         // Node A let go of the channel; node B holds it, and messages from A now go there.
         awaitSubscribers(7, 1);
         await(() -> a.sessions().getByUserId(7) == null, "node A forgot user 7");
-        sender.send("{\"op\":\"send\",\"to\":7,\"data\":\"to the new session\"}");
-        assertEquals("to the new session", awaitMsg(second).get("data").asText());
+        assertSentNext(sender, 7, "to the new session", second);
         assertTrue(second.isOpen());
         assertEquals(0, metric(b, "gateway_kicks_total"), "the newer login is never kicked");
     }
@@ -383,7 +383,6 @@ abstract class CrossNodeChecks {
         // The old session's close reported user 7 unbound; the router must not unsubscribe.
         await(() -> metric(b, "gateway_sessions") == 1, "node B closed the old session");
         awaitSubscribers(7, 1);
-        sender.send("{\"op\":\"send\",\"to\":7,\"data\":\"still reachable\"}");
-        assertEquals("still reachable", awaitMsg(second).get("data").asText());
+        assertSentNext(sender, 7, "still reachable", second);
     }
 }

@@ -127,8 +127,7 @@ class RedisClusterTest extends CrossNodeChecks {
 
         WsTestClient u1 = loginOnly(a.port(), 1);
         WsTestClient u3 = loginOnly(a.port(), 3);
-        u1.send("{\"op\":\"send\",\"to\":3,\"data\":\"local works\"}");
-        assertEquals("local works", awaitMsg(u3).get("data").asText());
+        assertSentNext(u1, 3, "local works", u3);
         u1.send("{\"op\":\"send\",\"to\":2,\"data\":\"nowhere to go\",\"id\":\"x\"}");
         assertEquals("dropped", awaitAck(u1).get("status").asText(), "a remote push while down is refused, not faked");
         assertEquals(1, metric(a, "gateway_router_dropped_total{reason=\"redis_down\"}"));
@@ -144,10 +143,8 @@ class RedisClusterTest extends CrossNodeChecks {
         awaitSubscribers(1, 1); // users logged in while down were subscribed on connect
         Gateway b = node();
         WsTestClient u2 = login(b, 2);
-        u1.send("{\"op\":\"send\",\"to\":2,\"data\":\"now it goes\"}");
-        assertEquals("now it goes", awaitMsg(u2).get("data").asText());
-        u2.send("{\"op\":\"send\",\"to\":3,\"data\":\"and back\"}");
-        assertEquals("and back", awaitMsg(u3).get("data").asText());
+        assertSentNext(u1, 2, "now it goes", u2);
+        assertSentNext(u2, 3, "and back", u3);
     }
 
     @Test
@@ -157,8 +154,7 @@ class RedisClusterTest extends CrossNodeChecks {
         Gateway b = node();
         WsTestClient u1 = login(a, 1);
         WsTestClient u2 = login(b, 2);
-        u1.send("{\"op\":\"send\",\"to\":2,\"data\":\"before\"}");
-        assertEquals("before", awaitMsg(u2).get("data").asText());
+        assertSentNext(u1, 2, "before", u2);
 
         redis().kill();
         await(() -> !a.router().isUp() && !b.router().isUp(), "both nodes notice Redis is gone");
@@ -172,8 +168,7 @@ class RedisClusterTest extends CrossNodeChecks {
         awaitSubscribers(1, 1);
         awaitSubscribers(2, 1);
         assertTrue(metric(a, "gateway_router_connects_total") >= 2);
-        u1.send("{\"op\":\"send\",\"to\":2,\"data\":\"after\"}");
-        assertNextMsgIs(u2, "after"); // "during" was dropped, not delivered late
+        assertSentNext(u1, 2, "after", u2); // "during" was dropped, not delivered late
         u2.send("{\"op\":\"broadcast\",\"data\":\"all after\"}");
         assertEquals("all after", awaitMsg(u1).get("data").asText());
     }
@@ -237,8 +232,7 @@ class RedisClusterTest extends CrossNodeChecks {
         children.add(child);
         WsTestClient u2 = loginOnly(child.port(), 2);
         awaitSubscribers(2, 1);
-        u1.send("{\"op\":\"send\",\"to\":2,\"data\":\"to the other JVM\"}");
-        assertEquals("to the other JVM", awaitMsg(u2).get("data").asText());
+        assertSentNext(u1, 2, "to the other JVM", u2);
 
         child.process().destroyForcibly(); // no goodbye: Redis sees the sockets close
         assertTrue(child.process().waitFor(10, TimeUnit.SECONDS));
@@ -249,8 +243,7 @@ class RedisClusterTest extends CrossNodeChecks {
         u1.send("{\"op\":\"send\",\"to\":2,\"data\":\"into the void\"}");
         await(() -> metric(a, "gateway_router_unheard_total") == unheard + 1,
                 "a push to the dead node's user is counted as heard by nobody");
-        u1.send("{\"op\":\"send\",\"to\":3,\"data\":\"node A is fine\"}");
-        assertEquals("node A is fine", awaitMsg(u3).get("data").asText());
+        assertSentNext(u1, 3, "node A is fine", u3);
         assertEquals("ok", health(a).get("status").asText());
     }
 }
