@@ -33,18 +33,80 @@ public final class SynchronizedStage {
         System.exit(GatewayMain.run(STAGE, args));
     }
 
-    /** Both maps behind one monitor; callbacks of {@link #forEachUser} run outside it. */
+    /**
+     * One monitor around every call of a session manager that is correct at one thread: by
+     * default two HashMaps ({@link HashMaps}); the benchmarks' limit table is tested this way too.
+     * Callbacks of {@link #forEachUser} run outside the monitor, on a snapshot.
+     */
     public static final class Sessions implements SessionManager {
-        private final Map<Long, Session> byId = new HashMap<>();
-        private final Map<Long, Session> byUser = new HashMap<>();
+        private final SessionManager oneThread;
+
+        public Sessions() {
+            this(new HashMaps());
+        }
+
+        /** {@code oneThread}, correct under any number of threads and otherwise unchanged. */
+        public Sessions(SessionManager oneThread) {
+            this.oneThread = oneThread;
+        }
 
         @Override
         public synchronized void add(Session session) {
-            byId.put(session.id(), session);
+            oneThread.add(session);
         }
 
         @Override
         public synchronized Session bind(Session session) {
+            return oneThread.bind(session);
+        }
+
+        @Override
+        public synchronized boolean remove(Session session) {
+            return oneThread.remove(session);
+        }
+
+        @Override
+        public synchronized Session get(long sessionId) {
+            return oneThread.get(sessionId);
+        }
+
+        @Override
+        public synchronized Session getByUserId(long userId) {
+            return oneThread.getByUserId(userId);
+        }
+
+        @Override
+        public synchronized int size() {
+            return oneThread.size();
+        }
+
+        @Override
+        public synchronized int userCount() {
+            return oneThread.userCount();
+        }
+
+        @Override
+        public void forEachUser(Consumer<Session> action) {
+            List<Session> snapshot = new ArrayList<>();
+            synchronized (this) {
+                oneThread.forEachUser(snapshot::add);
+            }
+            snapshot.forEach(action);
+        }
+    }
+
+    /** Both maps as plain HashMaps: correct at one thread, so {@link Sessions} calls it under its monitor. */
+    private static final class HashMaps implements SessionManager {
+        private final Map<Long, Session> byId = new HashMap<>();
+        private final Map<Long, Session> byUser = new HashMap<>();
+
+        @Override
+        public void add(Session session) {
+            byId.put(session.id(), session);
+        }
+
+        @Override
+        public Session bind(Session session) {
             if (byId.get(session.id()) != session) {
                 return null; // already removed: binding now would resurrect it
             }
@@ -53,7 +115,7 @@ public final class SynchronizedStage {
         }
 
         @Override
-        public synchronized boolean remove(Session session) {
+        public boolean remove(Session session) {
             boolean registered = byId.remove(session.id(), session);
             if (session.userId() != 0) {
                 byUser.remove(session.userId(), session);
@@ -62,32 +124,28 @@ public final class SynchronizedStage {
         }
 
         @Override
-        public synchronized Session get(long sessionId) {
+        public Session get(long sessionId) {
             return byId.get(sessionId);
         }
 
         @Override
-        public synchronized Session getByUserId(long userId) {
+        public Session getByUserId(long userId) {
             return byUser.get(userId);
         }
 
         @Override
-        public synchronized int size() {
+        public int size() {
             return byId.size();
         }
 
         @Override
-        public synchronized int userCount() {
+        public int userCount() {
             return byUser.size();
         }
 
         @Override
         public void forEachUser(Consumer<Session> action) {
-            List<Session> snapshot;
-            synchronized (this) {
-                snapshot = new ArrayList<>(byUser.values());
-            }
-            snapshot.forEach(action);
+            byUser.values().forEach(action);
         }
     }
 
