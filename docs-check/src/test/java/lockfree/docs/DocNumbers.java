@@ -39,19 +39,30 @@ final class DocNumbers {
         }
     }
 
-    /** A figure allowed in the docs' prose because it is not a measurement, with the reason. */
-    record Allowed(String figure, String reason) {
+    /**
+     * A figure allowed in the prose of the docs it names, because it is not a measurement, with the
+     * reason. Per doc: a figure explained in one doc is not thereby allowed in another, where the
+     * same characters may well be a measurement typed by hand.
+     */
+    record Allowed(String figure, String reason, List<String> docs) {
+        Allowed(String figure, String reason, String... docs) {
+            this(figure, reason, List.of(docs));
+        }
+
+        boolean covers(Figure f) {
+            return figure.equals(f.figure()) && docs.contains(f.doc());
+        }
     }
 
     private DocNumbers() {
     }
 
-    /** Every measured-looking figure in the docs' prose that the allow-list does not name. */
+    /** Every measured-looking figure in the docs' prose that the allow-list does not name for its doc. */
     static List<Figure> unexplained(Map<String, List<String>> docs, List<Allowed> allowed) {
         List<Figure> out = new ArrayList<>();
         for (Map.Entry<String, List<String>> doc : docs.entrySet()) {
             for (Figure f : figures(doc.getKey(), doc.getValue())) {
-                boolean ok = allowed.stream().anyMatch(a -> a.figure().equals(f.figure()));
+                boolean ok = allowed.stream().anyMatch(a -> a.covers(f));
                 if (!ok) {
                     out.add(f);
                 }
