@@ -53,9 +53,15 @@ class DocCommandsTest {
             // docs/STRESS.md: the tool's own usage (the jars exist: this module builds after them)
             RunHere.of("./stress.sh --help"),
             // README.md: where you are in the exercises (the first start builds the runner, about 30 s)
-            RunHere.of("./exercises.sh list"));
+            RunHere.of("./exercises.sh list"),
+            // README.md's first command, as a newcomer types it: the build (everything is built
+            // already, so tens of seconds), then stage 0's gateway on its defaults (port 8080),
+            // which must answer /health before it is stopped
+            RunHere.of("./mvnw -q package -DskipTests && java -jar stage0-rwlock/target/stage0-rwlock-gateway.jar")
+                    .serving("/health"));
 
-    /** Per command: the first ./exercises.sh builds the runner with Maven (30 s on an idle 2-core machine); the rest take seconds. */
+    /** Per command: the first ./exercises.sh builds the runner with Maven (30 s on an idle 2-core machine), README's
+     *  first command re-runs the build (25-60 s on a busy one); the rest take seconds. */
     static final Duration TIMEOUT = Duration.ofSeconds(180);
 
     static final String HOW_TO = """
