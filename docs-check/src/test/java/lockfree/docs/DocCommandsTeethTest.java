@@ -76,6 +76,11 @@ class DocCommandsTeethTest {
     }
 
     @Test
+    void anUnclassifiedInlineCommandIsRejected() {
+        assertReported("broken.md:51: unclassified inline command: ./a-third-tool.sh --now");
+    }
+
+    @Test
     void aDiffThatComparesNothingIsRejected() {
         assertReported("broken.md:22: compares nothing");
     }
@@ -99,7 +104,7 @@ class DocCommandsTeethTest {
 
     @Test
     void nothingElseIsReported() {
-        assertEquals(9, broken.size(), String.join("\n", broken));
+        assertEquals(10, broken.size(), String.join("\n", broken));
     }
 
     @Test

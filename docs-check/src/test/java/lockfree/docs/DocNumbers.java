@@ -71,29 +71,51 @@ final class DocNumbers {
         return out;
     }
 
-    private static boolean closes(List<String> lines, int from, String block) {
+    /** The line that closes the rendered block {@code block} opened above {@code from}, or -1. */
+    private static int closes(List<String> lines, int from, String block) {
         for (int j = from; j < lines.size(); j++) {
             String t = lines.get(j).strip();
             if (t.equals("<!-- /" + block + " -->") || t.equals("<!-- " + block + ":end -->")) {
-                return true;
+                return j;
             }
         }
-        return false;
+        return -1;
+    }
+
+    /**
+     * Which lines belong to a rendered block, its marker and closing lines included: the renderer
+     * writes them, so they are neither prose nor instructions. A block opens only outside a fence,
+     * and only a marker with its closing line opens one (a stray comment must not hide the rest of a page).
+     */
+    static boolean[] renderedLines(List<String> lines) {
+        boolean[] rendered = new boolean[lines.size()];
+        boolean fenced = false;
+        for (int i = 0; i < lines.size(); i++) {
+            String t = lines.get(i).strip();
+            if (t.startsWith("```")) {
+                fenced = !fenced;
+                continue;
+            }
+            Matcher open = OPEN.matcher(t);
+            int close = fenced || !open.matches() ? -1 : closes(lines, i + 1, open.group(1));
+            if (close >= 0) {
+                java.util.Arrays.fill(rendered, i, close + 1, true);
+                i = close;
+            }
+        }
+        return rendered;
     }
 
     /** The measured-looking figures in one doc's prose. */
     static List<Figure> figures(String doc, List<String> lines) {
         List<Figure> out = new ArrayList<>();
+        boolean[] rendered = renderedLines(lines);
         boolean fenced = false;
         boolean comment = false;
-        String block = null;
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
             String t = line.strip();
-            if (block != null) {
-                if (t.equals("<!-- /" + block + " -->") || t.equals("<!-- " + block + ":end -->")) {
-                    block = null;
-                }
+            if (rendered[i]) {
                 continue;
             }
             if (t.startsWith("```")) {
@@ -101,12 +123,6 @@ final class DocNumbers {
                 continue;
             }
             if (fenced) {
-                continue;
-            }
-            Matcher open = OPEN.matcher(t);
-            // Only a marker with its closing line opens a block: a stray comment must not hide the rest of the page.
-            if (open.matches() && closes(lines, i + 1, open.group(1))) {
-                block = open.group(1);
                 continue;
             }
             String prose = line;
