@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * ({@code <!-- compare:begin -->}, {@code <!-- stress-table: ... -->}, ...); prose that quotes one
  * by hand drifts from it at the next run.
  *
- * <p>Skipped, so never flagged: fenced code, HTML comments, rendered blocks (from a marker line
+ * <p>Skipped, so never flagged: fenced code (a fence of output is read, see {@link #OUTPUT_FENCE}), HTML comments, rendered blocks (from a marker line
  * {@code <!-- NAME ... -->} to its closing {@code <!-- /NAME -->} or {@code <!-- NAME:end -->}),
  * inline code spans (commands and options, whose numbers are arguments) and link targets.
  * Flagged: a number followed by a unit of time, size, rate, a ratio or a percentage.
@@ -29,6 +29,12 @@ final class DocNumbers {
                     + "|(?<![\\w.])[×]\\d+(?:\\.\\d+)?(?:\\s?(?:-|–)\\s?\\d+(?:\\.\\d+)?)?"
                     // a score with its interval: "228 ± 91.9", "3.04 ± 0.75"
                     + "|(?<![\\w.])\\d[\\d,]*(?:\\.\\d+)?\\s?±\\s?\\d[\\d,]*(?:\\.\\d+)?");
+    /**
+     * Fences whose lines are read like prose (except a transcript's {@code $ } command lines): no
+     * language, {@code text}, {@code console}, {@code output}. That is where a tool's output gets
+     * pasted, and pasted output is a measurement typed by hand like any other.
+     */
+    private static final java.util.Set<String> OUTPUT_FENCE = java.util.Set.of("", "text", "txt", "console", "output", "log");
     private static final Pattern OPEN = Pattern.compile("^<!-- ?([a-z][a-z-]*)(:begin|:| ).*-->\\s*$");
 
     /** A figure found in prose, where, and the line it is on. */
@@ -111,6 +117,7 @@ final class DocNumbers {
         List<Figure> out = new ArrayList<>();
         boolean[] rendered = renderedLines(lines);
         boolean fenced = false;
+        boolean output = false;
         boolean comment = false;
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
@@ -120,10 +127,11 @@ final class DocNumbers {
             }
             if (t.startsWith("```")) {
                 fenced = !fenced;
+                output = fenced && OUTPUT_FENCE.contains(t.substring(3).strip().toLowerCase(java.util.Locale.ROOT));
                 continue;
             }
-            if (fenced) {
-                continue;
+            if (fenced && (!output || t.startsWith("$ "))) {
+                continue; // code and commands: their numbers are arguments; a transcript's other lines are output
             }
             String prose = line;
             if (comment) {

@@ -107,7 +107,7 @@ class DocNumbersTest {
         }
     }
 
-    /** The teeth: a hand-typed measurement in prose is caught; the same figures rendered, in code, or allowed are not. */
+    /** The teeth: a hand-typed measurement in prose or pasted output is caught; the same figures rendered, in code, in a transcript's command or allowed are not. */
     @Test
     void aHandTypedMeasurementIsCaughtAndRenderedOrPlanFiguresPass() throws Exception {
         Path fixtures = DocCommandsTest.ROOT.resolve("docs-check/src/test/resources/numbers");
@@ -116,8 +116,8 @@ class DocNumbersTest {
         List<Allowed> plan = List.of(new Allowed("10-20x", "the plan's prediction (DESIGN.md), not a measurement", "good.md"));
 
         List<String> caught = DocNumbers.unexplained(Map.of("bad.md", bad), plan).stream().map(Figure::figure).toList();
-        assertEquals(List.of("228 ns", "2.3x", "7,017 B", "167,756 /s", "0.19-0.21 ms", "40 %", "×0.11", "2.7 times", "228 ± 91.9", "3.5 ms"), caught,
-                "each hand-typed measurement in the prose, a table row's and one after a stray comment included");
+        assertEquals(List.of("228 ns", "2.3x", "7,017 B", "167,756 /s", "0.19-0.21 ms", "40 %", "×0.11", "2.7 times", "228 ± 91.9", "3.5 ms", "2508.5 ms"), caught,
+                "each hand-typed measurement in the prose, a table row's, one after a stray comment and pasted output included");
         assertEquals(List.of(), DocNumbers.unexplained(Map.of("good.md", good), plan),
                 "rendered blocks, code, comments and allowed plan figures pass");
         assertEquals(List.of("10-20x"), DocNumbers.unexplained(Map.of("good.md", good), List.of()).stream().map(Figure::figure).toList(),
