@@ -72,7 +72,8 @@ class DocCommandsTest {
 
             Each command above is unclassified, fails, or is classified wrongly. To classify a command:
               - cheap and deterministic: add it to DocCommandsTest.RUN_HERE, spelled as in the doc;
-              - otherwise, on the line right above its ``` fence:
+              - an inline command (a code span in prose): spell it as a fenced command that is classified, or
+              - otherwise, on the line right above its ``` fence (an inline command: above its paragraph):
                   <!-- CI runs `FORM` -->           (FORM: a smoke form .ci/run runs)
                   <!-- not run by CI: REASON -->
                 optionally limited: <!-- not run by CI for `PREFIX`, `PREFIX`: REASON -->
