@@ -65,10 +65,20 @@ case "$mode" in
         build
         m=$(stage_module "$mode")
         n=${mode#stage}
+        command=$(echo "./bench.sh $mode $*" | sed 's/ *$//')
+        started=$(date -u +%FT%TZ)
+        before=$(cut -d' ' -f1-3 /proc/loadavg)
         load
         # A first argument that is not an option is the benchmark pattern; default: all of the stage's.
         if [[ $# -eq 0 || "$1" == -* ]]; then set -- "Stage${n}_" "$@"; fi
         java -cp "$(classpath "$m")" org.openjdk.jmh.Main "$@"
+        # A JSON result (-rff X.json) gets its run log X-run.txt beside it: the command, machine,
+        # JDK and date that the caption of every table rendered from it shows (Report).
+        rff="" prev=""
+        for a in "$@"; do [[ "$prev" == -rff ]] && rff=$a; prev=$a; done
+        if [[ "$rff" == *.json ]]; then
+            java -cp "$(classpath benchmarks)" lockfree.bench.Report --run-log "$rff" "$command" "$started" "$before"
+        fi
         load
         ;;
     all)
@@ -85,7 +95,7 @@ case "$mode" in
         ;;
     report)
         build
-        java -cp "$(classpath benchmarks)" lockfree.bench.Report docs/bench/compare.json docs/bench docs/BENCHMARKS.md stage2-sharded/README.md stage3-lockfree/README.md
+        java -cp "$(classpath benchmarks)" lockfree.bench.Report docs/bench/compare.json docs/bench docs/BENCHMARKS.md README.md stage*-*/README.md
         ;;
     jmh)
         build

@@ -122,7 +122,7 @@ public final class CompareStages {
         }
         loads.add("end " + Report.loadAverage());
         Path log = out.resolve("compare-run.txt");
-        Files.write(log, Report.runLog(start, Instant.now(), shape, loads), StandardCharsets.UTF_8);
+        Files.write(log, Report.runLog(("./bench.sh all " + String.join(" ", args)).strip(), start, Instant.now(), shape, loads), StandardCharsets.UTF_8);
         System.out.println("wrote " + json + " and " + log);
         Report.main(new String[] {json.toString(), out.toString(), doc.toString()});
     }

@@ -133,16 +133,18 @@ public final class Report {
         while (m.find()) {
             List<String> files = List.of(m.group(2).trim().split("\\s+"));
             List<Row> rows = new ArrayList<>();
+            List<Run> runs = new ArrayList<>();
             for (String f : files) {
                 rows.addAll(read(dir.resolve(f)).rows);
+                runs.add(jmhRun(dir.resolve(f)));
             }
-            m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(m.group(1) + "\n" + jmhTable(rows, files) + "\n" + m.group(4)));
+            m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(m.group(1) + "\n" + jmhTable(rows, files, runs) + "\n" + m.group(4)));
         }
         m.appendTail(out);
         return out.toString();
     }
 
-    static String jmhTable(List<Row> rows, List<String> files) {
+    static String jmhTable(List<Row> rows, List<String> files, List<Run> runs) {
         StringBuilder sb = new StringBuilder("| benchmark | parameters | threads | score ± error |\n|---|---|---:|---:|\n");
         for (Row r : rows) {
             StringBuilder params = new StringBuilder();
@@ -150,11 +152,10 @@ public final class Report {
             sb.append("| ").append(r.clazz()).append('.').append(r.method()).append(" | ").append(params).append(" | ")
                     .append(r.threads()).append(" | ").append(cell(r)).append(' ').append(r.unit()).append(" |\n");
         }
-        sb.append("\nRendered from ");
+        sb.append("\nn.r.: not resolved, the interval is as wide as the score. Rendered by `./bench.sh report`.\n\n");
         for (int i = 0; i < files.size(); i++) {
-            sb.append(i == 0 ? "" : ", ").append('[').append(files.get(i)).append("](").append(files.get(i)).append(')');
+            sb.append(caption(files.get(i), runs.get(i)));
         }
-        sb.append(" (`./bench.sh report`); n.r.: not resolved, the interval is as wide as the score.\n");
         return sb.toString();
     }
 
@@ -201,8 +202,8 @@ public final class Report {
         if (rows == 0) {
             throw new IOException(file + " has no footprint table");
         }
-        return sb.append("\nBytes retained per session, rendered from [").append(file).append("](").append(file)
-                .append(") (`./bench.sh report`).\n").toString();
+        return sb.append("\nBytes retained per session. Rendered by `./bench.sh report`.\n\n")
+                .append(caption(file, footprintRun(lines))).toString();
     }
 
     /**
@@ -239,14 +240,191 @@ public final class Report {
         }
         return sb.append("\n").append(String.format(Locale.ROOT, "%,d", run.get("cycles").asLong()))
                 .append(" reconnections with ").append(String.format(Locale.ROOT, "%,d", run.get("liveUsers").asLong()))
-                .append(" users online; ").append(run.path("cores").asInt()).append(" cores, ").append(run.get("java").asText())
-                .append(", ").append(run.get("date").asText())
-                .append("; rendered from [").append(file).append("](").append(file).append(") (`./bench.sh churn`).\n")
+                .append(" users online. Rendered by `./bench.sh report`.\n\n").append(caption(file, churnRun(run)))
                 .toString();
     }
 
     private static String pct(double fraction) {
         return String.format(Locale.ROOT, "%.0f%%", 100 * fraction);
+    }
+
+    // ---- captions: which run a table comes from -------------------------------------------------
+
+    /**
+     * What a raw result records about the run that produced it: the command, the machine, the JDK
+     * and the date, each "not recorded" where the result does not say. Every rendered table ends
+     * with one caption line per raw file, written by {@link #caption}, the one method for all of them.
+     */
+    record Run(String command, String machine, String jdk, String date) {
+    }
+
+    static final String NOT_RECORDED = "not recorded";
+
+    /** A caption line: {@code Run of [file](file): `command`; machine: ...; JDK: ...; date: ....} */
+    static final java.util.regex.Pattern CAPTION = java.util.regex.Pattern.compile(
+            "^Run of \\[([^\\]]+)\\]\\(\\1\\): `([^`]+)`; machine: (.+); JDK: (.+); date: (.+)\\.$", java.util.regex.Pattern.MULTILINE);
+
+    static String caption(String file, Run run) {
+        return "Run of [" + file + "](" + file + "): `" + run.command() + "`; machine: " + run.machine() + "; JDK: "
+                + run.jdk() + "; date: " + run.date() + ".\n";
+    }
+
+    /** The run metadata beside a JMH JSON: {@code X.json}'s is {@code X-run.txt}, as {@link #runLog} writes it. */
+    static Path runLogOf(Path json) {
+        String name = json.getFileName().toString();
+        return json.resolveSibling(name.replaceFirst("\\.json$", "") + "-run.txt");
+    }
+
+    /**
+     * A JMH result's run: the JDK from the JSON itself (JMH records the forks' VM), the command,
+     * machine and date from its run log. A run log that names another JDK than the JSON is an error:
+     * the two files are not from the same run.
+     */
+    static Run jmhRun(Path json) throws IOException {
+        TreeSet<String> jdks = new TreeSet<>();
+        for (JsonNode n : new ObjectMapper().readTree(json.toFile())) {
+            jdks.add(n.path("vmName").asText("?") + " " + n.path("vmVersion").asText("?"));
+        }
+        String jdk = jdks.isEmpty() ? NOT_RECORDED : String.join(" / ", jdks);
+        Map<String, String> log = new LinkedHashMap<>();
+        Path logFile = runLogOf(json);
+        if (Files.exists(logFile)) {
+            for (String line : Files.readAllLines(logFile)) {
+                String[] kv = line.split("\\s+", 2);
+                if (kv.length == 2 && !line.startsWith(" ") && !line.startsWith("#")) {
+                    log.putIfAbsent(kv[0], kv[1].strip());
+                }
+            }
+        }
+        if (log.containsKey("java") && !log.get("java").equals(jdk)) {
+            throw new IOException(logFile + " says java " + log.get("java") + ", " + json + " " + jdk + ": not the same run");
+        }
+        String cpus = log.get("cpus");
+        String machine = cpus == null ? NOT_RECORDED : cpus.replaceFirst("^(\\d+)\\b", "$1 cores");
+        return new Run(log.getOrDefault("command", NOT_RECORDED), machine, jdk, date(log.get("started")));
+    }
+
+    /** An ISO instant as its day and minute in UTC ("2026-11-27 20:16 UTC"); anything else as it is. */
+    static String date(String iso) {
+        if (iso == null || iso.isBlank()) {
+            return NOT_RECORDED;
+        }
+        try {
+            return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT)
+                    .withZone(java.time.ZoneOffset.UTC).format(Instant.parse(iso));
+        } catch (java.time.format.DateTimeParseException e) {
+            return iso;
+        }
+    }
+
+    /** ChurnMemory's run, from its JSON: its arguments give the command. */
+    static Run churnRun(JsonNode run) {
+        return new Run("./bench.sh churn " + run.get("cycles").asLong() + " " + run.get("liveUsers").asLong(),
+                run.has("cores") ? run.get("cores").asInt() + " cores" : NOT_RECORDED,
+                run.path("java").asText(NOT_RECORDED), date(run.path("date").asText(null)));
+    }
+
+    private static final java.util.regex.Pattern FOOTPRINT_VM = java.util.regex.Pattern.compile(
+            "^# (.+ VM .+), (\\d+) cpus, .*$");
+    private static final java.util.regex.Pattern FOOTPRINT_DATE = java.util.regex.Pattern.compile(
+            "^# (\\d{4}-\\d\\d-\\d\\dT\\S+)$");
+
+    /**
+     * QueueFootprint's run, from its output: the first JDK's section (the one the table shows) gives
+     * the date, the VM and the cores it printed; the header's command block, the command.
+     */
+    static Run footprintRun(List<String> lines) {
+        String jdk = NOT_RECORDED;
+        String machine = NOT_RECORDED;
+        String date = NOT_RECORDED;
+        StringBuilder command = new StringBuilder();
+        boolean inCommand = false;
+        for (String line : lines) {
+            if (line.startsWith("# Command")) {
+                inCommand = true;
+                continue;
+            }
+            if (inCommand) {
+                String c = line.replaceFirst("^#\\s*", "").strip();
+                if (c.isEmpty()) {
+                    inCommand = false;
+                    continue;
+                }
+                // The last command of the block is the one that writes the output; the ones before build.
+                if (command.length() > 0 && !command.toString().endsWith("\\")) {
+                    command.setLength(0);
+                }
+                if (command.toString().endsWith("\\")) {
+                    String joined = command.substring(0, command.length() - 1).strip();
+                    command.setLength(0);
+                    command.append(joined).append(' ');
+                }
+                command.append(c);
+            }
+            java.util.regex.Matcher vm = FOOTPRINT_VM.matcher(line);
+            if (vm.matches() && jdk.equals(NOT_RECORDED)) {
+                jdk = vm.group(1);
+                machine = vm.group(2) + " cores";
+            }
+            java.util.regex.Matcher d = FOOTPRINT_DATE.matcher(line);
+            if (d.matches() && date.equals(NOT_RECORDED)) {
+                date = date(d.group(1));
+            }
+            if (line.startsWith("stage ") && line.contains("empty")) {
+                break;
+            }
+        }
+        return new Run(command.length() == 0 ? NOT_RECORDED : command.toString(), machine, jdk, date);
+    }
+
+    /** BENCHMARKS.md's block: the run's caption, then the tables; {@code link} is the JSON as the page links it. */
+    static String compareBlock(Path json, String link) throws IOException {
+        return caption(link, jmhRun(json)) + "\n" + read(json).tables();
+    }
+
+    /**
+     * Every rendered block of a page (BENCHMARKS.md's compare block, jmh-table, churn-table,
+     * footprint-table) and the raw files it names: a block must carry one caption line per raw
+     * file, the one {@link #caption} writes from that file. Returns what is missing or disagrees.
+     */
+    static List<String> captionProblems(String name, String page, Path dir) throws IOException {
+        List<String> problems = new ArrayList<>();
+        if (page.contains(BEGIN)) {
+            String block = betweenMarkers(page);
+            java.util.regex.Matcher c = CAPTION.matcher(block);
+            String link = c.find() ? c.group(1) : null;
+            if (link == null) {
+                problems.add(name + ": the compare block has no caption line (Run of [...](...): ...)");
+            } else {
+                expectCaption(problems, name, "compare", block, link, jmhRun(dir.resolve(link)));
+            }
+        }
+        java.util.regex.Matcher m = JMH_TABLE.matcher(page);
+        while (m.find()) {
+            for (String f : m.group(2).trim().split("\\s+")) {
+                expectCaption(problems, name, "jmh-table", m.group(3), f, jmhRun(dir.resolve(f)));
+            }
+        }
+        m = CHURN_TABLE.matcher(page);
+        while (m.find()) {
+            expectCaption(problems, name, "churn-table", m.group(3), m.group(2),
+                    churnRun(new ObjectMapper().readTree(dir.resolve(m.group(2)).toFile())));
+        }
+        m = FOOTPRINT_TABLE.matcher(page);
+        while (m.find()) {
+            expectCaption(problems, name, "footprint-table", m.group(3), m.group(2),
+                    footprintRun(Files.readAllLines(dir.resolve(m.group(2)))));
+        }
+        return problems;
+    }
+
+    private static void expectCaption(List<String> problems, String page, String kind, String block, String file, Run run) {
+        String expected = caption(file, run).strip();
+        if (block.lines().noneMatch(expected::equals)) {
+            boolean any = block.lines().anyMatch(l -> l.startsWith("Run of [" + file + "]"));
+            problems.add(page + ": " + kind + " " + file + (any ? ": its caption disagrees with the raw file; expected: "
+                    : ": no caption line; expected: ") + expected);
+        }
     }
 
     /** Every table a page marks, rendered from the raw result its marker names. */
@@ -255,6 +433,10 @@ public final class Report {
     }
 
     public static void main(String[] args) throws IOException {
+        if (args.length > 0 && args[0].equals("--run-log")) {
+            writeRunLog(args);
+            return;
+        }
         if (args.length < 3) {
             throw new IllegalArgumentException("usage: Report <compare.json> <chartDir> <BENCHMARKS.md> [chapter.md...]");
         }
@@ -270,7 +452,8 @@ public final class Report {
         Report report = read(json);
         Files.createDirectories(charts);
         report.charts(charts);
-        String tables = report.tables();
+        String link = doc.toAbsolutePath().getParent().relativize(json.toAbsolutePath()).toString();
+        String tables = compareBlock(json, link);
         if (Files.exists(doc)) {
             Files.writeString(doc, replaceBetweenMarkers(Files.readString(doc), tables), StandardCharsets.UTF_8);
         } else {
@@ -731,8 +914,29 @@ public final class Report {
         }
     }
 
-    static List<String> runLog(Instant start, Instant end, String shape, List<String> loads) {
+    /**
+     * {@code --run-log <X.json> <command> <started> [load before]}: writes X-run.txt beside a JMH
+     * JSON that a command other than {@code ./bench.sh all} produced (bench.sh's stage modes call it
+     * after a run with {@code -rff}), so that its tables carry their caption.
+     */
+    private static void writeRunLog(String[] args) throws IOException {
+        if (args.length < 4) {
+            throw new IllegalArgumentException("usage: Report --run-log <X.json> <command> <started> [load before]");
+        }
+        Path json = Path.of(args[1]);
+        List<String> loads = new ArrayList<>();
+        if (args.length > 4) {
+            loads.add("before: load " + args[4]);
+        }
+        loads.add("end " + loadAverage());
+        Files.write(runLogOf(json), runLog(args[2], Instant.parse(args[3]), Instant.now(), "as the command says", loads),
+                StandardCharsets.UTF_8);
+        System.out.println("wrote " + runLogOf(json));
+    }
+
+    static List<String> runLog(String command, Instant start, Instant end, String shape, List<String> loads) {
         List<String> log = new ArrayList<>();
+        log.add("command  " + command);
         log.add("started  " + start);
         log.add("finished " + end + " (" + Duration.between(start, end).toMinutes() + " min)");
         log.add("java     " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));

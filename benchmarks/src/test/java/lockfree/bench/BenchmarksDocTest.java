@@ -4,8 +4,11 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -20,9 +23,8 @@ class BenchmarksDocTest {
 
     @Test
     void theTablesInBenchmarksMdAreRenderedFromCompareJson() throws Exception {
-        Report report = Report.read(DOCS.resolve("bench/compare.json"));
         String doc = Files.readString(DOCS.resolve("BENCHMARKS.md"));
-        assertEquals(report.tables(), Report.betweenMarkers(doc),
+        assertEquals(Report.compareBlock(DOCS.resolve("bench/compare.json"), "bench/compare.json"), Report.betweenMarkers(doc),
                 "docs/BENCHMARKS.md's tables differ from docs/bench/compare.json: run ./bench.sh report");
     }
 
@@ -34,15 +36,99 @@ class BenchmarksDocTest {
         assertTrue(tables.contains("### Stage 3's two changes, one at a time"), "the boxing split");
     }
 
+    /** The pages that may hold rendered JMH, churn or footprint tables: README.md, the chapters, docs/*.md. */
+    static java.util.Map<String, Path> pages() throws java.io.IOException {
+        java.util.Map<String, Path> pages = new java.util.TreeMap<>();
+        Path root = Path.of("..");
+        pages.put("README.md", root.resolve("README.md"));
+        try (java.util.stream.Stream<Path> dirs = Files.list(root)) {
+            dirs.filter(d -> d.getFileName().toString().matches("stage\\d+-.*")).map(d -> d.resolve("README.md"))
+                    .filter(Files::isRegularFile).forEach(p -> pages.put(root.relativize(p).toString(), p));
+        }
+        try (java.util.stream.Stream<Path> docs = Files.list(DOCS)) {
+            docs.filter(d -> d.toString().endsWith(".md")).forEach(p -> pages.put("docs/" + p.getFileName(), p));
+        }
+        return pages;
+    }
+
+    /**
+     * Every rendered table of every page says which run it comes from: one caption line per raw
+     * file (command, machine, JDK, date), as Report renders it from that file; and every committed
+     * JMH JSON a page renders has the run log that records its command.
+     */
+    @Test
+    void everyRenderedTableCarriesTheCaptionOfItsRawResult() throws Exception {
+        List<String> problems = new ArrayList<>();
+        int blocks = 0;
+        for (java.util.Map.Entry<String, Path> page : pages().entrySet()) {
+            String doc = Files.readString(page.getValue());
+            Path dir = page.getValue().getParent();
+            problems.addAll(Report.captionProblems(page.getKey(), doc, dir));
+            java.util.regex.Matcher m = Report.JMH_TABLE.matcher(doc);
+            while (m.find()) {
+                blocks++;
+                for (String f : m.group(2).trim().split("\\s+")) {
+                    if (!Files.exists(Report.runLogOf(dir.resolve(f)))
+                            || Report.jmhRun(dir.resolve(f)).command().equals(Report.NOT_RECORDED)) {
+                        problems.add(page.getKey() + ": " + f + " has no run log with its command ("
+                                + Report.runLogOf(Path.of(f)) + "; bench.sh writes it for -rff)");
+                    }
+                }
+            }
+            blocks += doc.contains(Report.BEGIN) ? 1 : 0;
+        }
+        assertTrue(blocks >= 5, "found the rendered tables: " + blocks);
+        assertEquals(List.of(), problems);
+    }
+
+    /** The caption check's teeth: a table without its caption, a caption edited by hand, a raw file that changed. */
+    @Test
+    void aMissingOrWrongCaptionIsCaught(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path json = dir.resolve("drain.json");
+        Files.copy(DOCS.resolve("bench/stage3-drain.json"), json);
+        Files.writeString(Report.runLogOf(json), "command  ./bench.sh stage3 Stage3_03 -rf json -rff drain.json\n"
+                + "started  2026-11-27T20:16:20.779Z\njava     OpenJDK 64-Bit Server VM 17.0.15+6-Debian-1deb12u1\ncpus     2 (AMD EPYC)\n");
+        String rendered = Report.renderJmhTables("<!-- jmh-table: drain.json -->\n<!-- /jmh-table -->\n", dir);
+        String caption = "Run of [drain.json](drain.json): `./bench.sh stage3 Stage3_03 -rf json -rff drain.json`; machine: 2 cores "
+                + "(AMD EPYC); JDK: OpenJDK 64-Bit Server VM 17.0.15+6-Debian-1deb12u1; date: 2026-11-27 20:16 UTC.";
+        assertTrue(rendered.contains(caption + "\n"), rendered);
+        assertEquals(List.of(), Report.captionProblems("page.md", rendered, dir), "the rendered table passes");
+
+        List<String> missing = Report.captionProblems("page.md", rendered.replace(caption + "\n", ""), dir);
+        assertEquals(1, missing.size(), missing.toString());
+        assertTrue(missing.get(0).startsWith("page.md: jmh-table drain.json: no caption line"), missing.get(0));
+
+        List<String> edited = Report.captionProblems("page.md", rendered.replace("date: 2026-11-27 20:16", "date: 2026-11-28 20:16"), dir);
+        assertTrue(edited.size() == 1 && edited.get(0).contains("disagrees with the raw file"), edited.toString());
+
+        Files.writeString(json, Files.readString(json).replace("17.0.15+6-Debian-1deb12u1", "21.0.1+12"));
+        Files.writeString(Report.runLogOf(json), Files.readString(Report.runLogOf(json)).replace("17.0.15+6-Debian-1deb12u1", "21.0.1+12"));
+        List<String> changed = Report.captionProblems("page.md", rendered, dir);
+        assertTrue(changed.size() == 1 && changed.get(0).contains("disagrees"), "a re-run on another JDK: " + changed);
+
+        Files.writeString(Report.runLogOf(json), Files.readString(Report.runLogOf(json)).replace("21.0.1+12", "25.0.3+9-LTS"));
+        assertThrows(java.io.IOException.class, () -> Report.jmhRun(json), "a run log from another run than the JSON");
+
+        String churn = "<!-- churn-table: churn.json -->\n<!-- /churn-table -->\n";
+        Files.copy(DOCS.resolve("bench/churn-memory.json"), dir.resolve("churn.json"));
+        String churnRendered = Report.renderChurnTables(churn, dir);
+        assertTrue(churnRendered.contains("Run of [churn.json](churn.json): `./bench.sh churn 1000000 10000`; machine: 2 cores; JDK: "),
+                churnRendered);
+        String withoutCaption = churnRendered.lines().filter(l -> !l.startsWith("Run of ")).collect(java.util.stream.Collectors.joining("\n"));
+        assertEquals(1, Report.captionProblems("page.md", withoutCaption, dir).size(), "a churn table without its caption");
+    }
+
     /** The chapters' own JMH tables are their raw JSON rendered: a hand edit or a new JSON without a re-render fails. */
     @Test
     void theChaptersJmhTablesAreRenderedFromTheirJson() throws Exception {
+        for (java.util.Map.Entry<String, Path> p : pages().entrySet()) {
+            String doc = Files.readString(p.getValue());
+            assertEquals(doc, Report.renderPage(doc, p.getValue().getParent()),
+                    p.getKey() + "'s JMH, churn or footprint tables differ from their raw results: run ./bench.sh report");
+        }
         for (String chapter : new String[] {"stage2-sharded/README.md", "stage3-lockfree/README.md"}) {
-            Path page = Path.of("..", chapter);
-            String doc = Files.readString(page);
+            String doc = Files.readString(Path.of("..", chapter));
             assertTrue(Report.JMH_TABLE.matcher(doc).find(), chapter + " marks its JMH tables");
-            assertEquals(doc, Report.renderPage(doc, page.getParent()),
-                    chapter + "'s JMH or footprint tables differ from their raw results: run ./bench.sh report");
         }
         assertTrue(Report.FOOTPRINT_TABLE.matcher(Files.readString(Path.of("..", "stage3-lockfree/README.md"))).find(),
                 "stage 3's chapter marks its queue-footprint table");

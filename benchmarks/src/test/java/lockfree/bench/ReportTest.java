@@ -105,4 +105,25 @@ class ReportTest {
         assertTrue(tables.contains("| stage 3 / limit, 100% reads, 1 thr | ×1.40 (×1.00-×2.14) | ×1.50 | n.r. |"), tables);
         assertTrue(tables.contains("| stage 3 / stage 2, 0% reads, 2 thr | - | ×1.00 | not in this run |"), tables);
     }
+
+    /** The footprint table's caption comes from QueueFootprint's output: the first JDK's section, the header's command. */
+    @Test
+    void aFootprintRunIsReadFromItsOutput() {
+        List<String> out = List.of(
+                "# Command (from the repository root):",
+                "#   ./mvnw -q -pl stage3-lockfree -am test-compile",
+                "#   java -cp a:b \\",
+                "#       lockfree.stage3.bench.QueueFootprint",
+                "#",
+                "# ---- JDK 17 ----",
+                "# 2026-11-24T04:23:19Z",
+                "# OpenJDK 64-Bit Server VM 17.0.15+6, 2 cpus, max heap 6028 MiB",
+                "stage  queue  empty  after burst  full",
+                "# 2027-01-01T00:00:00Z",
+                "# OpenJDK 64-Bit Server VM 25.0.3+9-LTS, 4 cpus, max heap 6028 MiB");
+        assertEquals(new Report.Run("java -cp a:b lockfree.stage3.bench.QueueFootprint", "2 cores",
+                "OpenJDK 64-Bit Server VM 17.0.15+6", "2026-11-24 04:23 UTC"), Report.footprintRun(out));
+        assertEquals(new Report.Run(Report.NOT_RECORDED, Report.NOT_RECORDED, Report.NOT_RECORDED, Report.NOT_RECORDED),
+                Report.footprintRun(List.of("stage  queue  empty")), "what the output does not say is not recorded");
+    }
 }

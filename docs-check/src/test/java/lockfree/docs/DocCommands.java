@@ -24,7 +24,11 @@ import java.util.regex.Pattern;
  * <p>A command is a line of a shell fence ({@code sh}, {@code bash}, {@code shell}, {@code zsh})
  * that is not blank and not a comment, with its backslash continuations joined, a {@code $ } prompt
  * and a trailing {@code # comment} dropped; in any other fence ({@code console}, {@code text}, none),
- * only a line that starts with a {@code $ } prompt (a transcript: the other lines are output). Each command gets exactly one of three classes:
+ * only a line that starts with a {@code $ } prompt (a transcript: the other lines are output). A
+ * command is also an inline code span of the prose that starts like one ({@link #INLINE_COMMAND}:
+ * {@code `./bench.sh stage0`}, {@code `java -jar ...`}; not in rendered blocks): it is covered when
+ * it is the same as a fenced command of any doc (one source, classified there), and otherwise
+ * classified like a fenced one, by the table or by marker lines right above its paragraph. Each command gets exactly one of three classes:
  * <ul>
  *   <li><b>run here</b>: the test's table of {@link RunHere} entries names it; the test runs it from
  *       the repository root (bash, stdin closed, a deadline) and it must exit 0. A compare command
@@ -49,7 +53,7 @@ final class DocCommands {
 
     /** A command a doc tells its reader to run. {@code text} is what the shell gets; {@code key} is
      *  the same with runs of white space made one space, what markers and the table match. */
-    record Command(String doc, int line, String text, String key) {
+    record Command(String doc, int line, String text, String key, boolean inline) {
         String where() {
             return doc + ":" + line;
         }
@@ -66,20 +70,30 @@ final class DocCommands {
     }
 
     /** A documented command the build runs: the doc's text, what runs (the same unless the doc has
-     *  placeholders or needs an environment variable), and extra environment. */
-    record RunHere(String command, String shell, Map<String, String> env) {
+     *  placeholders or needs an environment variable), extra environment, and for a server, the
+     *  path that must answer 200 (null: a command that ends by itself). */
+    record RunHere(String command, String shell, Map<String, String> env, String serves) {
         static RunHere of(String command) {
-            return new RunHere(normalize(command), command, Map.of());
+            return new RunHere(normalize(command), command, Map.of(), null);
         }
 
         RunHere as(String shell) {
-            return new RunHere(command, shell, env);
+            return new RunHere(command, shell, env, serves);
         }
 
         RunHere env(String name, String value) {
             Map<String, String> more = new LinkedHashMap<>(env);
             more.put(name, value);
-            return new RunHere(command, shell, Map.copyOf(more));
+            return new RunHere(command, shell, Map.copyOf(more), serves);
+        }
+
+        /**
+         * A command that starts a server and serves until stopped: it passes when, within the
+         * deadline, it prints {@code listening  http://HOST:PORT} and {@code GET http://HOST:PORT<path>}
+         * answers 200; then it is stopped, its whole process tree.
+         */
+        RunHere serving(String path) {
+            return new RunHere(command, shell, env, path);
         }
     }
 
@@ -95,6 +109,14 @@ final class DocCommands {
                     + "(?:\\s+for\\s+(?<prefixes>`[^`]+`(?:\\s*,\\s*`[^`]+`)*))?"
                     + "\\s*(?::\\s*(?<reason>.*?))?\\s*-->\\s*$");
     private static final Pattern BACKTICKED = Pattern.compile("`([^`]+)`");
+    /**
+     * An inline code span that is a command a reader could type: the project's scripts
+     * ({@code ./bench.sh ...}, {@code ./mvnw ...}), {@code java -jar/-cp}, and the tools the docs
+     * send a reader to, optionally after {@code NAME=value} assignments ({@code USERS=400 ./stress.sh}).
+     */
+    static final Pattern INLINE_COMMAND = Pattern.compile(
+            "^(?:[A-Z_][A-Z0-9_]*=\\S*\\s+)*(?:\\./[\\w.-]+|java\\s+-(?:jar|cp)\\s|mvn\\s|diff\\s|curl\\s|redis-cli\\s"
+                    + "|redis-server\\s|npx\\s|apt-get\\s|jcmd\\s).*");
 
     static String normalize(String command) {
         return command.strip().replaceAll("\\s+", " ");
@@ -106,6 +128,7 @@ final class DocCommands {
         List<Marker> all = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         Set<Integer> usedMarkerLines = new LinkedHashSet<>();
+        boolean[] fenced = new boolean[lines.size()];
         for (int i = 0; i < lines.size(); i++) {
             Matcher open = FENCE.matcher(lines.get(i));
             if (!open.matches()) {
@@ -126,18 +149,68 @@ final class DocCommands {
             while (end < lines.size() && !closes(lines.get(end), fence)) {
                 end++;
             }
+            java.util.Arrays.fill(fenced, i, Math.min(end + 1, lines.size()), true);
             for (Command c : commands(doc, lines, i + 1, end, shell)) {
                 commands.add(c);
                 markersOf.put(c, markers);
             }
             i = end;
         }
+        inlineCommands(doc, lines, fenced, usedMarkerLines, commands, markersOf, all, problems);
         for (int i = 0; i < lines.size(); i++) {
             if (MARKER_LIKE.matcher(lines.get(i)).matches() && !usedMarkerLines.contains(i)) {
-                problems.add(doc + ":" + (i + 1) + ": marker above no fenced block (put it on the line right above the ```)");
+                problems.add(doc + ":" + (i + 1) + ": marker above no fenced block or paragraph"
+                        + " (put it on the line right above the ``` or the paragraph's first line)");
             }
         }
         return new Parsed(commands, markersOf, all, problems);
+    }
+
+    /**
+     * The commands given inline, in the prose's code spans (outside fences, HTML comments and
+     * rendered blocks). Marker lines right above a paragraph classify its inline commands, as
+     * marker lines above a fence classify the fence's.
+     */
+    private static void inlineCommands(String doc, List<String> lines, boolean[] fenced, Set<Integer> usedMarkerLines,
+                                       List<Command> commands, Map<Command, List<Marker>> markersOf, List<Marker> all,
+                                       List<String> problems) {
+        boolean[] rendered = DocNumbers.renderedLines(lines);
+        List<Marker> paragraph = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (fenced[i] || rendered[i] || line.isBlank()) {
+                paragraph = new ArrayList<>();
+                continue;
+            }
+            if (MARKER_LIKE.matcher(line).matches()) {
+                if (usedMarkerLines.contains(i)) {
+                    continue;
+                }
+                int next = i + 1;
+                while (next < lines.size() && MARKER_LIKE.matcher(lines.get(next)).matches()) {
+                    next++;
+                }
+                // Only above a paragraph's first line: a marker followed by a blank line or the end stays unused.
+                if (next < lines.size() && !lines.get(next).isBlank() && !fenced[next] && !rendered[next]) {
+                    usedMarkerLines.add(i);
+                    Marker marker = marker(doc, i + 1, line, problems);
+                    if (marker != null) {
+                        paragraph.add(marker);
+                        all.add(marker);
+                    }
+                }
+                continue;
+            }
+            Matcher span = BACKTICKED.matcher(line.replaceAll("<!--.*?-->", " "));
+            while (span.find()) {
+                String text = span.group(1).strip();
+                if (INLINE_COMMAND.matcher(text).matches()) {
+                    Command c = new Command(doc, i + 1, text, normalize(text), true);
+                    commands.add(c);
+                    markersOf.put(c, List.copyOf(paragraph));
+                }
+            }
+        }
     }
 
     private static boolean closes(String line, String fence) {
@@ -180,7 +253,7 @@ final class DocCommands {
             }
             String command = withoutComment(text.toString()).strip();
             if (!command.isEmpty()) {
-                out.add(new Command(doc, first + 1, command, normalize(command)));
+                out.add(new Command(doc, first + 1, command, normalize(command), false));
             }
         }
         return out;
@@ -240,8 +313,14 @@ final class DocCommands {
         Set<Marker> markersUsed = new LinkedHashSet<>();
         Map<String, Command> toRun = new LinkedHashMap<>();
         List<Marker> allMarkers = new ArrayList<>();
+        List<Parsed> parsedDocs = new ArrayList<>();
+        Set<String> fencedKeys = new LinkedHashSet<>();
         for (Map.Entry<String, List<String>> doc : docs.entrySet()) {
             Parsed parsed = parse(doc.getKey(), doc.getValue());
+            parsedDocs.add(parsed);
+            parsed.commands().stream().filter(c -> !c.inline()).forEach(c -> fencedKeys.add(c.key()));
+        }
+        for (Parsed parsed : parsedDocs) {
             problems.addAll(parsed.problems());
             allMarkers.addAll(parsed.allMarkers());
             for (Command c : parsed.commands()) {
@@ -256,7 +335,13 @@ final class DocCommands {
                 List<Marker> limited = best < 0 ? List.of() : markers.stream().filter(m -> m.match(c) == best).toList();
                 List<Marker> blanket = markers.stream().filter(m -> m.prefixes().isEmpty()).toList();
                 List<Marker> applying = limited.isEmpty() ? blanket : limited;
-                if (applying.isEmpty()) {
+                if (applying.isEmpty() && c.inline() && fencedKeys.contains(c.key())) {
+                    continue; // one source: the same command in a fence, classified there
+                }
+                if (applying.isEmpty() && c.inline()) {
+                    problems.add(c.where() + ": unclassified inline command: " + c.key()
+                            + " (give it as a fenced command spells it, or run or mark it)");
+                } else if (applying.isEmpty()) {
                     problems.add(c.where() + ": unclassified command: " + c.key());
                 } else if (applying.size() > 1) {
                     problems.add(c.where() + ": " + applying.size() + " markers claim the command: " + c.key());
@@ -292,8 +377,106 @@ final class DocCommands {
         return problems;
     }
 
+    /** What a server prints once it listens: the base URL its health path is asked at. */
+    static final Pattern LISTENING = Pattern.compile("listening\\s+(http://[^\\s/]+)");
+
+    /**
+     * Starts a serving command, waits for it to print where it listens, asks that address for the
+     * entry's path, and stops it: SIGTERM to the whole tree (bash, the build, the server), then a
+     * kill for whatever is still alive after a grace period. Null when the path answered 200.
+     */
+    static String serve(RunHere r, Path root, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Process p = null;
+        StringBuffer output = new StringBuffer();
+        try {
+            ProcessBuilder pb = new ProcessBuilder("bash", "-c", r.shell()).directory(root.toFile())
+                    .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            pb.environment().putAll(r.env());
+            p = pb.start();
+            // The output is read on its own thread: it must be drained for as long as the server
+            // writes (a full pipe would block it), and the line that says where it listens
+            // completes the future the test waits on.
+            java.util.concurrent.CompletableFuture<String> listening = new java.util.concurrent.CompletableFuture<>();
+            Process proc = p;
+            Thread reader = new Thread(() -> {
+                try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(proc.getInputStream(), StandardCharsets.UTF_8))) {
+                    for (String line; (line = in.readLine()) != null; ) {
+                        output.append(line).append('\n');
+                        Matcher m = LISTENING.matcher(line);
+                        if (m.find()) {
+                            listening.complete(m.group(1));
+                        }
+                    }
+                } catch (IOException e) {
+                    listening.completeExceptionally(e);
+                }
+                listening.complete(null); // the output ended without the line
+            }, "doc-command-output");
+            reader.setDaemon(true);
+            reader.start();
+            String base;
+            try {
+                base = listening.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                return "printed no 'listening http://...' line within " + timeout.toSeconds() + " s\n" + output;
+            } catch (java.util.concurrent.ExecutionException e) {
+                return "its output could not be read: " + e.getCause();
+            }
+            if (base == null) {
+                p.waitFor(5, TimeUnit.SECONDS);
+                return "ended " + (p.isAlive() ? "its output" : "with exit " + p.exitValue())
+                        + " without printing where it listens\n" + output;
+            }
+            java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(5)).build();
+            java.net.http.HttpResponse<String> answer;
+            try {
+                answer = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + r.serves()))
+                        .timeout(Duration.ofSeconds(10)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            } catch (IOException e) {
+                return "said it listens on " + base + ", but GET " + r.serves() + " failed: " + e + "\n" + output;
+            }
+            if (answer.statusCode() != 200) {
+                return "GET " + base + r.serves() + " answered " + answer.statusCode() + ": " + answer.body() + "\n" + output;
+            }
+            return null;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        } finally {
+            if (p != null) {
+                stopTree(p);
+            }
+        }
+    }
+
+    /** SIGTERM to a process and all its descendants (a server flushes and exits), SIGKILL to what is left after 10 s. */
+    static void stopTree(Process p) {
+        List<ProcessHandle> tree = new ArrayList<>(p.descendants().toList());
+        tree.add(p.toHandle());
+        tree.forEach(ProcessHandle::destroy);
+        long graceEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        for (ProcessHandle h : tree) {
+            try {
+                h.onExit().get(Math.max(0, graceEnd - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                h.destroyForcibly();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                h.destroyForcibly();
+            }
+        }
+        tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+    }
+
     /** Runs one command; null when it did what it should, otherwise what went wrong (with its output). */
     static String run(RunHere r, Path root, Duration timeout) {
+        if (r.serves() != null) {
+            return serve(r, root, timeout);
+        }
         try {
             File out = Files.createTempFile("doc-command", ".txt").toFile();
             try {

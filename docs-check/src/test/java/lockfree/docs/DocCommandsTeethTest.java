@@ -76,6 +76,11 @@ class DocCommandsTeethTest {
     }
 
     @Test
+    void anUnclassifiedInlineCommandIsRejected() {
+        assertReported("broken.md:51: unclassified inline command: ./a-third-tool.sh --now");
+    }
+
+    @Test
     void aDiffThatComparesNothingIsRejected() {
         assertReported("broken.md:22: compares nothing");
     }
@@ -99,7 +104,7 @@ class DocCommandsTeethTest {
 
     @Test
     void nothingElseIsReported() {
-        assertEquals(9, broken.size(), String.join("\n", broken));
+        assertEquals(10, broken.size(), String.join("\n", broken));
     }
 
     @Test
@@ -132,5 +137,37 @@ class DocCommandsTeethTest {
         assertTrue(!DocCommands.showsADifference("Only in a: java\nOnly in b: java\n"));
         assertTrue(!DocCommands.showsADifference("--- a\n+++ b\n"));
         assertTrue(!DocCommands.showsADifference(""));
+    }
+
+    /** A serving command passes only when it prints where it listens and that address answers; it is stopped either way. */
+    @Test
+    void aServerThatNeverSaysWhereItListensFailsAndIsStopped(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path pid = dir.resolve("pid");
+        String failure = DocCommands.run(RunHere.of("sleep 600 & echo $! > " + pid + "; wait").serving("/health"),
+                DocCommandsTest.ROOT, Duration.ofSeconds(3));
+        assertTrue(failure != null && failure.startsWith("printed no 'listening http://...' line within 3 s"), failure);
+        long sleeper = Long.parseLong(java.nio.file.Files.readString(pid).strip());
+        ProcessHandle.of(sleeper).ifPresent(h -> assertTrue(h.onExit().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS)
+                .handle((x, e) -> e == null).join(), "the server's process tree was stopped: " + sleeper));
+    }
+
+    @Test
+    void aServerThatExitsOrDoesNotAnswerFails() {
+        String exits = DocCommands.run(RunHere.of("echo starting; exit 3").serving("/health"), DocCommandsTest.ROOT, Duration.ofSeconds(20));
+        assertTrue(exits != null && exits.startsWith("ended with exit 3 without printing where it listens"), exits);
+        // Port 1 on loopback: nothing listens there, so the printed address refuses the request.
+        String silent = DocCommands.run(RunHere.of("echo '  listening  http://127.0.0.1:1  (NIO)'; sleep 600").serving("/health"),
+                DocCommandsTest.ROOT, Duration.ofSeconds(20));
+        assertTrue(silent != null && silent.startsWith("said it listens on http://127.0.0.1:1, but GET /health failed"), silent);
+    }
+
+    /** The positive case: a server that prints where it listens and answers there passes (stage 0 on a free port). */
+    @Test
+    void aServerThatAnswersPasses() {
+        String jar = "stage0-rwlock/target/stage0-rwlock-gateway.jar";
+        assertTrue(java.nio.file.Files.isRegularFile(DocCommandsTest.ROOT.resolve(jar)), "the build packaged " + jar);
+        // --port 0: a free port; the gateway prints the one it got.
+        assertEquals(null, DocCommands.run(RunHere.of("java -jar " + jar + " --port 0").serving("/health"),
+                DocCommandsTest.ROOT, Duration.ofSeconds(60)));
     }
 }

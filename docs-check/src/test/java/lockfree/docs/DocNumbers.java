@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * ({@code <!-- compare:begin -->}, {@code <!-- stress-table: ... -->}, ...); prose that quotes one
  * by hand drifts from it at the next run.
  *
- * <p>Skipped, so never flagged: fenced code, HTML comments, rendered blocks (from a marker line
+ * <p>Skipped, so never flagged: fenced code (a fence of output is read, see {@link #OUTPUT_FENCE}), HTML comments, rendered blocks (from a marker line
  * {@code <!-- NAME ... -->} to its closing {@code <!-- /NAME -->} or {@code <!-- NAME:end -->}),
  * inline code spans (commands and options, whose numbers are arguments) and link targets.
  * Flagged: a number followed by a unit of time, size, rate, a ratio or a percentage.
@@ -29,6 +29,12 @@ final class DocNumbers {
                     + "|(?<![\\w.])[×]\\d+(?:\\.\\d+)?(?:\\s?(?:-|–)\\s?\\d+(?:\\.\\d+)?)?"
                     // a score with its interval: "228 ± 91.9", "3.04 ± 0.75"
                     + "|(?<![\\w.])\\d[\\d,]*(?:\\.\\d+)?\\s?±\\s?\\d[\\d,]*(?:\\.\\d+)?");
+    /**
+     * Fences whose lines are read like prose (except a transcript's {@code $ } command lines): no
+     * language, {@code text}, {@code console}, {@code output}. That is where a tool's output gets
+     * pasted, and pasted output is a measurement typed by hand like any other.
+     */
+    private static final java.util.Set<String> OUTPUT_FENCE = java.util.Set.of("", "text", "txt", "console", "output", "log");
     private static final Pattern OPEN = Pattern.compile("^<!-- ?([a-z][a-z-]*)(:begin|:| ).*-->\\s*$");
 
     /** A figure found in prose, where, and the line it is on. */
@@ -39,19 +45,30 @@ final class DocNumbers {
         }
     }
 
-    /** A figure allowed in the docs' prose because it is not a measurement, with the reason. */
-    record Allowed(String figure, String reason) {
+    /**
+     * A figure allowed in the prose of the docs it names, because it is not a measurement, with the
+     * reason. Per doc: a figure explained in one doc is not thereby allowed in another, where the
+     * same characters may well be a measurement typed by hand.
+     */
+    record Allowed(String figure, String reason, List<String> docs) {
+        Allowed(String figure, String reason, String... docs) {
+            this(figure, reason, List.of(docs));
+        }
+
+        boolean covers(Figure f) {
+            return figure.equals(f.figure()) && docs.contains(f.doc());
+        }
     }
 
     private DocNumbers() {
     }
 
-    /** Every measured-looking figure in the docs' prose that the allow-list does not name. */
+    /** Every measured-looking figure in the docs' prose that the allow-list does not name for its doc. */
     static List<Figure> unexplained(Map<String, List<String>> docs, List<Allowed> allowed) {
         List<Figure> out = new ArrayList<>();
         for (Map.Entry<String, List<String>> doc : docs.entrySet()) {
             for (Figure f : figures(doc.getKey(), doc.getValue())) {
-                boolean ok = allowed.stream().anyMatch(a -> a.figure().equals(f.figure()));
+                boolean ok = allowed.stream().anyMatch(a -> a.covers(f));
                 if (!ok) {
                     out.add(f);
                 }
@@ -60,43 +77,61 @@ final class DocNumbers {
         return out;
     }
 
-    private static boolean closes(List<String> lines, int from, String block) {
+    /** The line that closes the rendered block {@code block} opened above {@code from}, or -1. */
+    private static int closes(List<String> lines, int from, String block) {
         for (int j = from; j < lines.size(); j++) {
             String t = lines.get(j).strip();
             if (t.equals("<!-- /" + block + " -->") || t.equals("<!-- " + block + ":end -->")) {
-                return true;
+                return j;
             }
         }
-        return false;
+        return -1;
+    }
+
+    /**
+     * Which lines belong to a rendered block, its marker and closing lines included: the renderer
+     * writes them, so they are neither prose nor instructions. A block opens only outside a fence,
+     * and only a marker with its closing line opens one (a stray comment must not hide the rest of a page).
+     */
+    static boolean[] renderedLines(List<String> lines) {
+        boolean[] rendered = new boolean[lines.size()];
+        boolean fenced = false;
+        for (int i = 0; i < lines.size(); i++) {
+            String t = lines.get(i).strip();
+            if (t.startsWith("```")) {
+                fenced = !fenced;
+                continue;
+            }
+            Matcher open = OPEN.matcher(t);
+            int close = fenced || !open.matches() ? -1 : closes(lines, i + 1, open.group(1));
+            if (close >= 0) {
+                java.util.Arrays.fill(rendered, i, close + 1, true);
+                i = close;
+            }
+        }
+        return rendered;
     }
 
     /** The measured-looking figures in one doc's prose. */
     static List<Figure> figures(String doc, List<String> lines) {
         List<Figure> out = new ArrayList<>();
+        boolean[] rendered = renderedLines(lines);
         boolean fenced = false;
+        boolean output = false;
         boolean comment = false;
-        String block = null;
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
             String t = line.strip();
-            if (block != null) {
-                if (t.equals("<!-- /" + block + " -->") || t.equals("<!-- " + block + ":end -->")) {
-                    block = null;
-                }
+            if (rendered[i]) {
                 continue;
             }
             if (t.startsWith("```")) {
                 fenced = !fenced;
+                output = fenced && OUTPUT_FENCE.contains(t.substring(3).strip().toLowerCase(java.util.Locale.ROOT));
                 continue;
             }
-            if (fenced) {
-                continue;
-            }
-            Matcher open = OPEN.matcher(t);
-            // Only a marker with its closing line opens a block: a stray comment must not hide the rest of the page.
-            if (open.matches() && closes(lines, i + 1, open.group(1))) {
-                block = open.group(1);
-                continue;
+            if (fenced && (!output || t.startsWith("$ "))) {
+                continue; // code and commands: their numbers are arguments; a transcript's other lines are output
             }
             String prose = line;
             if (comment) {
