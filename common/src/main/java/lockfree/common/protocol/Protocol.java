@@ -20,8 +20,8 @@ import java.util.Arrays;
  *
  * <p>Jackson's streaming API only (jackson-core), not its object mapper: a frame is read in one
  * pass over its tokens, keeping just what the checks below look at, instead of building a tree per
- * field; and the gateway jars leave out jackson-databind and its annotations, about a sixth of
- * what they would weigh (parent pom, shade plugin).
+ * field; and the gateway jars leave out jackson-databind and its annotations, one of the
+ * largest libraries they carried (parent pom, shade plugin; GatewayJarIT bounds the jars' size).
  */
 public final class Protocol {
     private static final JsonFactory FACTORY = new JsonFactory();
