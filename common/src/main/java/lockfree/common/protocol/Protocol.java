@@ -3,26 +3,28 @@ package lockfree.common.protocol;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonToken;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufOutputStream;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigInteger;
 import java.util.Arrays;
 
 /**
  * The wire protocol of docs/PROTOCOL.md: parsing client frames and /push bodies, encoding server
  * frames. Pure functions over Jackson; no state, no threads.
+ *
+ * <p>Jackson's streaming API only (jackson-core), not its object mapper: a frame is read in one
+ * pass over its tokens, keeping just what the checks below look at, instead of building a tree per
+ * field; and the gateway jars leave out jackson-databind and its annotations, one of the
+ * largest libraries they carried (parent pom, shade plugin; GatewayJarIT bounds the jars' size).
  */
 public final class Protocol {
-    static final ObjectMapper JSON = new ObjectMapper();
-    private static final JsonFactory FACTORY = JSON.getFactory();
+    private static final JsonFactory FACTORY = new JsonFactory();
 
     private Protocol() {
     }
@@ -35,13 +37,33 @@ public final class Protocol {
     }
 
     /** {@code data} is the JSON text of the client's value exactly as it was sent (see {@link #msg}). */
-    public record Send(long to, String data, JsonNode id) implements Op {
+    public record Send(long to, String data, Id id) implements Op {
     }
 
-    public record Multicast(long[] to, String data, JsonNode id) implements Op {
+    public record Multicast(long[] to, String data, Id id) implements Op {
     }
 
-    public record Broadcast(String data, JsonNode id) implements Op {
+    public record Broadcast(String data, Id id) implements Op {
+    }
+
+    /**
+     * A request's {@code id}, echoed in its ack: a string ({@code text}) or an integer of any size
+     * ({@code number}: Integer, Long or BigInteger, as Jackson read it), exactly one of them.
+     */
+    public record Id(String text, Number number) {
+        public String asText() {
+            return text != null ? text : number.toString();
+        }
+
+        void write(JsonGenerator g) throws IOException {
+            if (text != null) {
+                g.writeString(text);
+            } else if (number instanceof BigInteger big) {
+                g.writeNumber(big);
+            } else {
+                g.writeNumber(number.longValue());
+            }
+        }
     }
 
     public record Ping() implements Op {
@@ -68,28 +90,28 @@ public final class Protocol {
     /** Parses one client text frame. */
     public static Op parse(String text) throws BadInput {
         Parsed node = readObject(text);
-        JsonNode op = node.get("op");
-        if (op == null || !op.isTextual()) {
+        Value op = node.op;
+        if (op == null || op.token != JsonToken.VALUE_STRING) {
             throw new BadInput(ErrorCode.UNKNOWN_OP, "every frame needs a string \"op\"");
         }
-        switch (op.textValue()) {
+        switch (op.text) {
             case "login": {
-                JsonNode token = node.get("token");
-                if (token != null && !token.isTextual() && !token.isNull()) {
+                Value token = node.token;
+                if (token != null && token.token != JsonToken.VALUE_STRING && token.token != JsonToken.VALUE_NULL) {
                     throw new BadInput(ErrorCode.BAD_FIELD, "\"token\" must be a string");
                 }
-                return new Login(uid(node, "uid"), token == null || token.isNull() ? null : token.textValue());
+                return new Login(uidValue(node.uid, "uid"), token == null ? null : token.text);
             }
             case "send":
-                return new Send(uid(node, "to"), data(node), id(node));
+                return new Send(uidValue(node.to, "to"), data(node), id(node));
             case "multicast":
-                return new Multicast(uids(node.get("to"), "to"), data(node), id(node));
+                return new Multicast(uids(node.to, "to"), data(node), id(node));
             case "broadcast":
                 return new Broadcast(data(node), id(node));
             case "ping":
                 return new Ping();
             default:
-                throw new BadInput(ErrorCode.UNKNOWN_OP, "unknown op \"" + abbreviate(op.textValue()) + '"');
+                throw new BadInput(ErrorCode.UNKNOWN_OP, "unknown op \"" + abbreviate(op.text) + '"');
         }
     }
 
@@ -97,26 +119,71 @@ public final class Protocol {
     public static Push parsePush(String body) throws BadInput {
         Parsed node = readObject(body);
         String data = data(node);
-        JsonNode all = node.get("all");
-        JsonNode to = node.get("to");
-        if (all != null && all.isBoolean() && all.booleanValue() && to == null) {
+        Value all = node.all;
+        Value to = node.to;
+        if (all != null && all.token == JsonToken.VALUE_TRUE && to == null) {
             return new Push(null, true, data);
         }
-        if (to != null && (all == null || (all.isBoolean() && !all.booleanValue()))) {
+        if (to != null && (all == null || all.token == JsonToken.VALUE_FALSE)) {
             return new Push(uids(to, "to"), false, data);
         }
         throw new BadInput(ErrorCode.BAD_REQUEST, "a push needs exactly one of \"to\":[uid,...] or \"all\":true");
     }
 
     /**
-     * A client's JSON object: its fields as trees, except {@code data}, which is kept as the exact
-     * text that was sent. A tree would normalise it: Jackson reads {@code 1e400} as a double
-     * (Infinity) and {@code 1.00000000000000000001} as 1.0, and a gateway must not change what it
-     * only forwards. The text is still parsed, so it is valid JSON.
+     * The fields of a client's JSON object that the checks read (null: absent), and {@code data}
+     * as the exact text that was sent. A parsed number would normalise it: Jackson reads
+     * {@code 1e400} as a double (Infinity) and {@code 1.00000000000000000001} as 1.0, and a
+     * gateway must not change what it only forwards. The text is still parsed, so it is valid
+     * JSON. Any other field is parsed and skipped; a field sent twice keeps its last value.
      */
-    private record Parsed(ObjectNode fields, String data) {
-        JsonNode get(String field) {
-            return fields.get(field);
+    private static final class Parsed {
+        Value op, uid, token, to, id, all;
+        String data;
+    }
+
+    /**
+     * One field's value, as much of it as a check reads: its first token, a string's text, an
+     * integer's value, and for an array of user ids its elements (0 where an element is not a
+     * positive 64-bit integer) with the index of the first such element (-1: none).
+     */
+    private record Value(JsonToken token, String text, Number number, long[] uids, int firstBad) {
+        /** Reads the value at the parser's current token and moves to its last token. */
+        static Value read(JsonParser p) throws IOException {
+            JsonToken t = p.currentToken();
+            if (t == JsonToken.VALUE_STRING) {
+                return new Value(t, p.getText(), null, null, -1);
+            }
+            if (t == JsonToken.VALUE_NUMBER_INT) {
+                return new Value(t, null, p.getNumberValue(), null, -1);
+            }
+            if (t != JsonToken.START_ARRAY) {
+                p.skipChildren();
+                return new Value(t, null, null, null, -1);
+            }
+            long[] uids = new long[8];
+            int n = 0;
+            int firstBad = -1;
+            while (p.nextToken() != JsonToken.END_ARRAY) {
+                long uid = p.currentToken() == JsonToken.VALUE_NUMBER_INT ? positive(p.getNumberValue()) : 0;
+                if (uid == 0 && firstBad < 0) {
+                    firstBad = n;
+                }
+                p.skipChildren();
+                if (n == uids.length) {
+                    uids = Arrays.copyOf(uids, 2 * n);
+                }
+                uids[n++] = uid;
+            }
+            return new Value(t, null, null, Arrays.copyOf(uids, n), firstBad);
+        }
+
+        /** The integer if it is a positive 64-bit one, else 0. */
+        private static long positive(Number n) {
+            if (n instanceof BigInteger big && big.bitLength() > 63) {
+                return 0;
+            }
+            return Math.max(n.longValue(), 0);
         }
     }
 
@@ -125,24 +192,31 @@ public final class Protocol {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new BadInput(ErrorCode.BAD_JSON, "expected a JSON object");
             }
-            ObjectNode fields = JSON.createObjectNode();
-            String data = null;
+            Parsed fields = new Parsed();
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
                 JsonToken value = p.nextToken();
-                if ("data".equals(name)) {
-                    int start = (int) p.currentTokenLocation().getCharOffset();
-                    if (value.isStructStart()) {
-                        p.skipChildren();
-                    } else {
-                        p.finishToken(); // a string is read lazily; this moves past its closing quote
+                switch (name) {
+                    case "data": {
+                        int start = (int) p.currentTokenLocation().getCharOffset();
+                        if (value.isStructStart()) {
+                            p.skipChildren();
+                        } else {
+                            p.finishToken(); // a string is read lazily; this moves past its closing quote
+                        }
+                        fields.data = text.substring(start, (int) p.currentLocation().getCharOffset());
+                        break;
                     }
-                    data = text.substring(start, (int) p.currentLocation().getCharOffset());
-                } else {
-                    fields.set(name, JSON.readTree(p));
+                    case "op": fields.op = Value.read(p); break;
+                    case "uid": fields.uid = Value.read(p); break;
+                    case "token": fields.token = Value.read(p); break;
+                    case "to": fields.to = Value.read(p); break;
+                    case "id": fields.id = Value.read(p); break;
+                    case "all": fields.all = Value.read(p); break;
+                    default: p.skipChildren();
                 }
             }
-            return new Parsed(fields, data);
+            return fields;
         } catch (JsonProcessingException e) {
             throw new BadInput(ErrorCode.BAD_JSON, "not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
@@ -150,46 +224,42 @@ public final class Protocol {
         }
     }
 
-    private static long uid(Parsed parent, String field) throws BadInput {
-        return uidValue(parent.get(field), field);
-    }
-
-    private static long uidValue(JsonNode n, String field) throws BadInput {
-        if (n == null || !n.isIntegralNumber() || !n.canConvertToLong() || n.longValue() <= 0) {
+    private static long uidValue(Value n, String field) throws BadInput {
+        long uid = n == null || n.token != JsonToken.VALUE_NUMBER_INT ? 0 : Value.positive(n.number);
+        if (uid == 0) {
             throw new BadInput(ErrorCode.BAD_FIELD, '"' + field + "\" must be a positive 64-bit integer user id");
         }
-        return n.longValue();
+        return uid;
     }
 
     /** A non-empty array of uids, duplicates removed: one user gets one copy. */
-    private static long[] uids(JsonNode n, String field) throws BadInput {
-        if (n == null || !n.isArray() || n.isEmpty()) {
+    private static long[] uids(Value n, String field) throws BadInput {
+        if (n == null || n.token != JsonToken.START_ARRAY || n.uids.length == 0) {
             throw new BadInput(ErrorCode.BAD_FIELD, '"' + field + "\" must be a non-empty array of user ids");
         }
-        long[] out = new long[n.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = uidValue(n.get(i), field + '[' + i + ']');
+        if (n.firstBad >= 0) {
+            throw new BadInput(ErrorCode.BAD_FIELD, '"' + field + '[' + n.firstBad + "]\" must be a positive 64-bit integer user id");
         }
-        return Arrays.stream(out).sorted().distinct().toArray();
+        return Arrays.stream(n.uids).sorted().distinct().toArray();
     }
 
     private static String data(Parsed parent) throws BadInput {
-        String data = parent.data();
+        String data = parent.data;
         if (data == null) {
             throw new BadInput(ErrorCode.BAD_FIELD, "\"data\" is required (any JSON value)");
         }
         return data;
     }
 
-    private static JsonNode id(Parsed parent) throws BadInput {
-        JsonNode id = parent.get("id");
-        if (id == null || id.isNull()) {
+    private static Id id(Parsed parent) throws BadInput {
+        Value id = parent.id;
+        if (id == null || id.token == JsonToken.VALUE_NULL) {
             return null;
         }
-        if (!id.isTextual() && !id.isIntegralNumber()) {
+        if (id.token != JsonToken.VALUE_STRING && id.token != JsonToken.VALUE_NUMBER_INT) {
             throw new BadInput(ErrorCode.BAD_FIELD, "\"id\" must be a string or an integer");
         }
-        return id;
+        return new Id(id.text, id.number);
     }
 
     private static String abbreviate(String s) {
@@ -221,11 +291,11 @@ public final class Protocol {
     }
 
     /** An ack; {@code delivered} is written for multicast and broadcast (it is -1 otherwise). */
-    public static ByteBuf ack(ByteBufAllocator alloc, JsonNode id, String status, int delivered) {
+    public static ByteBuf ack(ByteBufAllocator alloc, Id id, String status, int delivered) {
         return encode(alloc, g -> {
             g.writeStringField("op", "ack");
             g.writeFieldName("id");
-            g.writeTree(id);
+            id.write(g);
             g.writeStringField("status", status);
             if (delivered >= 0) {
                 g.writeNumberField("delivered", delivered);

@@ -11,7 +11,6 @@ import lockfree.common.protocol.Tokens;
 import lockfree.common.routing.LocalDelivery;
 import lockfree.common.routing.Router;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -246,7 +245,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
         } else if (op instanceof Protocol.Send send) {
             ByteBuf msg = Protocol.msg(ctx.alloc(), session.userId(), send.data());
             try {
-                JsonNode id = send.id();
+                Protocol.Id id = send.id();
                 router.toUser(send.to(), msg, outcome -> ackWhenKnown(ctx, id, status(outcome), -1));
             } finally {
                 msg.release();
@@ -254,7 +253,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
         } else if (op instanceof Protocol.Multicast multicast) {
             ByteBuf msg = Protocol.msg(ctx.alloc(), session.userId(), multicast.data());
             try {
-                JsonNode id = multicast.id();
+                Protocol.Id id = multicast.id();
                 router.toUsers(multicast.to(), msg, (outcome, n) -> ackWhenKnown(ctx, id, status(outcome), n));
             } finally {
                 msg.release();
@@ -366,7 +365,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
         };
     }
 
-    private static void ack(ChannelHandlerContext ctx, JsonNode id, String status, int delivered) {
+    private static void ack(ChannelHandlerContext ctx, Protocol.Id id, String status, int delivered) {
         if (id != null) {
             reply(ctx, Protocol.ack(ctx.alloc(), id, status, delivered));
         }
@@ -376,7 +375,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
      * For a user on another node the router knows the outcome only when Redis answers, on a Redis
      * thread: the ack is then written from this connection's event loop like every other reply.
      */
-    private static void ackWhenKnown(ChannelHandlerContext ctx, JsonNode id, String status, int delivered) {
+    private static void ackWhenKnown(ChannelHandlerContext ctx, Protocol.Id id, String status, int delivered) {
         if (id == null) {
             return;
         }
