@@ -13,61 +13,89 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p><b>One atomic instruction per offer, one per batch.</b> The producers push onto a stack: a
  * single {@code head} reference, CASed from the node it read to the new node. The same CAS also
- * decides the wake-up: whoever pushes onto {@link #IDLE} (no drain scheduled) submits the drain,
+ * decides the wake-up: whoever pushes onto an idle marker (no drain scheduled) submits the drain,
  * everybody else knows one is scheduled or running. Stage 3 needs two atomics per offer (claim a
  * slot, then count the wake-up); here the queue and the "drain pending" flag are one word. The
- * consumer takes the whole stack with one CAS and reverses it, which restores the order of the
- * pushes, so each producer's messages stay in its order.
+ * consumer takes the whole stack with one CAS, swapping in a marker, and reverses what it took,
+ * which restores the order of the pushes, so each producer's messages stay in its order.
  *
- * <p><b>The bound without a shared counter.</b> Each node records how many nodes are below it
- * since the drain last took the stack ({@code depth}); the drain publishes how many messages it has
- * taken but not yet written ({@code pendingCount}, changed once per batch). An offer is refused
- * when the two together would pass the capacity. With no drain running both are exact, so a queue
- * of capacity c accepts exactly c offers; while a drain runs it may refuse a little early (an offer
- * that read the stack just before the drain took it counts the taken messages twice), never late.
+ * <p><b>The bound without a shared counter.</b> Every node carries a running number: how many
+ * messages were ever pushed onto this queue, itself included ({@code seq}); the marker the drain
+ * swaps in keeps the number of the node it replaced, so taking the stack changes no count. The
+ * drain publishes how many messages it has finished with, written or discarded ({@code done},
+ * once per batch). The queue holds {@code head.seq - done} messages, and an offer is refused when
+ * one more would pass the capacity. Nothing but a finished batch changes {@code done}, so while
+ * nothing can be written a queue of capacity c accepts exactly c offers, drain running or not.
+ *
+ * <p>This queue's first two versions counted apart from the stack, and each failed the contract
+ * on some runs: a drain that empties the stack and then adds what it took to a "taken" count
+ * lets an offer in between see neither, and accept past the capacity (kept as
+ * {@code BrokenSendQueues.CountedAfterTake}); one that adds to the count first lets an offer that
+ * read the stack just before see both, and refuse below it.
  *
  * <p>What it costs that an array queue does not: a 24-byte node per message.
  */
 public final class LimitSendQueue<E> implements SendQueue<E> {
 
-    /** A pushed message; {@code next} points at the node pushed before it. */
+    /** A marker's message: no drain is scheduled, so whoever pushes onto it submits one. */
+    private static final Object IDLE = new Object();
+    /** A marker's message: a drain is scheduled or running and has taken everything below. */
+    private static final Object DRAINING = new Object();
+
+    /** A pushed message, or a marker standing for the bottom of the stack. */
     private static final class Node {
+        /** The message, or {@link #IDLE} / {@link #DRAINING} for a marker (no flag field: 24 bytes a node). */
         final Object message;
+        /** The node pushed before this one; null for a marker. */
         Node next;
-        int depth;
+        /*
+         * Messages ever pushed, this one included (a marker: as of the node it replaced). An int
+         * that may wrap: only differences are used, and the queue never holds 2^31 messages.
+         */
+        int seq;
 
         Node(Object message) {
             this.message = message;
         }
-    }
 
-    /** Bottom of the stack when no drain is scheduled: the producer that pushes onto it submits one. */
-    private static final Node IDLE = new Node(null);
-    /** Bottom of the stack while a drain is scheduled or running and has taken everything pushed so far. */
-    private static final Node DRAINING = new Node(null);
+        static Node marker(Object kind, int seq) {
+            Node m = new Node(kind);
+            m.seq = seq;
+            return m;
+        }
+
+        boolean isMarker() {
+            return message == IDLE || message == DRAINING;
+        }
+    }
 
     private final int capacity;
     private final Outbound<E> outbound;
     private final Runnable drain = this::drain;
 
     /*
-     * The stack. A producer's plain stores to its node (message, next, depth) happen before its
-     * CAS, which has release semantics; the drain's CAS has acquire semantics, so the drain
-     * sees every field of every node it takes. A weaker store (a lazySet) would not do: the CAS
-     * must fail when another producer or the drain changed head since this producer read it.
+     * The stack. A producer's plain stores to its node (message, next, seq) happen before its CAS,
+     * which has release semantics; the drain's CAS has acquire semantics, so the drain sees every
+     * field of every node it takes. A weaker store (a lazySet) would not do: the CAS must fail when
+     * another producer or the drain changed head since this producer read it. No node is ever head
+     * twice (markers are fresh), so a CAS that succeeds saw nothing happen since its read.
      */
-    private final AtomicReference<Node> head = new AtomicReference<>(IDLE);
+    private final AtomicReference<Node> head = new AtomicReference<>(Node.marker(IDLE, 0));
+
+    /*
+     * Messages finished with (written or discarded), ever. Written by the consumer only, once per
+     * batch; volatile so that an offer after a drain sees the room the drain made. An offer reads
+     * it after head, so it may see a larger value than when it read head; that only counts fewer
+     * messages than were there at the read, never fewer than are there at its CAS: every message
+     * finished was pushed before the head it read (else its CAS fails), and `done` only grows.
+     */
+    private volatile int done;
 
     /* Taken from the stack but not yet written (the socket backed up), oldest first. Consumer only. */
     private Node pendingFirst;
     private Node pendingLast;
-    private int pending;
-    /*
-     * `pending` as the producers see it, for the bound. Written by the consumer only, once per
-     * take and once per batch written; volatile so that an offer after a drain sees the room the
-     * drain made. See takeAll for the order that keeps it from ever counting too little.
-     */
-    private volatile int pendingCount;
+    /* The marker the drain swapped in at its last take. Consumer only. */
+    private Node draining;
 
     public LimitSendQueue(int capacity, Outbound<E> outbound) {
         if (capacity <= 0) {
@@ -82,14 +110,14 @@ public final class LimitSendQueue<E> implements SendQueue<E> {
         Node node = new Node(message);
         for (;;) {
             Node h = head.get();
-            int depth = h.depth + 1; // the sentinels have depth 0
-            if (depth + pendingCount > capacity) {
+            int seq = h.seq + 1;
+            if (seq - done > capacity) {
                 return false;
             }
             node.next = h;
-            node.depth = depth;
+            node.seq = seq;
             if (head.compareAndSet(h, node)) {
-                if (h == IDLE) {
+                if (h.message == IDLE) {
                     outbound.execute(drain); // we ended the idle state: the drain is ours to submit
                 }
                 return true;
@@ -99,59 +127,61 @@ public final class LimitSendQueue<E> implements SendQueue<E> {
 
     @Override
     public void scheduleDrain() {
-        // Only IDLE means "no drain coming". Any other head means a drain is scheduled or running,
-        // and that drain re-reads writability before it goes idle (see drain), so it serves us.
-        if (head.get() == IDLE && head.compareAndSet(IDLE, DRAINING)) {
+        // Only an idle marker means "no drain coming". Any other head means a drain is scheduled or
+        // running, and that drain re-reads writability before it goes idle (see drain), so it serves us.
+        Node h = head.get();
+        if (h.message == IDLE && head.compareAndSet(h, Node.marker(DRAINING, h.seq))) {
             outbound.execute(drain);
         }
     }
 
     @Override
     public int size() {
-        return head.get().depth + pendingCount;
+        return head.get().seq - done;
     }
 
-    /** Runs only on the outbound's executor thread, and only while head is not IDLE: never twice at once. */
+    /** Runs only on the outbound's executor thread, and only while head is not an idle marker: never twice at once. */
     @SuppressWarnings("unchecked")
     private void drain() {
         for (;;) {
-            take(takeAll());
+            take();
+            int finished = 0;
+            Node n = pendingFirst;
             if (!outbound.isOpen()) {
-                for (Node n = pendingFirst; n != null; n = n.next) {
+                for (; n != null; n = n.next) {
                     outbound.discard((E) n.message);
+                    finished++;
                 }
-                clearPending();
             } else {
-                boolean wrote = false;
-                Node n = pendingFirst;
-                int left = pending;
                 while (n != null && outbound.isWritable()) {
                     outbound.write((E) n.message);
-                    wrote = true;
+                    finished++;
                     n = n.next;
-                    left--;
                 }
-                if (wrote) {
+                if (finished > 0) {
                     outbound.flush(); // also when we stopped on !isWritable: the buffer must reach the socket
                 }
-                pendingFirst = n;
-                if (n == null) {
-                    pendingLast = null;
-                }
-                pending = left;
-                pendingCount = left;
             }
-            if (pending == 0) {
-                // Nothing left: go idle unless a producer pushed meanwhile (then head is not
-                // DRAINING and that producer did not submit a drain, counting on us).
-                if (head.compareAndSet(DRAINING, IDLE)) {
+            pendingFirst = n;
+            if (n == null) {
+                pendingLast = null;
+            }
+            if (finished > 0) {
+                done = done + finished; // one volatile write per batch; only this thread writes it
+            }
+            Node idle = Node.marker(IDLE, draining.seq);
+            if (pendingFirst == null) {
+                // Nothing left: go idle unless a producer pushed meanwhile (then head is not our
+                // marker and that producer did not submit a drain, counting on us).
+                if (head.compareAndSet(draining, idle)) {
                     return;
                 }
-            } else if (head.compareAndSet(DRAINING, IDLE)) {
+            } else if (head.compareAndSet(draining, idle)) {
                 // Backed up: go idle with messages pending. A scheduleDrain() that ran while we
-                // were still DRAINING did nothing, so look at writability again AFTER going idle:
+                // were still draining did nothing, so look at writability again AFTER going idle:
                 // it was made true before that call read head, and our CAS came after the read.
-                if (!(outbound.isWritable() || !outbound.isOpen()) || !head.compareAndSet(IDLE, DRAINING)) {
+                if (!(outbound.isWritable() || !outbound.isOpen())
+                        || !head.compareAndSet(idle, Node.marker(DRAINING, idle.seq))) {
                     return; // still backed up, or someone else already took the idle state (and submitted a drain)
                 }
             }
@@ -159,34 +189,23 @@ public final class LimitSendQueue<E> implements SendQueue<E> {
     }
 
     /**
-     * Empties the stack and returns what it held. The count goes up BEFORE the stack is emptied.
-     * The other order (a getAndSet, then the count; this queue's first version) leaves a window in
-     * which the taken messages are neither on the stack nor in {@code pendingCount}: an offer that
-     * reads the empty stack and the old count is accepted past the capacity. A CI run
-     * caught exactly that (a full queue of 16 accepted a 17th offer while its first drain ran).
-     *
-     * <p>Written first, the count covers the taken messages from before they leave the stack. An
-     * offer that reads head after our CAS reads the new count too (the CAS is a volatile write
-     * after it), so it counts them once; an offer that read head before our CAS may count them
-     * twice and refuse early, and its own CAS on that head then fails anyway. If a producer pushes
-     * between our read and our CAS, the CAS fails and we publish the larger count and try again.
+     * Swaps a draining marker in for the stack and appends what the stack held, reversed into push
+     * order, to the pending list. The marker keeps the number of the node it replaces, so the
+     * queue's size is the same before and after: no offer can see the taken messages twice or
+     * not at all. If a producer pushes between our read and our CAS, the CAS fails and we read again.
      */
-    private Node takeAll() {
-        for (;;) {
-            Node h = head.get();
-            pendingCount = pending + h.depth;
-            if (head.compareAndSet(h, DRAINING)) {
-                return h;
-            }
-        }
-    }
+    private void take() {
+        Node marker = Node.marker(DRAINING, 0);
+        Node top;
+        do {
+            top = head.get();
+            marker.seq = top.seq; // not yet published: a plain store, made visible by the CAS
+        } while (!head.compareAndSet(top, marker));
+        draining = marker;
 
-    /** Appends a taken stack, reversed into push order, to the pending list. */
-    private void take(Node top) {
         Node first = null;
         Node last = null;
-        int count = 0;
-        for (Node n = top; n != IDLE && n != DRAINING; ) {
+        for (Node n = top; !n.isMarker(); ) {
             Node below = n.next;
             n.next = first;
             if (first == null) {
@@ -194,9 +213,8 @@ public final class LimitSendQueue<E> implements SendQueue<E> {
             }
             first = n;
             n = below;
-            count++;
         }
-        if (count == 0) {
+        if (first == null) {
             return;
         }
         if (pendingLast == null) {
@@ -205,14 +223,5 @@ public final class LimitSendQueue<E> implements SendQueue<E> {
             pendingLast.next = first;
         }
         pendingLast = last;
-        pending += count;
-        pendingCount = pending;
-    }
-
-    private void clearPending() {
-        pendingFirst = null;
-        pendingLast = null;
-        pending = 0;
-        pendingCount = 0;
     }
 }

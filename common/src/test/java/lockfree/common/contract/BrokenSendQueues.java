@@ -10,8 +10,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * Send queues with one planted mistake each. The first two are in the drain's hand-off, the two
  * ways a coalescing drain strands a message; {@code ModelCheckTeethTest} proves that
  * {@link SendQueueModel} finds both (their storage is a plain {@link ArrayBlockingQueue}: the
- * mistakes are in the signalling). The third keeps its count apart from its storage and lets the
- * two disagree; {@code SendQueueContractTeethTest} proves the contract's bound test finds it.
+ * mistakes are in the signalling). The last keeps its count apart from its storage and lets the two
+ * disagree; {@code SendQueueContractTeethTest} proves the contract's bound test finds it.
  */
 final class BrokenSendQueues {
     private BrokenSendQueues() {
@@ -107,14 +107,15 @@ final class BrokenSendQueues {
     }
 
     /**
-     * The benchmarks' limit queue as it was first written: producers push onto a stack whose top
-     * node knows the stack's depth, the drain empties the stack with a getAndSet and only then
-     * adds what it took to the count the producers read. An offer between the two sees an empty
-     * stack and the old count and is accepted past the capacity. (The fix: publish the count
-     * before the stack is emptied; see {@code LimitSendQueue.takeAll}.)
+     * A stack whose top node knows the stack's depth, and a separate count of what the drain has
+     * taken but not yet written: the two together are the queue's size, and an offer is refused
+     * when one more would pass the capacity. The drain moves a taken batch from the stack's depth
+     * to the count; whichever it does first, there is a window in which an offer sees the batch
+     * in the wrong number of places. (The fix: never move it; see {@code LimitSendQueue}, whose
+     * running numbers make taking the stack change no count.)
      */
-    static final class CountedAfterTake<E> implements SendQueue<E> {
-        private static final class Node {
+    abstract static class StackCounted<E> implements SendQueue<E> {
+        static final class Node {
             final Object message;
             final Node next;
             final int depth;
@@ -128,21 +129,25 @@ final class BrokenSendQueues {
 
         private final int capacity;
         private final Outbound<E> outbound;
-        private final AtomicReference<Node> head = new AtomicReference<>();
+        final AtomicReference<Node> head = new AtomicReference<>();
         private final AtomicBoolean scheduled = new AtomicBoolean();
-        private final ArrayDeque<E> taken = new ArrayDeque<>(); // drain thread only
-        private volatile int takenCount;
+        final ArrayDeque<E> taken = new ArrayDeque<>(); // drain thread only
+        volatile int takenCount;
 
-        CountedAfterTake(int capacity, Outbound<E> outbound) {
+        StackCounted(int capacity, Outbound<E> outbound) {
             this.capacity = capacity;
             this.outbound = outbound;
+        }
+
+        static int depth(Node n) {
+            return n == null ? 0 : n.depth;
         }
 
         @Override
         public boolean offer(E message) {
             for (;;) {
                 Node h = head.get();
-                if ((h == null ? 0 : h.depth) + takenCount >= capacity) {
+                if (depth(h) + takenCount >= capacity) {
                     return false;
                 }
                 if (head.compareAndSet(h, new Node(message, h))) {
@@ -161,19 +166,24 @@ final class BrokenSendQueues {
 
         @Override
         public int size() {
-            Node h = head.get();
-            return (h == null ? 0 : h.depth) + takenCount;
+            return depth(head.get()) + takenCount;
         }
 
+        /** Empties the stack into {@code taken}, in push order, and updates {@code takenCount}. */
+        abstract void take();
+
         @SuppressWarnings("unchecked")
-        private void drain() {
-            scheduled.set(false);
+        void appendReversed(Node top) {
             ArrayDeque<E> batch = new ArrayDeque<>();
-            for (Node n = head.getAndSet(null); n != null; n = n.next) {
+            for (Node n = top; n != null; n = n.next) {
                 batch.addFirst((E) n.message);
             }
             taken.addAll(batch);
-            takenCount = taken.size(); // too late: offers since the getAndSet counted none of the batch
+        }
+
+        private void drain() {
+            scheduled.set(false);
+            take();
             boolean wrote = false;
             while (!taken.isEmpty() && outbound.isOpen() && outbound.isWritable()) {
                 outbound.write(taken.poll());
@@ -191,6 +201,23 @@ final class BrokenSendQueues {
             if (head.get() != null) {
                 scheduleDrain();
             }
+        }
+    }
+
+    /**
+     * The benchmarks' limit queue as it was first written: the drain empties the stack with a
+     * getAndSet and only then adds what it took to the count. An offer between the two sees an
+     * empty stack and the old count, and is accepted past the capacity.
+     */
+    static final class CountedAfterTake<E> extends StackCounted<E> {
+        CountedAfterTake(int capacity, Outbound<E> outbound) {
+            super(capacity, outbound);
+        }
+
+        @Override
+        void take() {
+            appendReversed(head.getAndSet(null));
+            takenCount = taken.size(); // too late: offers since the getAndSet counted none of the batch
         }
     }
 }

@@ -11,23 +11,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The teeth of the contract's bound test: a queue that lets its count and its storage disagree
- * while a drain takes messages ({@link BrokenSendQueues.CountedAfterTake}, the bug the benchmarks'
- * limit queue once had) is rejected, and the fixture queue (every method synchronized) is not.
+ * while a drain takes messages ({@link BrokenSendQueues.CountedAfterTake}, the benchmarks' limit
+ * queue's first version) is rejected, and the fixture queue (every method synchronized) is not.
+ * The limit's second version (count first, then take) refused below the capacity in a window of a
+ * few instructions; the contract's one-producer rounds check for it, but meet so narrow a window
+ * in some runs only, so it is not kept as a variant that must be rejected every time.
  */
 class SendQueueContractTeethTest {
 
-    @Test
-    @Timeout(60)
-    void aQueueThatCountsAfterItTakesIsRejected() {
+    private static void rejected(SendQueue.Factory broken) {
         AssertionFailedError e = assertThrows(AssertionFailedError.class,
-                () -> SendQueueContract.assertBoundHoldsWhileDraining(BrokenSendQueues.CountedAfterTake::new));
+                () -> SendQueueContract.assertBoundExactWhileDraining(broken));
         assertTrue(e.getMessage().contains("while nothing could be written"),
                 "rejected for another reason than the bound: " + e.getMessage());
     }
 
     @Test
+    @Timeout(90)
+    void aQueueThatCountsAfterItTakesIsRejected() {
+        rejected(BrokenSendQueues.CountedAfterTake::new);
+    }
+
+    @Test
     @Timeout(60)
     void aCorrectQueuePasses() {
-        assertDoesNotThrow(() -> SendQueueContract.assertBoundHoldsWhileDraining(SynchronizedStage.Queue::new));
+        assertDoesNotThrow(() -> SendQueueContract.assertBoundExactWhileDraining(SynchronizedStage.Queue::new));
     }
 }
