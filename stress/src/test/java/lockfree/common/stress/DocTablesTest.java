@@ -17,6 +17,11 @@ class DocTablesTest {
     private static final Path ROOT = Path.of(System.getProperty("user.dir")).toAbsolutePath().getParent();
     private static final Path PAGE = ROOT.resolve("docs/STRESS.md");
     private static final Path README = ROOT.resolve("README.md");
+    /*
+     * The teeth tests render fixed copies of two earlier runs, not the committed results: their
+     * assertions name that run's figures, and re-measuring the docs must not change what they check.
+     */
+    private static final Path FIXTURES = ROOT.resolve("stress/src/test/resources/doc-tables");
 
     @Test
     void everyStressTableInTheDocsIsItsJsonRendered() throws Exception {
@@ -36,7 +41,7 @@ class DocTablesTest {
     @Test
     void aTableEditedByHandOrAChangedResultIsCaught(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("run.json");
-        Files.copy(ROOT.resolve("docs/stress/unicast-10000x10.json"), json);
+        Files.copy(FIXTURES.resolve("unicast-10000x10-2026-11-24.json"), json);
         String rendered = DocTables.render("intro\n<!-- stress-table: run.json -->\n<!-- /stress-table -->\nend\n", dir);
         assertTrue(rendered.contains("| **lost** | **0** | **0** | **0** | **0** |"), rendered);
         assertTrue(rendered.startsWith("intro\n<!-- stress-table: run.json -->\n\nFinished 2026-11-24 07:30 UTC, OpenJDK"),
@@ -72,8 +77,8 @@ class DocTablesTest {
     void theSummaryTakesEachTargetsFiguresFromEachRun(@TempDir Path dir) throws Exception {
         Path unicast = dir.resolve("u.json");
         Path idle = dir.resolve("i.json");
-        Files.copy(ROOT.resolve("docs/stress/unicast-10000x10.json"), unicast);
-        Files.copy(ROOT.resolve("docs/stress/idle-18000.json"), idle);
+        Files.copy(FIXTURES.resolve("unicast-10000x10-2026-11-24.json"), unicast);
+        Files.copy(FIXTURES.resolve("idle-18000-2026-11-24.json"), idle);
         String page = "<!-- stress-summary: u.json i.json -->\n<!-- /stress-summary -->\n";
         String rendered = DocTables.render(page, dir);
         List<String> stage0 = rendered.lines().filter(l -> l.startsWith("| stage0-rwlock |")).toList();
