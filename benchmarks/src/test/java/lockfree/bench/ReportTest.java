@@ -88,6 +88,11 @@ class ReportTest {
         assertThrows(IllegalArgumentException.class, () -> Report.replaceBetweenMarkers("no markers", "x"));
     }
 
+    /*
+     * A made-up row, not a measurement: the scores below are chosen so that each verdict's rule
+     * (met, missed, n.r.) is exercised exactly at its edge, with fork ranges inside the interval.
+     * What the docs show is rendered from docs/bench/compare.json and checked by BenchmarksDocTest.
+     */
     private static Report.Row at(String stage, String readPercent, int threads, double score, double error) {
         return new Report.Row(TABLE, threads, Map.of("stage", stage, "readPercent", readPercent, "users", "100000"),
                 score, error, "ns/op", new double[] {score - error / 2, score + error / 2});
