@@ -1,7 +1,6 @@
 package lockfree.bench;
 
 import lockfree.common.contract.Session;
-import lockfree.common.contract.SessionManager;
 import org.jctools.maps.NonBlockingHashMap;
 
 import java.util.function.Consumer;
@@ -19,94 +18,50 @@ import java.util.function.Consumer;
  *       {@code Long} unless the JIT removes it, and compares keys by following a reference and
  *       calling {@code equals}); stage 3's chapter says what else its read path does.</li>
  * </ul>
- * Its writes follow stage 1's steps (each a single atomic call on one map, ordered so that the
- * states in between are harmless), not stage 3's per-session state machine, so on writes it
- * compares with stage 1, not with stage 3. It is measured, not shipped: it lives in the benchmarks
- * module, and {@code BoxedLockFreeSessionManagerTest} holds it to the contract every stage keeps.
+ * Its writes follow stage 1's steps ({@link TwoMapSessionManager}: each a single atomic call on one
+ * map, ordered so that the states in between are harmless), not stage 3's per-session state
+ * machine, so on writes it compares with stage 1, not with stage 3. It is measured, not shipped: it
+ * lives in the benchmarks module, and {@code BoxedLockFreeSessionManagerTest} holds it to the
+ * contract every stage keeps.
  */
-public final class BoxedLockFreeSessionManager implements SessionManager {
+public final class BoxedLockFreeSessionManager extends TwoMapSessionManager {
 
-    private final NonBlockingHashMap<Long, Session> sessions = new NonBlockingHashMap<>();
-    private final NonBlockingHashMap<Long, Session> users = new NonBlockingHashMap<>();
+    public BoxedLockFreeSessionManager() {
+        super(new Boxed(), new Boxed(), true);
+    }
 
-    @Override
-    public void add(Session session) {
-        if (sessions.putIfAbsent(session.id(), session) != null) {
-            throw new IllegalStateException(session + " is already registered");
+    /** One JCTools table keyed by {@code Long}: every lookup boxes its key, as stages 0-2 do. */
+    private static final class Boxed implements SessionMap {
+        private final NonBlockingHashMap<Long, Session> map = new NonBlockingHashMap<>();
+
+        @Override
+        public Session get(long key) {
+            return map.get(key);
         }
-    }
 
-    @Override
-    public Session bind(Session session) {
-        long uid = session.userId();
-        if (uid <= 0) {
-            throw new IllegalStateException(session + " has no user id: call assignUser first");
+        @Override
+        public Session putIfAbsent(long key, Session session) {
+            return map.putIfAbsent(key, session);
         }
-        Long key = uid;
-        for (;;) {
-            if (sessions.get(session.id()) != session) {
-                return null; // already removed: never resurrect it
-            }
-            // Read the current holder, then CAS it out: the displaced session comes out of the
-            // same atomic step that installs ours, so two logins of one user each displace a
-            // different session and exactly one of them ends bound (a put would let both see
-            // "nobody" or the same old session).
-            Session current = users.get(key);
-            if (current == session) {
-                return null;
-            }
-            boolean swapped = current == null
-                    ? users.putIfAbsent(key, session) == null
-                    : users.replace(key, current, session);
-            if (!swapped) {
-                continue; // another login or a close got in between: read again
-            }
-            // Our own close may have run between the check above and the swap; its conditional
-            // remove then looked at the user map before we were in it. remove() takes the session
-            // out of `sessions` first, so looking again here catches it: undo our binding. The
-            // session we displaced stays kicked (the window SessionManager allows stage 3 too).
-            if (sessions.get(session.id()) != session) {
-                users.remove(key, session);
-            }
-            return current;
+
+        @Override
+        public Session put(long key, Session session) {
+            return map.put(key, session); // one CAS on the key's slot that hands back the old value
         }
-    }
 
-    @Override
-    public boolean remove(Session session) {
-        // Registry first, then the conditional unbind: see bind's last step for why this order.
-        if (!sessions.remove(session.id(), session)) {
-            return false;
+        @Override
+        public boolean remove(long key, Session session) {
+            return map.remove(key, session); // Session keeps Object's equals: by identity
         }
-        long uid = session.userId();
-        if (uid != 0) {
-            users.remove(uid, session);
+
+        @Override
+        public int size() {
+            return map.size();
         }
-        return true;
-    }
 
-    @Override
-    public Session get(long sessionId) {
-        return sessions.get(sessionId);
-    }
-
-    @Override
-    public Session getByUserId(long userId) {
-        return users.get(userId);
-    }
-
-    @Override
-    public int size() {
-        return sessions.size();
-    }
-
-    @Override
-    public int userCount() {
-        return users.size();
-    }
-
-    @Override
-    public void forEachUser(Consumer<Session> action) {
-        users.values().forEach(action); // weakly consistent, like every lock-free stage's walk
+        @Override
+        public void forEachValue(Consumer<Session> action) {
+            map.values().forEach(action);
+        }
     }
 }

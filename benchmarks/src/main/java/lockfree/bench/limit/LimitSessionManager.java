@@ -1,5 +1,6 @@
 package lockfree.bench.limit;
 
+import lockfree.bench.TwoMapSessionManager;
 import lockfree.common.contract.Session;
 import lockfree.common.contract.SessionManager;
 import org.agrona.collections.Long2ObjectHashMap;
@@ -7,7 +8,8 @@ import org.agrona.collections.Long2ObjectHashMap;
 import java.util.function.Consumer;
 
 /**
- * The session-table workload's limit: the same two maps with nothing a thread-safe table pays for.
+ * The session-table workload's limit: the same two maps ({@link TwoMapSessionManager}, told that one
+ * thread calls in) with nothing a thread-safe table pays for.
  * Agrona's {@link Long2ObjectHashMap} takes primitive {@code long} keys (no {@code Long} to
  * allocate or follow) in one open-addressing array, and nothing here synchronises: no lock, no
  * volatile, no CAS. Each stage's time over this one's is what its thread safety and its key type
@@ -19,66 +21,48 @@ import java.util.function.Consumer;
  * threads. It keeps every sequential rule of {@link SessionManager} (conditional remove, the kick,
  * no resurrection), so a one-thread run does the same work as the stages.
  */
-public final class LimitSessionManager implements SessionManager {
+public final class LimitSessionManager extends TwoMapSessionManager {
 
-    private final Long2ObjectHashMap<Session> sessions = new Long2ObjectHashMap<>();
-    private final Long2ObjectHashMap<Session> users = new Long2ObjectHashMap<>();
+    public LimitSessionManager() {
+        super(new Unshared(), new Unshared(), false);
+    }
 
-    @Override
-    public void add(Session session) {
-        if (sessions.putIfAbsent(session.id(), session) != null) {
-            throw new IllegalStateException(session + " is already registered");
+    /** One Agrona table; each compound call is a plain check, then a plain write. */
+    private static final class Unshared implements SessionMap {
+        private final Long2ObjectHashMap<Session> map = new Long2ObjectHashMap<>();
+
+        @Override
+        public Session get(long key) {
+            return map.get(key);
         }
-    }
 
-    @Override
-    public Session bind(Session session) {
-        long uid = session.userId();
-        if (uid <= 0) {
-            throw new IllegalStateException(session + " has no user id: call assignUser first");
+        @Override
+        public Session putIfAbsent(long key, Session session) {
+            return map.putIfAbsent(key, session);
         }
-        if (sessions.get(session.id()) != session) {
-            return null; // removed already: never resurrect it
+
+        @Override
+        public Session put(long key, Session session) {
+            return map.put(key, session);
         }
-        Session displaced = users.put(uid, session);
-        return displaced == session ? null : displaced;
-    }
 
-    @Override
-    public boolean remove(Session session) {
-        if (sessions.get(session.id()) != session) {
-            return false;
+        @Override
+        public boolean remove(long key, Session session) {
+            if (map.get(key) != session) {
+                return false;
+            }
+            map.remove(key);
+            return true;
         }
-        sessions.remove(session.id());
-        long uid = session.userId();
-        if (uid != 0 && users.get(uid) == session) {
-            users.remove(uid);
+
+        @Override
+        public int size() {
+            return map.size();
         }
-        return true;
-    }
 
-    @Override
-    public Session get(long sessionId) {
-        return sessions.get(sessionId);
-    }
-
-    @Override
-    public Session getByUserId(long userId) {
-        return users.get(userId);
-    }
-
-    @Override
-    public int size() {
-        return sessions.size();
-    }
-
-    @Override
-    public int userCount() {
-        return users.size();
-    }
-
-    @Override
-    public void forEachUser(Consumer<Session> action) {
-        users.values().forEach(action);
+        @Override
+        public void forEachValue(Consumer<Session> action) {
+            map.values().forEach(action);
+        }
     }
 }
