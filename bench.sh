@@ -7,7 +7,7 @@
 #                                  All of a stage, at 1 thread: stage0 2 min, stage1 2 min,
 #                                  stage2 12 min, stage3 3 min (each file's header: its own)
 #   ./bench.sh all [--forks N]     every stage, stage3-boxed and the limit in ONE JMH run, 3 forks:
-#                                  about 24 min on 2 cores (printed at start); writes
+#                                  about half an hour on 2 cores (printed at start); writes
 #                                  docs/bench/compare.json and renders docs/BENCHMARKS.md's tables
 #                                  and the charts from it
 #   ./bench.sh churn [cycles] [live users]

@@ -24,11 +24,11 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  *       (the cross-stage run passes {@code -p stage=} without it from 2 threads on).</li>
  * </ul>
  *
- * <p>HOW TO RUN (from the repository root): part of {@code ./bench.sh all} (about 24 minutes,
- * every workload); alone, at one thread, about 7 minutes with the run's 3 forks:
+ * <p>HOW TO RUN (from the repository root): part of {@code ./bench.sh all} (about half an hour,
+ * every workload); alone, at one thread, about 9 minutes with the run's 4 forks:
  * <pre>
- *   ./bench.sh jmh AllStages_01 -f 3 -wi 1 -i 3 -w 1s -r 1s
- *   ./bench.sh jmh AllStages_01 -f 3 -wi 1 -i 3 -w 1s -r 1s -t 2 -p stage=stage0,stage1,stage2,stage3,stage3-boxed
+ *   ./bench.sh jmh AllStages_01 -f 4 -wi 1 -i 3 -w 1s -r 1s
+ *   ./bench.sh jmh AllStages_01 -f 4 -wi 1 -i 3 -w 1s -r 1s -t 2 -p stage=stage0,stage1,stage2,stage3,stage3-boxed
  * </pre>
  * Results: docs/BENCHMARKS.md, rendered from docs/bench/compare.json.
  */

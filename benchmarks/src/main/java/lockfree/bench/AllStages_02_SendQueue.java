@@ -13,9 +13,9 @@ import org.openjdk.jmh.annotations.Param;
  * offer). It is correct with any number of producers, so it runs in both groups.
  *
  * <p>HOW TO RUN (from the repository root): part of {@code ./bench.sh all}; alone, about 3 minutes
- * with the run's 3 forks:
+ * with the run's 4 forks:
  * <pre>
- *   ./bench.sh jmh AllStages_02 -f 3 -wi 1 -i 3 -w 1s -r 1s
+ *   ./bench.sh jmh AllStages_02 -f 4 -wi 1 -i 3 -w 1s -r 1s
  * </pre>
  * Results: docs/BENCHMARKS.md, rendered from docs/bench/compare.json.
  */

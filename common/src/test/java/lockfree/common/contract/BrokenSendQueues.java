@@ -107,14 +107,15 @@ final class BrokenSendQueues {
     }
 
     /**
-     * A stack whose top node knows the stack's depth, and a separate count of what the drain has
-     * taken but not yet written: the two together are the queue's size, and an offer is refused
-     * when one more would pass the capacity. The drain moves a taken batch from the stack's depth
-     * to the count; whichever it does first, there is a window in which an offer sees the batch
-     * in the wrong number of places. (The fix: never move it; see {@code LimitSendQueue}, whose
-     * running numbers make taking the stack change no count.)
+     * The benchmarks' limit queue as it was first written: a stack whose top node knows the
+     * stack's depth, and a separate count of what the drain has taken but not yet written; the
+     * two together are the queue's size, and an offer is refused when one more would pass the
+     * capacity. The drain empties the stack with a getAndSet and only then adds what it took to
+     * the count: an offer between the two sees an empty stack and the old count, and is accepted
+     * past the capacity. (The fix is not to move the batch from one number to the other at all;
+     * see {@code LimitSendQueue}, whose running numbers make taking the stack change no count.)
      */
-    abstract static class StackCounted<E> implements SendQueue<E> {
+    static final class CountedAfterTake<E> implements SendQueue<E> {
         static final class Node {
             final Object message;
             final Node next;
@@ -129,17 +130,17 @@ final class BrokenSendQueues {
 
         private final int capacity;
         private final Outbound<E> outbound;
-        final AtomicReference<Node> head = new AtomicReference<>();
+        private final AtomicReference<Node> head = new AtomicReference<>();
         private final AtomicBoolean scheduled = new AtomicBoolean();
-        final ArrayDeque<E> taken = new ArrayDeque<>(); // drain thread only
-        volatile int takenCount;
+        private final ArrayDeque<E> taken = new ArrayDeque<>(); // drain thread only
+        private volatile int takenCount;
 
-        StackCounted(int capacity, Outbound<E> outbound) {
+        CountedAfterTake(int capacity, Outbound<E> outbound) {
             this.capacity = capacity;
             this.outbound = outbound;
         }
 
-        static int depth(Node n) {
+        private static int depth(Node n) {
             return n == null ? 0 : n.depth;
         }
 
@@ -169,16 +170,15 @@ final class BrokenSendQueues {
             return depth(head.get()) + takenCount;
         }
 
-        /** Empties the stack into {@code taken}, in push order, and updates {@code takenCount}. */
-        abstract void take();
-
+        /** Empties the stack into {@code taken}, in push order, and only then counts it. */
         @SuppressWarnings("unchecked")
-        void appendReversed(Node top) {
+        private void take() {
             ArrayDeque<E> batch = new ArrayDeque<>();
-            for (Node n = top; n != null; n = n.next) {
+            for (Node n = head.getAndSet(null); n != null; n = n.next) {
                 batch.addFirst((E) n.message);
             }
             taken.addAll(batch);
+            takenCount = taken.size(); // too late: offers since the getAndSet counted none of the batch
         }
 
         private void drain() {
@@ -201,23 +201,6 @@ final class BrokenSendQueues {
             if (head.get() != null) {
                 scheduleDrain();
             }
-        }
-    }
-
-    /**
-     * The benchmarks' limit queue as it was first written: the drain empties the stack with a
-     * getAndSet and only then adds what it took to the count. An offer between the two sees an
-     * empty stack and the old count, and is accepted past the capacity.
-     */
-    static final class CountedAfterTake<E> extends StackCounted<E> {
-        CountedAfterTake(int capacity, Outbound<E> outbound) {
-            super(capacity, outbound);
-        }
-
-        @Override
-        void take() {
-            appendReversed(head.getAndSet(null));
-            takenCount = taken.size(); // too late: offers since the getAndSet counted none of the batch
         }
     }
 }
