@@ -1,6 +1,7 @@
 package lockfree.common.metrics;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.DefaultByteBufHolder;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.util.concurrent.FastThreadLocal;
 import org.HdrHistogram.Histogram;
@@ -54,6 +55,20 @@ public final class DeliveryLatency {
         }
     }
 
+    /**
+     * A queued frame already encoded for the wire ({@code WireFrame}: header and payload, shared by
+     * a broadcast's recipients), with its offer time. The drain's write records the time and hands
+     * the channel {@link #content()} itself: a plain buffer, which the frame encoder lets pass.
+     */
+    public static final class StampedWire extends DefaultByteBufHolder {
+        final long offeredAtNanos;
+
+        public StampedWire(ByteBuf wire, long offeredAtNanos) {
+            super(wire);
+            this.offeredAtNanos = offeredAtNanos;
+        }
+    }
+
     /** One writing thread's recorder, and the histogram the reader swaps back into it. */
     private static final class Lane {
         final SingleWriterRecorder recorder = new SingleWriterRecorder(HIGHEST_NANOS, DIGITS);
@@ -79,10 +94,16 @@ public final class DeliveryLatency {
 
     /** Called by the drain's write, on the channel's event loop. */
     public void record(Object message) {
+        long offeredAt;
         if (message instanceof Stamped frame) {
-            long nanos = System.nanoTime() - frame.offeredAtNanos;
-            mine.get().recordValue(Math.max(0, Math.min(nanos, HIGHEST_NANOS)));
+            offeredAt = frame.offeredAtNanos;
+        } else if (message instanceof StampedWire wire) {
+            offeredAt = wire.offeredAtNanos;
+        } else {
+            return;
         }
+        long nanos = System.nanoTime() - offeredAt;
+        mine.get().recordValue(Math.max(0, Math.min(nanos, HIGHEST_NANOS)));
     }
 
     /** Feeds {@code cb} with count, sum and the last window's quantiles, closing the window if due. */

@@ -5,9 +5,10 @@ import lockfree.common.contract.Session;
 import lockfree.common.contract.SessionManager;
 import lockfree.common.metrics.DeliveryLatency;
 import lockfree.common.metrics.GatewayMetrics;
+import lockfree.common.protocol.WireFrame;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.buffer.ByteBufHolder;
 
 import java.time.Duration;
 import java.util.function.Consumer;
@@ -56,15 +57,29 @@ public final class LocalDelivery {
         return s == null ? Router.Outcome.OFFLINE : offer(s, frame);
     }
 
-    /** Offers {@code frame} (not consumed) to every logged-in session; returns how many took it. */
+    /**
+     * Offers {@code frame} (not consumed) to every logged-in session; returns how many took it.
+     *
+     * <p>Encoded once for all of them: the frame's header and payload go into one buffer
+     * ({@link WireFrame}) and each recipient queues a retained duplicate of it, which the channel
+     * writes as it is. Queuing a {@code TextWebSocketFrame} per recipient instead makes Netty's
+     * encoder write a header per recipient (for a small frame, into a new buffer with a copy of the
+     * payload), work that is the same for all ten thousand of them.
+     */
     public int toAll(ByteBuf frame) {
-        int[] queued = {0};
-        sessions.forEachUser(s -> {
-            if (offer(s, frame) == Router.Outcome.QUEUED) {
-                queued[0]++;
-            }
-        });
-        return queued[0];
+        ByteBuf wire = WireFrame.text(frame.alloc(), frame);
+        try {
+            int[] queued = {0};
+            sessions.forEachUser(s -> {
+                if (offer(s, new DeliveryLatency.StampedWire(wire.retainedDuplicate(), System.nanoTime()))
+                        == Router.Outcome.QUEUED) {
+                    queued[0]++;
+                }
+            });
+            return queued[0];
+        } finally {
+            wire.release();
+        }
     }
 
     /**
@@ -73,14 +88,17 @@ public final class LocalDelivery {
      * its life: the socket write, the queue's discard, or us when the queue refuses it.
      */
     Router.Outcome offer(Session s, ByteBuf frame) {
-        TextWebSocketFrame f = new DeliveryLatency.Stamped(frame.retainedDuplicate(), System.nanoTime());
-        if (s.sendQueue().offer(f)) {
+        return offer(s, new DeliveryLatency.Stamped(frame.retainedDuplicate(), System.nanoTime()));
+    }
+
+    private Router.Outcome offer(Session s, ByteBufHolder message) {
+        if (s.sendQueue().offer(message)) {
             if (s.fullSinceNanos() != 0) {
                 s.fullSinceNanos(0);
             }
             return Router.Outcome.QUEUED;
         }
-        f.release();
+        message.release();
         metrics.pushesDropped.inc();
         noteFull(s);
         return Router.Outcome.DROPPED;

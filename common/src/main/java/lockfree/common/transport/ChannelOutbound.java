@@ -1,6 +1,7 @@
 package lockfree.common.transport;
 
 import lockfree.common.contract.Outbound;
+import lockfree.common.metrics.DeliveryLatency;
 import lockfree.common.metrics.GatewayMetrics;
 
 import io.netty.channel.Channel;
@@ -48,7 +49,10 @@ final class ChannelOutbound implements Outbound<Object> {
     public void write(Object message) {
         metrics.messagesOut.inc();
         metrics.deliveryLatency.record(message);
-        channel.write(message, channel.voidPromise());
+        // A pre-encoded frame goes out as its bytes: a plain buffer passes the frame encoder
+        // untouched (the holder itself would not: the channel writes only buffers).
+        Object out = message instanceof DeliveryLatency.StampedWire wire ? wire.content() : message;
+        channel.write(out, channel.voidPromise());
     }
 
     @Override

@@ -153,6 +153,20 @@ public abstract class DashboardSuite {
         assertTrue(metric("gateway_delivery_latency_seconds_sum") > 0);
     }
 
+    @Test
+    @DisplayName("a broadcast's deliveries (pre-encoded frames) are measured too, one per recipient")
+    void broadcastLatencyIsMeasured() {
+        WsTestClient alice = login(1);
+        WsTestClient bob = login(2);
+        double before = metric("gateway_delivery_latency_seconds_count");
+        for (int i = 0; i < 10; i++) {
+            alice.send("{\"op\":\"broadcast\",\"data\":" + i + "}");
+        }
+        bob.awaitMatching(s -> s.contains("\"data\":9"), WAIT);
+        alice.awaitMatching(s -> s.contains("\"op\":\"msg\"") && s.contains("\"data\":9"), WAIT);
+        eventually("20 broadcast deliveries counted", () -> metric("gateway_delivery_latency_seconds_count") >= before + 20);
+    }
+
     // ---- the page, in Chromium -----------------------------------------------------------
 
     @Test
