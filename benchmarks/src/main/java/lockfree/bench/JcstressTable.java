@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 /**
  * What a jcstress run saw, rendered from its committed raw output (path relative to the page):
  * {@code <!-- jcstress-table: docs/jcstress-ci.txt -->} ... {@code <!-- /jcstress-table -->}.
- * One row per test (class.variant): how many times jcstress ran its actors, each outcome that
+ * One row per test (class.variant, by name): how many times jcstress ran its actors, each outcome that
  * occurred with its count and share, whether the broken variant's INTERESTING outcome was seen,
  * and whether a FORBIDDEN one was; then the caption of the run ({@link Report#caption}).
  *
@@ -153,7 +153,8 @@ final class JcstressTable {
     static String table(Result result, String file) {
         StringBuilder sb = new StringBuilder("| test | runs | outcomes seen: count (share) | interesting | forbidden |\n"
                 + "|---|---:|---|---|---|\n");
-        for (Test t : result.tests()) {
+        // By name, so that a test's row keeps its place whichever of jcstress's sections lists it.
+        for (Test t : result.tests().stream().sorted(java.util.Comparator.comparing(Test::name)).toList()) {
             sb.append("| `").append(t.shortName()).append('`').append(t.status().equals("OK") ? "" : " **" + t.status() + "**")
                     .append(" | ").append(count(t.runs())).append(" | ").append(seenOutcomes(t)).append(" | ")
                     .append(verdict(t, Expect.INTERESTING)).append(" | ").append(verdict(t, Expect.FORBIDDEN)).append(" |\n");

@@ -20,11 +20,12 @@ import java.util.regex.Pattern;
 final class DocNumbers {
     /**
      * A figure with a unit: "228 ns", "7,017 B", "1.5x", "20 %", "167,756 /s", "0.2-0.4 ms", "2.7 times",
-     * "30-fold"; a ratio "×0.11"; a score with its interval "228 ± 91.9".
+     * "30-fold", "86 million runs", "190,000 samples"; a ratio "×0.11"; a score with its interval "228 ± 91.9".
      */
     static final Pattern FIGURE = Pattern.compile(
             "(?<![\\w.,/-])(\\d[\\d,]*(?:\\.\\d+)?(?:\\s?(?:-|–|to)\\s?\\d[\\d,]*(?:\\.\\d+)?)?)\\s?"
-                    + "(ns|us|µs|ms|s|sec|seconds|KB|kB|MB|GB|B|bytes|msgs?/s|ops/s|ops/us|ns/op|/s|x|×|%|times|-fold|fold)(?![\\w/])"
+                    // a count of runs: "86 million runs", "190,000 samples" (jcstress's; its table renders them)
+                    + "((?:(?:thousand|million|billion)\\s)?(?:runs|samples)|ns|us|µs|ms|s|sec|seconds|KB|kB|MB|GB|B|bytes|msgs?/s|ops/s|ops/us|ns/op|/s|x|×|%|times|-fold|fold)(?![\\w/])"
                     // a ratio written before its number: "×0.11", "x1.5"
                     + "|(?<![\\w.])[×]\\d+(?:\\.\\d+)?(?:\\s?(?:-|–)\\s?\\d+(?:\\.\\d+)?)?"
                     // a score with its interval: "228 ± 91.9", "3.04 ± 0.75"
