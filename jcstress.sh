@@ -7,8 +7,8 @@
 #   ./jcstress.sh all ci                 every test, short: what CI runs (a few minutes on 2 cores)
 #   ./jcstress.sh exercises              the exercises' jcstress tests, against YOUR solutions
 #   ./jcstress.sh stage2 long Stage2_04   one test file, longer, to catch rare interleavings
-#   RECORD=1 ./jcstress.sh all ci        the same, and also record each stage's part of the summary
-#                                        as the chapters' raw result (see "Recording" below)
+#   RECORD=1 ./jcstress.sh all ci        every test, short, and record each stage's part of the
+#                                        summary as its chapter's raw result (see "Recording" below)
 #
 # Modes: ci, long, or any jcstress preset (sanity, quick, default, tough, stress). "ci" is
 # jcstress's quick preset cut down to one JVM configuration (-jvmArgs turns off the flag

@@ -46,9 +46,10 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * HOW TO RUN THIS TEST:
  *   ./jcstress.sh stage0 ci Stage0_04      (longer: mode long, or a jcstress preset)
  *
- * What a run saw (each outcome's count, whether the race showed): the table in stage0-rwlock/README.md,
- * "What jcstress shows", rendered from the committed raw output stage0-rwlock/docs/jcstress-ci.txt
- * (RECORD=1 ./jcstress.sh all ci writes it); not copied here, so it has one source.
+ * What a run saw (each outcome's count, whether the race showed): the table of "What jcstress
+ * shows" in stage0-rwlock/README.md, rendered from the committed raw output
+ * stage0-rwlock/docs/jcstress-ci.txt (RECORD=1 ./jcstress.sh all ci writes it); not copied
+ * here, so it has one source.
  */
 public class Stage0_04_Publication {
 
