@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
 final class DocNumbers {
     /**
      * A figure with a unit: "228 ns", "7,017 B", "1.5x", "20 %", "167,756 /s", "0.2-0.4 ms", "2.7 times",
-     * "30-fold", "86 million runs", "190,000 samples"; a ratio "×0.11"; a score with its interval "228 ± 91.9".
+     * "30-fold", "86 million runs", "190,000 samples"; a ratio "×0.11"; a score with its interval "228 ± 91.9";
+     * a machine's load "load average ~18".
      */
     static final Pattern FIGURE = Pattern.compile(
             "(?<![\\w.,/-])(\\d[\\d,]*(?:\\.\\d+)?(?:\\s?(?:-|–|to)\\s?\\d[\\d,]*(?:\\.\\d+)?)?)\\s?"
@@ -29,7 +30,9 @@ final class DocNumbers {
                     // a ratio written before its number: "×0.11", "x1.5"
                     + "|(?<![\\w.])[×]\\d+(?:\\.\\d+)?(?:\\s?(?:-|–)\\s?\\d+(?:\\.\\d+)?)?"
                     // a score with its interval: "228 ± 91.9", "3.04 ± 0.75"
-                    + "|(?<![\\w.])\\d[\\d,]*(?:\\.\\d+)?\\s?±\\s?\\d[\\d,]*(?:\\.\\d+)?");
+                    + "|(?<![\\w.])\\d[\\d,]*(?:\\.\\d+)?\\s?±\\s?\\d[\\d,]*(?:\\.\\d+)?"
+                    // a machine's load, which has no unit: "load average ~18", "a load of 2.5"
+                    + "|\\b[Ll]oad(?: average)?(?: of| was| is)?\\s?[~≈]?\\d+(?:\\.\\d+)?");
     /**
      * Fences whose lines are read like prose (except a transcript's {@code $ } command lines): no
      * language, {@code text}, {@code console}, {@code output}. That is where a tool's output gets
