@@ -24,13 +24,16 @@ final class DocNumbers {
      * a machine's load "load average ~18".
      */
     static final Pattern FIGURE = Pattern.compile(
-            "(?<![\\w.,/-])(\\d[\\d,]*(?:\\.\\d+)?(?:\\s?(?:-|–|to)\\s?\\d[\\d,]*(?:\\.\\d+)?)?)\\s?"
-                    // a count of runs: "86 million runs", "190,000 samples" (jcstress's; its table renders them)
-                    + "((?:(?:thousand|million|billion)\\s)?(?:runs|samples)|ns|us|µs|ms|s|sec|seconds|KB|kB|MB|GB|B|bytes|msgs?/s|ops/s|ops/us|ns/op|/s|x|×|%|times|-fold|fold)(?![\\w/])"
+            // (a number never ends with its comma: "remove(1, s)" is an argument list, not "1 s")
+            "(?<![\\w.,/-])(\\d(?:[\\d,]*\\d)?(?:\\.\\d+)?(?:\\s?(?:-|–|to)\\s?\\d[\\d,]*(?:\\.\\d+)?)?)\\s?"
+                    + "(ns|us|µs|ms|s|sec|seconds|KB|kB|MB|GB|B|bytes|msgs?/s|ops/s|ops/us|ns/op|/s|x|×|%|times|-fold|fold)(?![\\w/])"
                     // a ratio written before its number: "×0.11", "x1.5"
                     + "|(?<![\\w.])[×]\\d+(?:\\.\\d+)?(?:\\s?(?:-|–)\\s?\\d+(?:\\.\\d+)?)?"
                     // a score with its interval: "228 ± 91.9", "3.04 ± 0.75"
                     + "|(?<![\\w.])\\d[\\d,]*(?:\\.\\d+)?\\s?±\\s?\\d[\\d,]*(?:\\.\\d+)?"
+                    // a count of runs: "86 million runs", "190,000 samples" (jcstress's; its table renders
+                    // them), but not a verb: "stage 1 runs the same test"
+                    + "|(?<![\\w.,/-])(?<![Ss]tage )\\d(?:[\\d,]*\\d)?\\s(?:(?:thousand|million|billion)\\s)?(?:runs|samples)\\b"
                     // a machine's load, which has no unit: "load average ~18", "a load of 2.5"
                     + "|\\b[Ll]oad(?: average)?(?: of| was| is)?\\s?[~≈]?\\d+(?:\\.\\d+)?");
     /**

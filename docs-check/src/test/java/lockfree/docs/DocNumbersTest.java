@@ -136,4 +136,43 @@ class DocNumbersTest {
                 "the entry names other.md only");
         assertEquals(List.of(), DocNumbers.unexplained(Map.of("other.md", good), onlyElsewhere), "in the doc it names, it passes");
     }
+
+    /**
+     * The jcstress tests' header comments say what each test is built to show and point at the
+     * chapter's rendered table for what a run saw: they quote no count of runs, no load, no other
+     * measured figure. Their comment lines are read like a doc's prose; code lines are not.
+     */
+    @Test
+    void theJcstressTestsCommentsQuoteNoMeasuredFigure() throws Exception {
+        Map<String, List<String>> sources = new java.util.TreeMap<>();
+        try (java.util.stream.Stream<Path> stages = Files.list(DocCommandsTest.ROOT)) {
+            for (Path stage : stages.filter(d -> d.getFileName().toString().matches("stage\\d+-.*")).toList()) {
+                Path dir = stage.resolve("src/test/java/lockfree/" + stage.getFileName().toString().replaceFirst("-.*", "") + "/jcstress");
+                if (Files.isDirectory(dir)) {
+                    try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+                        for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                            sources.put(DocCommandsTest.ROOT.relativize(f).toString(), commentLines(Files.readAllLines(f)));
+                        }
+                    }
+                }
+            }
+        }
+        assertTrue(sources.size() >= 16, "found the jcstress tests: " + sources.keySet());
+        assertEquals(List.of(), DocNumbers.unexplained(sources, List.of()).stream().map(Figure::toString).toList(),
+                "point at the chapter's rendered jcstress table instead of quoting a run's figures");
+
+        // The teeth: a count quoted in a header comment is caught; the same digits in code are not.
+        List<String> quoted = commentLines(List.of("/*", " * The ci run stranded a message once; mode long stranded 94 in",
+                " * 10 million runs; stage 1 runs it too, on remove(1, s).", " */", "@Outcome(id = \"1, 2\", expect = ACCEPTABLE_INTERESTING)", "long runs = 10 runs;"));
+        assertEquals(List.of("10 million runs"), DocNumbers.unexplained(Map.of("T.java", quoted), List.of()).stream()
+                .map(Figure::figure).toList());
+    }
+
+    /** A Java source's comment lines as prose (their text), every other line blank, so line numbers stay. */
+    static List<String> commentLines(List<String> lines) {
+        return lines.stream().map(l -> {
+            String t = l.strip();
+            return t.startsWith("*") || t.startsWith("/*") || t.startsWith("//") ? t.replaceFirst("^(/\\*+|\\*+/?|//)\\s?", "") : "";
+        }).toList();
+    }
 }
