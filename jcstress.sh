@@ -7,6 +7,8 @@
 #   ./jcstress.sh all ci                 every test, short: what CI runs (a few minutes on 2 cores)
 #   ./jcstress.sh exercises              the exercises' jcstress tests, against YOUR solutions
 #   ./jcstress.sh stage2 long Stage2_04   one test file, longer, to catch rare interleavings
+#   RECORD=1 ./jcstress.sh all ci        every test, short, and record each stage's part of the
+#                                        summary as its chapter's raw result (see "Recording" below)
 #
 # Modes: ci, long, or any jcstress preset (sanity, quick, default, tough, stress). "ci" is
 # jcstress's quick preset cut down to one JVM configuration (-jvmArgs turns off the flag
@@ -34,13 +36,24 @@
 # ACCEPTABLE_INTERESTING outcomes (the broken variants doing what they are there to show) do not
 # fail the run.
 #
-# Output: target/jcstress/console.txt (the whole console), target/jcstress/summary.txt (when,
-# which JDK and mode, and every test's outcome table), target/jcstress/results/index.html (the
-# report, one page per test). MVN overrides the Maven command (default ./mvnw -q -B).
+# Output: target/jcstress/console.txt (the whole console), target/jcstress/summary.txt (the
+# command, when, which JDK, the CPUs and the load average at the start and at the end, the options,
+# and every test's outcome table), target/jcstress/results/index.html (the report, one page per
+# test). MVN overrides the Maven command (default ./mvnw -q -B).
+#
+# Recording: the chapters' "What jcstress shows" tables are rendered (./bench.sh report) from
+# committed raw results, stageN-*/docs/jcstress-<mode>.txt. Only with RECORD=1, and only when the
+# run passed, does this script write them: each stage's part of the summary (the header, then that
+# stage's tests) into that stage's file, replacing it; a stage with no test in the run is left as
+# it is. An ordinary run writes only under target/. What the committed files hold:
+#   RECORD=1 ./jcstress.sh all ci
+#   RECORD=1 ./jcstress.sh all long 'Stage2_04_DrainFlag.ClearAfter|Stage0_04_Publication.PlainFields|Stage0_04_Publication.FinalId'
+# then ./bench.sh report. The header's first line is the command as typed, to run it again.
 set -euo pipefail
 
 cd "$(dirname "$0")"
 ROOT=$(pwd)
+load_at_start=$(cut -d' ' -f1-3 /proc/loadavg)
 
 STAGES_ALL=(stage0-rwlock stage1-concurrentmap stage2-sharded stage3-lockfree)
 what=${1:-all}
@@ -168,11 +181,22 @@ rc=${PIPESTATUS[0]}
 set -e
 
 summary=$(sed -n '/^RUN RESULTS:/,$p' "$out/console.txt")
-{
-  echo "jcstress run: ./jcstress.sh $what $mode${3:+ $3}"
+# The command as typed, so that a reader can run it again: a test regexp with | or ( in quotes.
+command="./jcstress.sh $what $mode"
+if [[ -n ${3:-} ]]; then
+  if [[ $3 =~ ^[A-Za-z0-9_.]+$ ]]; then command+=" $3"; else command+=" '$3'"; fi
+fi
+[[ ${RECORD:-} == 1 ]] && command="RECORD=1 $command"
+header() {
+  echo "jcstress run: $command"
   echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'); JDK: $(java -version 2>&1 | sed -n 2p)"
-  echo "machine: $(nproc) CPUs, load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (shared with other jobs)"
+  # The load is recorded, not judged: at the start (before the build) it says what else the
+  # machine was doing; at the end it includes jcstress's own actors.
+  echo "machine: $(nproc) CPUs, load average (1, 5, 15 min) at the start $load_at_start, at the end $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "jcstress options: ${mode_args[*]} -t $filter"
+}
+{
+  header
   echo
   echo "$summary"
 } > "$out/summary.txt"
@@ -203,3 +227,22 @@ if [[ $fail -ne 0 ]]; then
   exit 1
 fi
 echo "==> jcstress OK: no FORBIDDEN outcome, no error ($what, mode $mode)" >&2
+
+if [[ ${RECORD:-} == 1 ]]; then
+  # Each stage's part: the header, then every test block of its package (a block runs from its
+  # ".......... [OK] lockfree.stageN.jcstress...." line to the next test line or section heading).
+  for m in "${modules[@]}"; do
+    pkg="lockfree.${m%%-*}.jcstress."
+    part=$(awk -v pkg="$pkg" '
+      /^\.\.\.\.+ \[[A-Z]+\] / { keep = index($3, pkg) == 1; if (keep) print ""; }
+      /^  [A-Z][A-Za-z ]* tests: / || /^  HTML report/ { keep = 0 }
+      keep' "$out/summary.txt" | cat -s)
+    if [[ -z $part ]]; then
+      echo "==> RECORD: no $m test in this run, $m/docs/jcstress-$mode.txt left as it is" >&2
+      continue
+    fi
+    mkdir -p "$ROOT/$m/docs"
+    { sed -n 1,4p "$out/summary.txt"; echo "$part"; } > "$ROOT/$m/docs/jcstress-$mode.txt"
+    echo "==> RECORD: wrote $m/docs/jcstress-$mode.txt; render the chapters with ./bench.sh report" >&2
+  done
+fi

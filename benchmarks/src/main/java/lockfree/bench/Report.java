@@ -384,7 +384,7 @@ public final class Report {
 
     /**
      * Every rendered block of a page (BENCHMARKS.md's compare block, jmh-table, churn-table,
-     * footprint-table) and the raw files it names: a block must carry one caption line per raw
+     * footprint-table, jcstress-table) and the raw files it names: a block must carry one caption line per raw
      * file, the one {@link #caption} writes from that file. Returns what is missing or disagrees.
      */
     static List<String> captionProblems(String name, String page, Path dir) throws IOException {
@@ -415,6 +415,10 @@ public final class Report {
             expectCaption(problems, name, "footprint-table", m.group(3), m.group(2),
                     footprintRun(Files.readAllLines(dir.resolve(m.group(2)))));
         }
+        m = JcstressTable.MARKER.matcher(page);
+        while (m.find()) {
+            expectCaption(problems, name, "jcstress-table", m.group(3), m.group(2), JcstressTable.read(dir.resolve(m.group(2))).run());
+        }
         return problems;
     }
 
@@ -427,9 +431,9 @@ public final class Report {
         }
     }
 
-    /** Every table a page marks, rendered from the raw result its marker names. */
+    /** Every table a page marks (JMH, footprint, churn, jcstress), rendered from the raw result its marker names. */
     static String renderPage(String page, Path dir) throws IOException {
-        return renderChurnTables(renderFootprintTables(renderJmhTables(page, dir), dir), dir);
+        return JcstressTable.render(renderChurnTables(renderFootprintTables(renderJmhTables(page, dir), dir), dir), dir);
     }
 
     public static void main(String[] args) throws IOException {
@@ -444,7 +448,7 @@ public final class Report {
             Path page = Path.of(args[i]);
             Path dir = page.toAbsolutePath().getParent();
             Files.writeString(page, renderPage(Files.readString(page), dir), StandardCharsets.UTF_8);
-            System.out.println("rendered the JMH tables of " + page);
+            System.out.println("rendered the JMH, footprint, churn and jcstress tables of " + page);
         }
         Path json = Path.of(args[0]);
         Path charts = Path.of(args[1]);

@@ -36,7 +36,7 @@ class BenchmarksDocTest {
         assertTrue(tables.contains("### Stage 3's two changes, one at a time"), "the boxing split");
     }
 
-    /** The pages that may hold rendered JMH, churn or footprint tables: README.md, the chapters, docs/*.md. */
+    /** The pages that may hold rendered JMH, churn, footprint or jcstress tables: README.md, the chapters, docs/*.md. */
     static java.util.Map<String, Path> pages() throws java.io.IOException {
         java.util.Map<String, Path> pages = new java.util.TreeMap<>();
         Path root = Path.of("..");
@@ -124,7 +124,7 @@ class BenchmarksDocTest {
         for (java.util.Map.Entry<String, Path> p : pages().entrySet()) {
             String doc = Files.readString(p.getValue());
             assertEquals(doc, Report.renderPage(doc, p.getValue().getParent()),
-                    p.getKey() + "'s JMH, churn or footprint tables differ from their raw results: run ./bench.sh report");
+                    p.getKey() + "'s JMH, churn, footprint or jcstress tables differ from their raw results: run ./bench.sh report");
         }
         for (String chapter : new String[] {"stage2-sharded/README.md", "stage3-lockfree/README.md"}) {
             String doc = Files.readString(Path.of("..", chapter));

@@ -20,15 +20,22 @@ import java.util.regex.Pattern;
 final class DocNumbers {
     /**
      * A figure with a unit: "228 ns", "7,017 B", "1.5x", "20 %", "167,756 /s", "0.2-0.4 ms", "2.7 times",
-     * "30-fold"; a ratio "×0.11"; a score with its interval "228 ± 91.9".
+     * "30-fold", "86 million runs", "190,000 samples"; a ratio "×0.11"; a score with its interval "228 ± 91.9";
+     * a machine's load "load average ~18".
      */
     static final Pattern FIGURE = Pattern.compile(
-            "(?<![\\w.,/-])(\\d[\\d,]*(?:\\.\\d+)?(?:\\s?(?:-|–|to)\\s?\\d[\\d,]*(?:\\.\\d+)?)?)\\s?"
+            // (a number never ends with its comma: "remove(1, s)" is an argument list, not "1 s")
+            "(?<![\\w.,/-])(\\d(?:[\\d,]*\\d)?(?:\\.\\d+)?(?:\\s?(?:-|–|to)\\s?\\d[\\d,]*(?:\\.\\d+)?)?)\\s?"
                     + "(ns|us|µs|ms|s|sec|seconds|KB|kB|MB|GB|B|bytes|msgs?/s|ops/s|ops/us|ns/op|/s|x|×|%|times|-fold|fold)(?![\\w/])"
                     // a ratio written before its number: "×0.11", "x1.5"
                     + "|(?<![\\w.])[×]\\d+(?:\\.\\d+)?(?:\\s?(?:-|–)\\s?\\d+(?:\\.\\d+)?)?"
                     // a score with its interval: "228 ± 91.9", "3.04 ± 0.75"
-                    + "|(?<![\\w.])\\d[\\d,]*(?:\\.\\d+)?\\s?±\\s?\\d[\\d,]*(?:\\.\\d+)?");
+                    + "|(?<![\\w.])\\d[\\d,]*(?:\\.\\d+)?\\s?±\\s?\\d[\\d,]*(?:\\.\\d+)?"
+                    // a count of runs: "86 million runs", "190,000 samples" (jcstress's; its table renders
+                    // them), but not a verb: "stage 1 runs the same test"
+                    + "|(?<![\\w.,/-])(?<![Ss]tage )\\d(?:[\\d,]*\\d)?\\s(?:(?:thousand|million|billion)\\s)?(?:runs|samples)\\b"
+                    // a machine's load, which has no unit: "load average ~18", "a load of 2.5"
+                    + "|\\b[Ll]oad(?: average)?(?: of| was| is)?\\s?[~≈]?\\d+(?:\\.\\d+)?");
     /**
      * Fences whose lines are read like prose (except a transcript's {@code $ } command lines): no
      * language, {@code text}, {@code console}, {@code output}. That is where a tool's output gets

@@ -116,7 +116,8 @@ class DocNumbersTest {
         List<Allowed> plan = List.of(new Allowed("10-20x", "the plan's prediction (DESIGN.md), not a measurement", "good.md"));
 
         List<String> caught = DocNumbers.unexplained(Map.of("bad.md", bad), plan).stream().map(Figure::figure).toList();
-        assertEquals(List.of("228 ns", "2.3x", "7,017 B", "167,756 /s", "0.19-0.21 ms", "40 %", "×0.11", "2.7 times", "228 ± 91.9", "3.5 ms", "2508.5 ms"), caught,
+        assertEquals(List.of("228 ns", "2.3x", "7,017 B", "167,756 /s", "0.19-0.21 ms", "40 %", "×0.11", "2.7 times", "228 ± 91.9",
+                        "86 million runs", "190,000 samples", "load average ~18", "3.5 ms", "2508.5 ms"), caught,
                 "each hand-typed measurement in the prose, a table row's, one after a stray comment and pasted output included");
         assertEquals(List.of(), DocNumbers.unexplained(Map.of("good.md", good), plan),
                 "rendered blocks, code, comments and allowed plan figures pass");
@@ -134,5 +135,44 @@ class DocNumbersTest {
         assertEquals(List.of("good.md:3: 10-20x"), caught.stream().map(f -> f.doc() + ":" + f.line() + ": " + f.figure()).toList(),
                 "the entry names other.md only");
         assertEquals(List.of(), DocNumbers.unexplained(Map.of("other.md", good), onlyElsewhere), "in the doc it names, it passes");
+    }
+
+    /**
+     * The jcstress tests' header comments say what each test is built to show and point at the
+     * chapter's rendered table for what a run saw: they quote no count of runs, no load, no other
+     * measured figure. Their comment lines are read like a doc's prose; code lines are not.
+     */
+    @Test
+    void theJcstressTestsCommentsQuoteNoMeasuredFigure() throws Exception {
+        Map<String, List<String>> sources = new java.util.TreeMap<>();
+        try (java.util.stream.Stream<Path> stages = Files.list(DocCommandsTest.ROOT)) {
+            for (Path stage : stages.filter(d -> d.getFileName().toString().matches("stage\\d+-.*")).toList()) {
+                Path dir = stage.resolve("src/test/java/lockfree/" + stage.getFileName().toString().replaceFirst("-.*", "") + "/jcstress");
+                if (Files.isDirectory(dir)) {
+                    try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+                        for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                            sources.put(DocCommandsTest.ROOT.relativize(f).toString(), commentLines(Files.readAllLines(f)));
+                        }
+                    }
+                }
+            }
+        }
+        assertTrue(sources.size() >= 16, "found the jcstress tests: " + sources.keySet());
+        assertEquals(List.of(), DocNumbers.unexplained(sources, List.of()).stream().map(Figure::toString).toList(),
+                "point at the chapter's rendered jcstress table instead of quoting a run's figures");
+
+        // The teeth: a count quoted in a header comment is caught; the same digits in code are not.
+        List<String> quoted = commentLines(List.of("/*", " * The ci run stranded a message once; mode long stranded 94 in",
+                " * 10 million runs; stage 1 runs it too, on remove(1, s).", " */", "@Outcome(id = \"1, 2\", expect = ACCEPTABLE_INTERESTING)", "long runs = 10 runs;"));
+        assertEquals(List.of("10 million runs"), DocNumbers.unexplained(Map.of("T.java", quoted), List.of()).stream()
+                .map(Figure::figure).toList());
+    }
+
+    /** A Java source's comment lines as prose (their text), every other line blank, so line numbers stay. */
+    static List<String> commentLines(List<String> lines) {
+        return lines.stream().map(l -> {
+            String t = l.strip();
+            return t.startsWith("*") || t.startsWith("/*") || t.startsWith("//") ? t.replaceFirst("^(/\\*+|\\*+/?|//)\\s?", "") : "";
+        }).toList();
     }
 }

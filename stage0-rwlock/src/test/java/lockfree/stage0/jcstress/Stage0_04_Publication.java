@@ -26,8 +26,9 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  *
  * PlainFields: nothing orders the constructor's stores before the publishing store; "0, 0" and the
  * other partial results are allowed. On x86 the hardware keeps stores in order, so only the JIT can
- * reorder them, and it rarely does: on this machine it never showed, not in the ci run below and
- * not in 86 million runs in mode long (stage0-rwlock/docs/jcstress-long.txt).
+ * reorder them, and it rarely if ever does: a short run gives it few chances, which is why this
+ * variant and FinalId also have a long run (stage0-rwlock/docs/jcstress-long.txt, rendered in the
+ * chapter). "Not seen" there is this machine in that many runs, not a proof.
  *
  * FinalId: Session.id is final. The JMM's final-field rule (JLS 17.5) guarantees that a thread
  * which sees the reference sees the final fields as the constructor left them, even through a data
@@ -45,8 +46,10 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * HOW TO RUN THIS TEST:
  *   ./jcstress.sh stage0 ci Stage0_04      (longer: mode long, or a jcstress preset)
  *
- * Observed outcomes, with their counts: the committed raw output of ./jcstress.sh all ci,
- * stage0-rwlock/docs/jcstress-ci.txt (not copied here, so it has one source).
+ * What a run saw (each outcome's count, whether the race showed): the table of "What jcstress
+ * shows" in stage0-rwlock/README.md, rendered from the committed raw output
+ * stage0-rwlock/docs/jcstress-ci.txt (RECORD=1 ./jcstress.sh all ci writes it); not copied
+ * here, so it has one source.
  */
 public class Stage0_04_Publication {
 

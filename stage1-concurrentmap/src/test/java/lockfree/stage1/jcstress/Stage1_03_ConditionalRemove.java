@@ -26,7 +26,7 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  *
  * GetThenRemove already is conditional, and still wrong: the re-login's put can land between the
  * check and the remove, and the remove then takes B out. The window is a few instructions wide,
- * so this outcome is rare; longer modes show it more often. remove(key, value) compares and removes
+ * so this outcome is rare, and longer modes give it more chances. remove(key, value) compares and removes
  * under the bin's lock, where no put to that key can interleave.
  *
  * Result: r1 = the session the re-login displaced (0 = nobody, 1 = A); r2 = who user 7 is bound to
@@ -35,8 +35,10 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * HOW TO RUN THIS TEST:
  *   ./jcstress.sh stage1 ci Stage1_03      (longer: mode long, or a jcstress preset)
  *
- * Observed outcomes, with their counts: the committed raw output of ./jcstress.sh all ci,
- * stage1-concurrentmap/docs/jcstress-ci.txt (not copied here, so it has one source).
+ * What a run saw (each outcome's count, whether the race showed): the table of "What jcstress
+ * shows" in stage1-concurrentmap/README.md, rendered from the committed raw output
+ * stage1-concurrentmap/docs/jcstress-ci.txt (RECORD=1 ./jcstress.sh all ci writes it); not copied
+ * here, so it has one source.
  */
 public class Stage1_03_ConditionalRemove {
 

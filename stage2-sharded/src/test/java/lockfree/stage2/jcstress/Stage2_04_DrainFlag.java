@@ -41,16 +41,19 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * The price is an occasional drain that finds nothing. Stage 3 keeps the flag's job but makes it a
  * counter, so the drain re-checks instead (Stage3_03_DrainSignal).
  *
- * The window is a few instructions wide: the ci run below stranded a message once; mode long
- * stranded 94 in 10 million runs (stage2-sharded/docs/jcstress-long.txt).
+ * The window is a few instructions wide, so a short run may not strand a message at all; ClearAfter
+ * also has a long run (stage2-sharded/docs/jcstress-long.txt, rendered in the chapter), which
+ * gives it far more chances.
  *
  * Result: r1 = messages written, r2 = messages stranded in the queue.
  *
  * HOW TO RUN THIS TEST:
  *   ./jcstress.sh stage2 ci Stage2_04      (longer: mode long, or a jcstress preset)
  *
- * Observed outcomes, with their counts: the committed raw output of ./jcstress.sh all ci,
- * stage2-sharded/docs/jcstress-ci.txt (not copied here, so it has one source).
+ * What a run saw (each outcome's count, whether the race showed): the table of "What jcstress
+ * shows" in stage2-sharded/README.md, rendered from the committed raw output
+ * stage2-sharded/docs/jcstress-ci.txt (RECORD=1 ./jcstress.sh all ci writes it); not copied
+ * here, so it has one source.
  */
 public class Stage2_04_DrainFlag {
 

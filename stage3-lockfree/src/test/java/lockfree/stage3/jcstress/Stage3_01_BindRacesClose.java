@@ -45,8 +45,10 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * HOW TO RUN THIS TEST:
  *   ./jcstress.sh stage3 ci Stage3_01      (longer: mode long, or a jcstress preset)
  *
- * Observed outcomes, with their counts: the committed raw output of ./jcstress.sh all ci,
- * stage3-lockfree/docs/jcstress-ci.txt (not copied here, so it has one source).
+ * What a run saw (each outcome's count, whether the race showed): the table of "What jcstress
+ * shows" in stage3-lockfree/README.md, rendered from the committed raw output
+ * stage3-lockfree/docs/jcstress-ci.txt (RECORD=1 ./jcstress.sh all ci writes it); not copied
+ * here, so it has one source.
  */
 public class Stage3_01_BindRacesClose {
     static final long USER = 7;

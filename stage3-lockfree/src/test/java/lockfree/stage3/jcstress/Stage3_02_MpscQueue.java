@@ -31,7 +31,7 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * The second result is the most drains ever waiting to run at once: the counter lets only the
  * signal that moves it off zero schedule a drain, and it returns to zero only when a drain has
  * nothing left to do, so it must be 1. (A first version of this test counted a drain as pending
- * until its run() returned, and jcstress caught "2" twice in 190,000 runs: a producer scheduled
+ * until its run() returned, and jcstress caught "2": a producer scheduled
  * the next drain after the previous one had released the counter but before it returned. That is
  * correct behaviour, and the reason the count now stops when a drain starts.)
  *
@@ -41,8 +41,10 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * HOW TO RUN THIS TEST:
  *   ./jcstress.sh stage3 ci Stage3_02      (longer: mode long, or a jcstress preset)
  *
- * Observed outcomes, with their counts: the committed raw output of ./jcstress.sh all ci,
- * stage3-lockfree/docs/jcstress-ci.txt (not copied here, so it has one source).
+ * What a run saw (each outcome's count, whether the race showed): the table of "What jcstress
+ * shows" in stage3-lockfree/README.md, rendered from the committed raw output
+ * stage3-lockfree/docs/jcstress-ci.txt (RECORD=1 ./jcstress.sh all ci writes it); not copied
+ * here, so it has one source.
  */
 @JCStressTest
 @Outcome(id = {"1234, 1", "1324, 1", "1342, 1", "3124, 1", "3142, 1", "3412, 1"}, expect = ACCEPTABLE,
