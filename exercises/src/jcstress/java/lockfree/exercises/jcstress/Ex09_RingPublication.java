@@ -28,8 +28,8 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * published. "-1, -1" is an element lost: the consumer took a slot marked filled whose element it
  * could not see yet, and moved on.
  *
- * On x86 the plain-access ring rarely fails even here (x86 keeps stores in order and loads in
- * order; only the JIT may reorder them); on ARM or POWER it does. That is why exercise 9's stub says
+ * On x86 a plain-access ring may pass this test even when it is wrong (x86 keeps stores in order
+ * and loads in order; only the JIT may reorder them); on ARM or POWER the hardware reorders too. That is why exercise 9's stub says
  * which store must be a release and which load an acquire, and why this test exists.
  *
  * HOW TO RUN THIS TEST:
