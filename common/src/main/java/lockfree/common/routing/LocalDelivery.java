@@ -68,6 +68,10 @@ public final class LocalDelivery {
      */
     public int toAll(ByteBuf frame) {
         ByteBuf wire = WireFrame.text(frame.alloc(), frame);
+        // Our own reference keeps the buffer alive for the whole walk: each recipient's
+        // retainedDuplicate() counts up before its offer publishes it to the queue, so an event
+        // loop that writes and releases its copy while we are still walking can never take the
+        // count to zero under a recipient not yet served. The finally drops ours last.
         try {
             int[] queued = {0};
             sessions.forEachUser(s -> {
