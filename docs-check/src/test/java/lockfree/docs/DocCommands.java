@@ -371,11 +371,14 @@ final class DocCommands {
         for (Command c : toRun.values()) {
             String failure = run(byCommand.get(c.key()), root, timeout);
             if (failure != null) {
-                problems.add(c.where() + ": " + failure + ": " + c.key());
+                problems.add(c.where() + ": " + RAN + failure + ": " + c.key());
             }
         }
         return problems;
     }
+
+    /** How a problem of a command that was run (not of its classification) begins. */
+    static final String RAN = "ran it here and it ";
 
     /** What a server prints once it listens: the base URL its health path is asked at. */
     static final Pattern LISTENING = Pattern.compile("listening\\s+(http://[^\\s/]+)");

@@ -66,7 +66,7 @@ class DocCommandsTeethTest {
 
     @Test
     void aFailingCommandIsRejected() {
-        assertReported("broken.md:6: failed with exit 2");
+        assertReported("broken.md:6: " + DocCommands.RAN + "failed with exit 2");
     }
 
     @Test
@@ -82,7 +82,7 @@ class DocCommandsTeethTest {
 
     @Test
     void aDiffThatComparesNothingIsRejected() {
-        assertReported("broken.md:22: compares nothing");
+        assertReported("broken.md:22: " + DocCommands.RAN + "compares nothing");
     }
 
     @Test

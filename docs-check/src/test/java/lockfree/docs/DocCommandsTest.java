@@ -2,6 +2,7 @@ package lockfree.docs;
 
 import lockfree.docs.DocCommands.Command;
 import lockfree.docs.DocCommands.RunHere;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -59,14 +60,19 @@ class DocCommandsTest {
             // exercises/README.md's table: the runner's usage
             RunHere.of("./exercises.sh help"),
             // README.md's first command, as a newcomer types it: the build (everything is built
-            // already, so tens of seconds), then stage 0's gateway on its defaults (port 8080),
-            // which must answer /health before it is stopped
+            // already, so tens of seconds), then stage 0's gateway on its defaults, which must
+            // answer /health before it is stopped. On any free port (GATEWAY_PORT=0): the
+            // reader's own gateway from that very command may still be running on 8080.
             RunHere.of("./mvnw -q package -DskipTests && java -jar stage0-rwlock/target/stage0-rwlock-gateway.jar")
+                    .env("GATEWAY_PORT", "0")
                     .serving("/health"));
 
-    /** Per command: the first ./exercises.sh builds the runner with Maven (30 s on an idle 2-core machine), README's
-     *  first command re-runs the build (25-60 s on a busy one); the rest take seconds. */
-    static final Duration TIMEOUT = Duration.ofSeconds(180);
+    /** Per command, a bound for a command that must end, not a speed: the first ./exercises.sh
+     *  builds the runner with Maven and README's first command re-runs the build (each well under
+     *  a minute on a quiet 2-core machine, several on a busy one); the rest take seconds. Scaled by
+     *  the build's one patience factor (-Dlockfree.patience, common's testkit Patience). */
+    static final Duration TIMEOUT = Duration.ofSeconds(
+            (long) (600 * Double.parseDouble(System.getProperty("lockfree.patience", "1"))));
 
     static final String HOW_TO = """
 
@@ -98,13 +104,18 @@ class DocCommandsTest {
         return out;
     }
 
+    /** For maintainers (-Pmaintainer): it runs the documented commands, README's build among them. */
     @Test
+    @Tag("maintainer")
     void everyDocumentedCommandIsRunHereRunByCiOrSaysWhyNot() throws Exception {
         Map<String, List<String>> docs = docs();
         assertFalse(docs.values().stream().allMatch(List::isEmpty), "found the docs");
         String ci = Files.readString(ROOT.resolve(".ci/run"));
         List<String> problems = DocCommands.check(docs, RUN_HERE, ci, ROOT, TIMEOUT);
-        assertTrue(problems.isEmpty(), String.join("\n", problems) + HOW_TO);
+        // How to classify a command helps only with classification problems; a documented command
+        // that fails when run is the command's (or the machine's) problem, and its output says which.
+        boolean classifying = problems.stream().anyMatch(p -> !p.contains(": " + DocCommands.RAN));
+        assertTrue(problems.isEmpty(), String.join("\n", problems) + (classifying ? HOW_TO : ""));
     }
 
     /** One way to run a chapter's tests, everywhere: the command CI's full build includes. */

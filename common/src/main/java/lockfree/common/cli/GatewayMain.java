@@ -9,7 +9,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.time.Duration;
@@ -52,7 +54,8 @@ public final class GatewayMain {
             this.stage = stage;
         }
 
-        @Option(names = "--port", defaultValue = "8080", description = "TCP port (0 = any free port). Default: ${DEFAULT-VALUE}")
+        @Option(names = "--port", defaultValue = "${env:GATEWAY_PORT:-8080}",
+                description = "TCP port (0 = any free port; env GATEWAY_PORT). Default: 8080")
         int port;
 
         @Option(names = "--bind", defaultValue = "127.0.0.1",
@@ -124,7 +127,7 @@ public final class GatewayMain {
         URI redis;
 
         @Override
-        public Integer call() throws InterruptedException {
+        public Integer call() throws Exception {
             GatewayConfig config;
             Gateway gateway;
             try {
@@ -135,12 +138,34 @@ public final class GatewayMain {
             } catch (IllegalArgumentException e) {
                 System.err.println("error: " + e.getMessage());
                 return 2;
+            } catch (Exception e) {
+                if (!portInUse(e)) {
+                    throw e;
+                }
+                System.err.println("error: port " + port + " on " + bind.getHostAddress() + " is in use"
+                        + " (is a gateway still running?); stop it, or choose another port with --port");
+                return 1;
             }
             Runtime.getRuntime().addShutdownHook(new Thread(gateway::stop, "gateway-shutdown"));
             banner(System.out, gateway);
             gateway.awaitStop();
             return 0;
         }
+    }
+
+    /**
+     * Whether the listener could not bind because the port is taken. Netty rethrows the socket's
+     * exception as it was: a {@link BindException} on NIO, an {@link IOException} with the OS's
+     * message on epoll.
+     */
+    static boolean portInUse(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BindException
+                    || (t instanceof IOException && String.valueOf(t.getMessage()).contains("Address already in use"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Command(name = "token", mixinStandardHelpOptions = true,

@@ -103,7 +103,7 @@ public final class Gateway implements AutoCloseable {
                         tokens, metrics, edit));
         try {
             this.listener = bootstrap.bind(new InetSocketAddress(config.bind(), config.port())).syncUninterruptibly().channel();
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Netty rethrows the bind's checked exception (a port in use) unchanged
             acceptor.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             router.close();
