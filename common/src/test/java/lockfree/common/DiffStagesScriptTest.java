@@ -1,5 +1,7 @@
 package lockfree.common;
 
+import lockfree.common.testkit.Patience;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -38,7 +40,7 @@ class DiffStagesScriptTest {
     private static Run exec(List<String> cmd) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(cmd).directory(ROOT.toFile()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8); // until it exits
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the command ended");
+        assertTrue(p.waitFor(Patience.seconds(30).toMillis(), TimeUnit.MILLISECONDS), "the command ended");
         return new Run(p.exitValue(), out);
     }
 

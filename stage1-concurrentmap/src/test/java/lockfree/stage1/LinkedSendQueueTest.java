@@ -1,6 +1,7 @@
 package lockfree.stage1;
 
 import lockfree.common.contract.RecordingOutbound;
+import lockfree.common.testkit.Patience;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -18,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class LinkedSendQueueTest {
 
-    private static final Duration QUIET = Duration.ofSeconds(10);
+    private static final Duration QUIET = Patience.seconds(10);
 
     @Test
     void burstOfOffersSubmitsADrainPerOfferAndFlushesEveryMessageOnItsOwn() throws Exception {

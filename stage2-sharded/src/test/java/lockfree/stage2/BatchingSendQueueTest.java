@@ -1,6 +1,7 @@
 package lockfree.stage2;
 
 import lockfree.common.contract.RecordingOutbound;
+import lockfree.common.testkit.Patience;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -20,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class BatchingSendQueueTest {
 
-    private static final Duration QUIET = Duration.ofSeconds(10);
+    private static final Duration QUIET = Patience.seconds(10);
 
     @Test
     void burstOfOffersSchedulesOneDrainThatWritesAllAndFlushesOnce() throws Exception {

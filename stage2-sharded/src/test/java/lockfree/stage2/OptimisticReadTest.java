@@ -1,5 +1,7 @@
 package lockfree.stage2;
 
+import lockfree.common.testkit.Patience;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
@@ -67,7 +69,7 @@ class OptimisticReadTest {
         reader.start();
         // Wait until the reader is parked in readLock(): tryOptimisticRead returned 0 because
         // we hold the write lock, so it did not even try the unlocked lookup.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long deadline = System.nanoTime() + Patience.seconds(10).toNanos();
         while (reader.getState() != Thread.State.WAITING) {
             assertTrue(System.nanoTime() < deadline, "reader never blocked on the read lock");
             Thread.yield();

@@ -1,6 +1,7 @@
 package lockfree.stage2;
 
 import lockfree.common.contract.Session;
+import lockfree.common.testkit.Patience;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -25,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  */
 class ShardLockingTest {
 
-    private static final Duration HANG = Duration.ofSeconds(10);
+    private static final Duration HANG = Patience.seconds(10);
 
     /**
      * Session id and user id in the same shard: StampedLock is not reentrant, so taking that

@@ -1,8 +1,9 @@
 package lockfree.stage2;
 
+import lockfree.common.testkit.Patience;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -18,7 +19,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /** {@code -Dstage2.shards} on the real main, in a child JVM: the only setting stage 2 adds. */
-@Timeout(60)
 class Stage2ShardsPropertyTest {
 
     private final List<Process> children = new ArrayList<>();
@@ -48,7 +48,7 @@ class Stage2ShardsPropertyTest {
     void shardCountThatIsNotAPowerOfTwoStopsTheGatewayWithExitCode2() throws Exception {
         Process p = start("-Dstage2.shards=48", "--port", "0");
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertTrue(p.waitFor(Patience.seconds(30).toMillis(), TimeUnit.MILLISECONDS));
         assertEquals(2, p.exitValue(), out);
         assertTrue(out.contains("-Dstage2.shards=48") && out.contains("power of two"), out);
     }
@@ -57,7 +57,7 @@ class Stage2ShardsPropertyTest {
     void shardCountThatIsNotANumberStopsTheGatewayWithExitCode2() throws Exception {
         Process p = start("-Dstage2.shards=many", "--port", "0");
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertTrue(p.waitFor(Patience.seconds(30).toMillis(), TimeUnit.MILLISECONDS));
         assertEquals(2, p.exitValue(), out);
         assertTrue(out.contains("-Dstage2.shards=many"), out);
     }

@@ -2,6 +2,7 @@ package lockfree.common.bench;
 
 import lockfree.common.contract.RecordingOutbound;
 import lockfree.common.contract.SendQueue;
+import lockfree.common.testkit.Patience;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -71,7 +72,7 @@ public abstract class SendQueueBenchmark {
     @TearDown(Level.Trial)
     public void check() throws Exception {
         try {
-            outbound.awaitQuiescence(Duration.ofSeconds(10));
+            outbound.awaitQuiescence(Patience.seconds(10));
             if (!outbound.violations().isEmpty()) {
                 throw new IllegalStateException("the drain broke the SendQueue rules: " + outbound.violations());
             }

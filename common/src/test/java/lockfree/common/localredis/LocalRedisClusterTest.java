@@ -1,11 +1,11 @@
 package lockfree.common.localredis;
 
+import lockfree.common.testkit.Patience;
 import lockfree.common.transport.GatewayConfig;
 import lockfree.common.testkit.ChildGateway;
 import lockfree.common.testkit.RedisCluster;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -26,7 +26,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The learner's one command for a local cluster, and the {@code --redis} forms. */
-@Timeout(90)
 class LocalRedisClusterTest {
     private static final String URI_LINE = "Start gateways with:  --redis ";
 
@@ -62,7 +61,7 @@ class LocalRedisClusterTest {
         reader.start();
         List<Integer> ports = new ArrayList<>();
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            long deadline = System.nanoTime() + Patience.seconds(60).toNanos();
             List<String> seen = new ArrayList<>();
             while (ports.isEmpty()) {
                 String line = lines.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
@@ -86,7 +85,7 @@ class LocalRedisClusterTest {
             assertEquals(3, masters);
         } finally {
             p.destroy(); // SIGTERM, as Ctrl-C's shutdown hook would run
-            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the launcher stops on SIGTERM");
+            assertTrue(p.waitFor(Patience.seconds(30).toMillis(), TimeUnit.MILLISECONDS), "the launcher stops on SIGTERM");
         }
         for (int port : ports) {
             assertNull(LocalRedisServer.inline(port, "PING"), "node " + port + " was stopped with the launcher");

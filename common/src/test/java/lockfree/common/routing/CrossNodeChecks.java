@@ -2,6 +2,7 @@ package lockfree.common.routing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import lockfree.common.testkit.Patience;
 import lockfree.common.transport.GatewayConfig;
 import lockfree.common.protocol.CloseCodes;
 import lockfree.common.testkit.Http;
@@ -33,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * {@link RedisShardedClusterTest} through a Redis Cluster; each adds the faults of its setup.
  */
 abstract class CrossNodeChecks {
-    static final Duration WAIT = Duration.ofSeconds(5);
+    static final Duration WAIT = Patience.seconds(10);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     final List<Gateway> gateways = new ArrayList<>();
@@ -126,7 +127,7 @@ abstract class CrossNodeChecks {
     }
 
     static void awaitFor(int seconds, BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        long deadline = System.nanoTime() + Patience.seconds(seconds).toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 fail("still not true after " + seconds + " s: " + what);
@@ -197,7 +198,7 @@ abstract class CrossNodeChecks {
         ledger.mark();
         stream(s, 100, () -> true);
 
-        ledger.assertNothingAckedOkLost(Duration.ofSeconds(10));
+        ledger.assertNothingAckedOkLost(Patience.seconds(10));
         assertTrue(ledger.count("dropped") > 0, "the outage was hit: " + ledger.summary());
         assertEquals(Map.of(), ledger.notOkSinceMark(), "once back, all acked ok; " + ledger.summary());
     }
@@ -213,7 +214,7 @@ abstract class CrossNodeChecks {
     /** The same between users {@code uid1} (client {@code u1}) and {@code uid2} (client {@code u2}). */
     static void stream(AckLedger ledger, WsTestClient u1, long uid1, WsTestClient u2, long uid2,
                        int atLeast, BooleanSupplier until) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        long deadline = System.nanoTime() + Patience.seconds(15).toNanos();
         for (int i = 0; i < atLeast || !until.getAsBoolean(); i++) {
             if (System.nanoTime() > deadline) {
                 fail("the stream's end condition never came true; " + ledger.summary());

@@ -7,6 +7,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import lockfree.common.testkit.ChildGateway;
 import lockfree.common.testkit.Http;
+import lockfree.common.testkit.Patience;
 import lockfree.common.testkit.RedisServer;
 import lockfree.common.testkit.SynchronizedStage;
 import lockfree.common.testkit.WsTestClient;
@@ -14,7 +15,6 @@ import lockfree.common.transport.Gateway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 import java.net.URI;
 import java.time.Duration;
@@ -35,7 +35,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the tests are skipped with the reason printed, except under CI, where they fail
  * ({@link RedisServer#binaryOrSkip}).
  */
-@Timeout(60) // a bound, not a speed claim: the first test pays for loading Lettuce, one forks a JVM; CI machines are loaded
 class RedisClusterTest extends CrossNodeChecks {
     private final List<ChildGateway> children = new ArrayList<>();
     private RedisServer redis;
@@ -195,7 +194,7 @@ class RedisClusterTest extends CrossNodeChecks {
         ledger.mark();
         stream(s, 100, () -> true);
 
-        ledger.assertNothingAckedOkLost(Duration.ofSeconds(10));
+        ledger.assertNothingAckedOkLost(Patience.seconds(10));
         assertTrue(ledger.count("offline") > 0, "the re-subscription window was hit: " + ledger.summary());
         assertEquals(Map.of(), ledger.notOkSinceMark(), "once B was back, all acked ok; " + ledger.summary());
     }
@@ -235,7 +234,7 @@ class RedisClusterTest extends CrossNodeChecks {
         assertSentNext(u1, 2, "to the other JVM", u2);
 
         child.process().destroyForcibly(); // no goodbye: Redis sees the sockets close
-        assertTrue(child.process().waitFor(10, TimeUnit.SECONDS));
+        assertTrue(child.process().waitFor(Patience.seconds(10).toMillis(), TimeUnit.MILLISECONDS));
         awaitSubscribers(2, 0);
         assertEquals(-1, u2.awaitCloseCode(WAIT), "the client lost its node without a close frame");
 

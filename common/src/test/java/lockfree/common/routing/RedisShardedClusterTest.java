@@ -12,6 +12,7 @@ import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.models.partitions.Partitions;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import lockfree.common.localredis.LocalRedisServer;
+import lockfree.common.testkit.Patience;
 import lockfree.common.testkit.RedisCluster;
 import lockfree.common.testkit.WsTestClient;
 import lockfree.common.transport.Gateway;
@@ -19,7 +20,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 import java.net.URI;
 import java.time.Duration;
@@ -42,7 +42,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * redis-server and redis-cli the tests are skipped loudly, except
  * under CI, where they fail.
  */
-@Timeout(90) // a bound, not a speed claim: a failover takes a few seconds, a reshard of 5,000 slots some more
 class RedisShardedClusterTest extends CrossNodeChecks {
     private static RedisCluster cluster;
     private static RedisClusterClient backendClient;
@@ -157,7 +156,7 @@ class RedisShardedClusterTest extends CrossNodeChecks {
         stream(s, 10, () -> rejoinedAsReplicaOf(owner, promoted) && cluster.isHealthy());
         stream(s, 100, () -> true);
 
-        ledger.assertNothingAckedOkLost(Duration.ofSeconds(10));
+        ledger.assertNothingAckedOkLost(Patience.seconds(10));
         assertTrue(ledger.count("dropped") + ledger.count("offline") > 0, "the failover was hit: " + ledger.summary());
         assertEquals(Map.of(), ledger.notOkSinceMark(),
                 "once the replica took over, all acked ok, through the old master's return; " + ledger.summary());
@@ -212,7 +211,7 @@ class RedisShardedClusterTest extends CrossNodeChecks {
         ledger.mark();
         stream(ledger, u1, 1, u2, uid2, 100, () -> true);
 
-        ledger.assertNothingAckedOkLost(Duration.ofSeconds(10));
+        ledger.assertNothingAckedOkLost(Patience.seconds(10));
         assertEquals(Map.of(), ledger.notOkSinceMark(), "after the reshard, all acked ok; " + ledger.summary());
     }
 

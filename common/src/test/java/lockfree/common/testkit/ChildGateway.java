@@ -105,7 +105,7 @@ public final class ChildGateway implements AutoCloseable {
         }, "child-output");
         pump.setDaemon(true);
         pump.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        long deadline = System.nanoTime() + Patience.seconds(30).toNanos();
         while (System.nanoTime() < deadline && p.isAlive()) {
             for (String l : output) {
                 Matcher m = LISTENING.matcher(l);
@@ -156,7 +156,7 @@ public final class ChildGateway implements AutoCloseable {
 
     /** Waits until the child has printed a line containing {@code text}. */
     public void awaitOutput(String text) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long deadline = System.nanoTime() + Patience.seconds(15).toNanos();
         while (output.stream().noneMatch(l -> l.contains(text))) {
             if (System.nanoTime() > deadline || !process.isAlive()) {
                 fail("the gateway never printed '" + text + "'; it printed:\n" + String.join("\n", output));

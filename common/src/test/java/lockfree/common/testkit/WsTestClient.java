@@ -86,7 +86,7 @@ public final class WsTestClient implements AutoCloseable {
         private boolean autoPong = true;
         private boolean autoRead = true;
         private int receiveBufferBytes;
-        private Duration timeout = Duration.ofSeconds(5);
+        private Duration timeout = Patience.seconds(10);
         private final HttpHeaders headers = new DefaultHttpHeaders();
 
         /**

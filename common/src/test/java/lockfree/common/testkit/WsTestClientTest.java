@@ -66,7 +66,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class WsTestClientTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(5);
+    private static final Duration WAIT = Patience.seconds(10);
 
     private static EventLoopGroup serverGroup;
     private static Channel serverChannel;

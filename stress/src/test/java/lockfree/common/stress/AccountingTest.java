@@ -1,5 +1,7 @@
 package lockfree.common.stress;
 
+import lockfree.common.testkit.Patience;
+
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 
@@ -159,7 +161,7 @@ class AccountingTest {
     void aRoundHasSettledOnlyWhenEveryMessageIsAccountedFor() throws Exception {
         java.util.Deque<Counts> readings = new java.util.ArrayDeque<>(List.of(
                 new Counts(5, 3, 0, 0, 5, 5), new Counts(5, 4, 1, 0, 5, 4), new Counts(5, 4, 1, 0, 5, 5)));
-        assertTrue(Coordinator.awaitSettled(readings::pop, java.time.Duration.ofSeconds(10)));
+        assertTrue(Coordinator.awaitSettled(readings::pop, Patience.seconds(10)));
         assertTrue(readings.isEmpty(), "it read until the counts settled, and no further");
         assertFalse(Coordinator.awaitSettled(() -> new Counts(5, 4, 0, 0, 5, 5), java.time.Duration.ofMillis(300)),
                 "one message neither delivered nor refused: not settled when the limit runs out");

@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import lockfree.common.testkit.ChildGateway;
 import lockfree.common.testkit.Http;
+import lockfree.common.testkit.Patience;
 import lockfree.common.testkit.RedisCluster;
 import lockfree.common.testkit.RedisServer;
 import lockfree.common.testkit.WsTestClient;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -154,7 +154,6 @@ class GatewayJarIT {
      * (Lettuce's cluster client); every stage's gateway code around Lettuce is common's.
      */
     @Test
-    @Timeout(120)
     void eachStagesGatewayJarRunsOnRedisAndServesTheDashboard() throws IOException {
         try (RedisServer redis = RedisServer.startOrSkip()) {
             for (int stage = 0; stage <= 3; stage++) {
@@ -167,7 +166,7 @@ class GatewayJarIT {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final Duration WAIT = Patience.seconds(20);
 
     private static void exchangeThrough(Path jar, URI redis) throws IOException {
         try (ChildGateway g = ChildGateway.startJar(jar, "--redis", redis.toString())) {

@@ -1,5 +1,7 @@
 package lockfree.common.stress;
 
+import lockfree.common.testkit.Patience;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -9,7 +11,6 @@ import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -30,7 +31,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The limit target speaks what the tool's scenarios need, and delivers every message: the same
  * client the coordinator's workers run, against a limit server in this JVM. No speed is asserted.
  */
-@Timeout(60)
 class LimitServerTest {
     private LimitServer server;
 
@@ -70,7 +70,7 @@ class LimitServerTest {
             assertEquals(30, w.connect());
             assertEquals(30, server.users());
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long deadline = System.nanoTime() + Patience.seconds(10).toNanos();
         while (server.users() > 0 && System.nanoTime() < deadline) {
             TimeUnit.MILLISECONDS.sleep(10);
         }
@@ -97,9 +97,9 @@ class LimitServerTest {
             }
         };
         try (LoadClient client = new LoadClient(new InetSocketAddress("127.0.0.1", server.port()), 1, listener)) {
-            LoadClient.Conn c = client.open(7, InetAddress.getByName("127.0.0.1")).get(10, TimeUnit.SECONDS);
+            LoadClient.Conn c = client.open(7, InetAddress.getByName("127.0.0.1")).get(Patience.seconds(10).toMillis(), TimeUnit.MILLISECONDS);
             c.send("{\"op\":\"send\",\"to\":8,\"id\":\"a-1\",\"data\":{\"t\":1}}");
-            assertEquals("\"a-1\" offline", ack.get(10, TimeUnit.SECONDS));
+            assertEquals("\"a-1\" offline", ack.get(Patience.seconds(10).toMillis(), TimeUnit.MILLISECONDS));
         }
     }
 

@@ -1,5 +1,6 @@
 package lockfree.common.stress;
 
+import lockfree.common.testkit.Patience;
 import lockfree.common.transport.GatewayConfig;
 import lockfree.common.testkit.RedisServer;
 import lockfree.common.testkit.SynchronizedStage;
@@ -7,7 +8,6 @@ import lockfree.common.transport.Gateway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 import java.net.InetAddress;
 import java.time.Duration;
@@ -24,7 +24,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * every message accounted for. The gateway runs {@link lockfree.common.testkit.SynchronizedStage}; the stages run the same tool
  * against their own gateways with {@code ./stress.sh}. No speed is asserted, only correctness.
  */
-@Timeout(60)
 class StressEndToEndTest {
     private Gateway gateway;
 
@@ -115,11 +114,11 @@ class StressEndToEndTest {
         try (LoadWorker w = new LoadWorker(spec(20, 3, Scenario.UNICAST, 2000, false))) {
             assertEquals(20, w.connect());
             w.round(2, 20);
-            assertTrue(Coordinator.awaitSettled(w::counts, Duration.ofSeconds(10)));
+            assertTrue(Coordinator.awaitSettled(w::counts, Patience.seconds(10)));
             assertEquals(40, w.counts().sent());
             w.reset();
             w.round(3, 20);
-            assertTrue(Coordinator.awaitSettled(w::counts, Duration.ofSeconds(10)));
+            assertTrue(Coordinator.awaitSettled(w::counts, Patience.seconds(10)));
             WorkerResult r = w.result();
             assertEquals(60, r.counts().sent(), "only the measured round");
             assertEquals(r.counts().delivered(), Latency.decode(r.latencyHistogram()).getTotalCount());
@@ -192,14 +191,14 @@ class StressEndToEndTest {
         onA.round(msgs, audience);
         onB.round(msgs, audience);
         Coordinator.CountsSource both = () -> onA.counts().plus(onB.counts());
-        assertTrue(Coordinator.awaitSettled(both, Duration.ofSeconds(20)),
+        assertTrue(Coordinator.awaitSettled(both, Patience.seconds(20)),
                 () -> "not settled: " + readQuietly(both) + "; gateway a: " + routerCounters(a) + "; gateway b: " + routerCounters(b));
         return both.read();
     }
 
     /* A login's channel is confirmed by Redis a moment after login_ok; the coordinator waits the same way. */
     private static void awaitSubscribed(Gateway a, Gateway b, long users) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long deadline = System.nanoTime() + Patience.seconds(10).toNanos();
         while (subscriptions(a) + subscriptions(b) < users) {
             assertTrue(System.nanoTime() < deadline, "users not subscribed in Redis within 10 s");
             TimeUnit.MILLISECONDS.sleep(20);
@@ -235,7 +234,7 @@ class StressEndToEndTest {
         try (LoadWorker w = new LoadWorker(spec)) {
             assertEquals(spec.users(), w.connect());
             w.round(spec.msgs(), spec.users());
-            assertTrue(Coordinator.awaitSettled(w::counts, Duration.ofSeconds(10)), () -> "not settled: " + w.counts());
+            assertTrue(Coordinator.awaitSettled(w::counts, Patience.seconds(10)), () -> "not settled: " + w.counts());
             return w.result();
         }
     }
