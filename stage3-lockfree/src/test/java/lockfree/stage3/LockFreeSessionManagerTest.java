@@ -181,8 +181,9 @@ class LockFreeSessionManagerTest {
     /*
      * Same window, but the user was logged in elsewhere: bind's put has already displaced the old
      * session, and there is no safe way to put it back. bind reports it (to be kicked), as if the
-     * new login had completed and its connection closed a moment later. (The one window where
-     * this stage is not linearizable: see README "The interleavings"; the gateway never opens it.)
+     * new login had completed and its connection closed a moment later. (One of the two windows
+     * where this stage is not linearizable: see README "The interleavings"; the gateway never
+     * opens them.)
      */
     @Test
     void aRemoveInsideBindsWindowStillReportsTheDisplacedSession() {
