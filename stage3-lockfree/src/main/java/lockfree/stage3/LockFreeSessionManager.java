@@ -132,6 +132,7 @@ public final class LockFreeSessionManager implements SessionManager {
      *   owns the user-map entry". Step 3's CAS then fails (the state is CLOSED), and the binder
      *   removes its own entry with a conditional remove. Exactly one thread cleans up; which one
      *   is decided by a single atomic variable, so no reasoning about the map's internals is needed.
+     *   Readers see this race half-done for a moment: the window argued at step 3.
      *
      * - remove after step 3. remove reads BOUND, and BOUND was written after step 2, so step 2's
      *   put is visible to remove (see the ordering notes at step 3), and remove's conditional
@@ -141,6 +142,9 @@ public final class LockFreeSessionManager implements SessionManager {
      *   the slot's CAS. The first put displaces whatever was there, the second displaces the
      *   first. Each displaced session is returned exactly once, to exactly one binder, to be
      *   kicked; the last put wins. Never two live bindings, never a kick lost.
+     *
+     * - two binds of one session. The second one's step 1 fails, and it returns null while the
+     *   first may not have reached step 2 yet: this stage's second window, argued at step 1.
      *
      * Why not the shorter "put, then re-check the state" version? It also closes the first two
      * races, but only if remove, after writing CLOSED, is guaranteed to see the put when it reads
@@ -215,8 +219,6 @@ public final class LockFreeSessionManager implements SessionManager {
      * remove: one getAndSet to CLOSED decides everything, from any state, with no retry loop; the
      * state it replaced says who still has work to do (the races are walked through above bind).
      */
-
-
     @Override
     public boolean remove(Session session) {
         Entry entry = bySession.get(session.id());
