@@ -1,11 +1,16 @@
 #!/usr/bin/env sh
 # What changed between two stages, class by class:
-#   ./diff-stages.sh 2 3            unified diff of stage 2 -> stage 3
+#   ./diff-stages.sh 2 3            unified diff of stage 2 -> stage 3, one line of context
 #   ./diff-stages.sh 0 1 -y -W 200  any other diff options (here: side by side)
 # Each stage keeps its classes under its own package folder and names them after its design
 # (RwLockSessionManager, ConcurrentMapSessionManager, ...), so `diff -r` of two stages pairs
 # nothing. This pairs them by role, the suffix of the class name: *SessionManager, *SendQueue and
-# *Main; a main class that fits no role is listed as only in its stage.
+# *Main. A class that fits no role (stage 3's SessionRegistry) is shown whole, as new in the
+# later stage or gone from it.
+# One line of context by default: two designs of one class share little more than the order of
+# their methods and each method's signature, so with the usual three lines (-u) the hunks of
+# neighbouring methods merge into one; with one line, each hunk is one method's change beside the
+# code it replaces.
 # Exits 0 when it compared (differences are the point), 2 on a usage error.
 set -eu
 cd "$(dirname "$0")"
@@ -13,7 +18,7 @@ cd "$(dirname "$0")"
 usage() { sed -n '2,4p' "$0" >&2; exit 2; }
 [ $# -ge 2 ] || usage
 from=$1; to=$2; shift 2
-[ $# -gt 0 ] || set -- -u
+[ $# -gt 0 ] || set -- -U1
 
 stage_dir() {
   for d in stage"$1"-*; do
@@ -49,7 +54,10 @@ done
 
 for f in $(find "$a/src/main/java" "$b/src/main/java" -name '*.java' | sort); do
   case " $paired " in
-    *" $f "*) ;;
-    *) echo "=== only in $f" ;;
+    *" $f "*) continue ;;
+  esac
+  case "$f" in
+    "$b"/*) echo "=== new in $b: $f"; diff "$@" /dev/null "$f" || [ $? -eq 1 ] ;;
+    *) echo "=== gone from $b: $f"; diff "$@" "$f" /dev/null || [ $? -eq 1 ] ;;
   esac
 done

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import lockfree.common.contract.Session;
 import lockfree.common.contract.SessionManager;
-import lockfree.stage3.LockFreeSessionManager;
+import lockfree.stage3.TombstoningRegistry;
 
 import javax.management.JMException;
 import javax.management.ObjectName;
@@ -30,15 +30,15 @@ import java.util.function.Supplier;
  * <p>A gateway runs for weeks; users disconnect and reconnect all day, and every new connection
  * gets a new session id. A table that keeps something of every removed id grows with the number
  * of connections ever made, not with the number of users online. This measures it: for every
- * stage, and for stage 3's first version ({@link LockFreeSessionManager#naive()}, whose session
- * registry was a {@code NonBlockingHashMapLong}), it logs in {@code live} users, takes the heap,
+ * stage, and for stage 3 with a {@code NonBlockingHashMapLong} as its session registry
+ * ({@link TombstoningRegistry#manager()}, the "naive" row), it logs in {@code live} users, takes the heap,
  * runs {@code cycles} reconnections (a user's connection closes, a new one connects and logs in as
  * the same user: remove, add, bind), and takes the heap again.
  *
  * <p><b>Size</b>: the bytes of live objects after a full collection (the class histogram's total),
  * minus the same before the manager was built: the manager's tables and the live sessions they
  * hold (the same sessions before and after, so the difference is the tables). Each target runs in
- * a JVM of its own (see {@link #inItsOwnJvm}). The target (issue 16): every stage ends within 10% of its
+ * a JVM of its own (see {@link #inItsOwnJvm}). The target: every stage ends within 10% of its
  * size before the churn; the naive stage 3 is shown for its growth and is not held to it. The exit
  * code is 1 if a stage misses the target.
  *
@@ -78,7 +78,7 @@ public final class ChurnMemory {
             // A child: one target, one line of JSON on stdout.
             String target = args[1];
             Row row = target.equals(NAIVE)
-                    ? measure(NAIVE, LockFreeSessionManager::naive, Integer.parseInt(args[2]), Integer.parseInt(args[3]), false)
+                    ? measure(NAIVE, TombstoningRegistry::manager, Integer.parseInt(args[2]), Integer.parseInt(args[3]), false)
                     : measure(target, Stages.ALL.stream().filter(s -> s.name().equals(target)).findFirst()
                             .orElseThrow().sessions(), Integer.parseInt(args[2]), Integer.parseInt(args[3]), true);
             System.out.println(MAPPER.writeValueAsString(row));

@@ -62,7 +62,7 @@ public abstract class TwoMapSessionManager implements SessionManager {
     public final Session bind(Session session) {
         long uid = session.userId();
         if (uid <= 0) {
-            throw new IllegalStateException(session + " has no user id: call assignUser first");
+            throw new IllegalArgumentException("uid must be positive: " + uid);
         }
         if (sessions.get(session.id()) != session) {
             return null; // removed already: never resurrect it

@@ -84,6 +84,42 @@ class DiffStagesScriptTest {
         assertEquals(List.of(), problems(r.out(), from, to), r.out());
     }
 
+    private static final Pattern HUNK = Pattern.compile("(?m)^@@ -(\\d+),(\\d+) \\+(\\d+),(\\d+) @@");
+
+    /**
+     * Stage 3's step is read as a diff: the session manager's change comes in several hunks, each
+     * beside the stage 2 code it replaces, none of them the whole file (which a reordered or
+     * renamed class would give), and the class stage 3 adds is shown whole, as new.
+     */
+    @Test
+    void theLockFreeStepIsSeveralHunksAndItsNewClassIsShownWhole() throws Exception {
+        Run r = run("2", "3");
+        String out = r.out();
+        int start = out.indexOf("=== SessionManager: ");
+        String section = out.substring(start, out.indexOf("\n=== ", start + 1));
+        long oldLines = lines("stage2-sharded/src/main/java/lockfree/stage2/ShardedSessionManager.java");
+        long newLines = lines("stage3-lockfree/src/main/java/lockfree/stage3/LockFreeSessionManager.java");
+        Matcher hunk = HUNK.matcher(section);
+        int hunks = 0;
+        while (hunk.find()) {
+            hunks++;
+            int oldLength = Integer.parseInt(hunk.group(2));
+            int newLength = Integer.parseInt(hunk.group(4));
+            assertTrue(oldLength < oldLines && newLength < newLines, "a hunk covers the whole file: " + hunk.group());
+        }
+        assertTrue(hunks >= 5, hunks + " hunks:\n" + section);
+
+        String registry = "stage3-lockfree/src/main/java/lockfree/stage3/SessionRegistry.java";
+        assertTrue(out.contains("=== new in stage3-lockfree: " + registry), out);
+        assertTrue(out.contains("@@ -0,0 +1," + lines(registry) + " @@"), "shown whole:\n" + out);
+    }
+
+    private static long lines(String path) throws IOException {
+        try (var l = java.nio.file.Files.lines(ROOT.resolve(path))) {
+            return l.count();
+        }
+    }
+
     /** The check's teeth: the command stage 3's chapter used to give compares nothing, and is rejected. */
     @Test
     void aPlainRecursiveDiffOfTwoStagesIsRejected() throws Exception {

@@ -56,8 +56,8 @@ public final class RwLockSessionManager implements SessionManager {
     @Override
     public Session bind(Session session) {
         long uid = session.userId();
-        if (uid == 0) {
-            throw new IllegalArgumentException(session + " has not logged in");
+        if (uid <= 0) {
+            throw new IllegalArgumentException("uid must be positive: " + uid);
         }
         writeLock.lock();
         try {

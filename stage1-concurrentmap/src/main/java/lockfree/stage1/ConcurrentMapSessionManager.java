@@ -44,8 +44,8 @@ public final class ConcurrentMapSessionManager implements SessionManager {
     @Override
     public Session bind(Session session) {
         long uid = session.userId();
-        if (uid == 0) {
-            throw new IllegalArgumentException(session + " has not logged in");
+        if (uid <= 0) {
+            throw new IllegalArgumentException("uid must be positive: " + uid);
         }
         // The displaced session must come out of the same atomic step that installs the new one.
         // A get-then-put would let two logins of this user both read "nobody" (or both read the

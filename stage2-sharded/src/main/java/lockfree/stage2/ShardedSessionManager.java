@@ -120,8 +120,8 @@ public final class ShardedSessionManager implements SessionManager {
     @Override
     public Session bind(Session session) {
         long uid = session.userId();
-        if (uid == 0) {
-            throw new IllegalArgumentException(session + " has not logged in");
+        if (uid <= 0) {
+            throw new IllegalArgumentException("uid must be positive: " + uid);
         }
         Shard idShard = shardOf(session.id());
         Shard userShard = shardOf(uid);

@@ -93,7 +93,8 @@ class LockFreeSessionManagerTest {
     @Test
     void aSessionWithoutAUserCannotBeBound() {
         Session s = added(1, 0);
-        assertThrows(IllegalStateException.class, () -> sessions.bind(s));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> sessions.bind(s));
+        assertEquals("uid must be positive: 0", e.getMessage());
     }
 
     @Test
@@ -130,7 +131,7 @@ class LockFreeSessionManagerTest {
     /* Runs once, inside the next bind, between its put into the user map and its confirming CAS. */
     private final AtomicReference<Runnable> inWindow = new AtomicReference<>(() -> { });
     private final LockFreeSessionManager racy =
-            new LockFreeSessionManager(() -> inWindow.getAndSet(() -> { }).run());
+            new LockFreeSessionManager(new SessionRegistry(), () -> inWindow.getAndSet(() -> { }).run());
 
     /* The other party of a race is a real second thread; the window holds until it is done. */
     private static <T> T onAnotherThread(Supplier<T> action) {
@@ -157,10 +158,32 @@ class LockFreeSessionManagerTest {
     }
 
     /*
+     * The own-remove window, exactly as wide as SessionManager's javadoc says: the remove runs
+     * inside bind's window and returns, and a reader after it, on the same thread, still finds the
+     * closing session itself (bind published it and the remove, reading BINDING, left it to the
+     * binder). Once bind returns, nobody.
+     */
+    @Test
+    void aReaderAfterARemoveInsideBindsWindowMayFindTheClosingSessionUntilBindReturns() {
+        Session s = Session.detached(1, UID);
+        racy.add(s);
+        AtomicReference<Session> seenAfterRemove = new AtomicReference<>();
+        inWindow.set(() -> seenAfterRemove.set(onAnotherThread(() -> {
+            assertTrue(racy.remove(s));
+            return racy.getByUserId(UID);
+        })));
+
+        assertNull(racy.bind(s));
+        assertSame(s, seenAfterRemove.get(), "the window: the closing session, after its remove returned");
+        assertNull(racy.getByUserId(UID), "closed once bind returned");
+    }
+
+    /*
      * Same window, but the user was logged in elsewhere: bind's put has already displaced the old
      * session, and there is no safe way to put it back. bind reports it (to be kicked), as if the
-     * new login had completed and its connection closed a moment later. (The one window where
-     * this stage is not linearizable: see README "The interleavings"; the gateway never opens it.)
+     * new login had completed and its connection closed a moment later. (One of the two windows
+     * where this stage is not linearizable: see README "The interleavings"; the gateway never
+     * opens them.)
      */
     @Test
     void aRemoveInsideBindsWindowStillReportsTheDisplacedSession() {
@@ -177,10 +200,11 @@ class LockFreeSessionManagerTest {
     }
 
     /*
-     * Issue 13's third race. The re-login has displaced the old session (which was live then);
+     * The third re-login race. The re-login has displaced the old session (which was live then);
      * inside the window a reader finds the new session bound, and the old connection's close
      * runs. bind must still report the old session: the kick belongs to the moment of the put.
-     * The closed-entry filter this stage had before returned null here, and the kick was lost.
+     * A bind that left out displaced entries CLOSED by now would return null here and lose the
+     * kick (BrokenSessionManagers.ClosedEntryFilter).
      */
     @Test
     void aSessionDisplacedAndThenRemovedInsideBindsWindowIsStillReportedForItsKick() {

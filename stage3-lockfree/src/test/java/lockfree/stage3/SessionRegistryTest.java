@@ -3,10 +3,10 @@ package lockfree.stage3;
 import lockfree.common.contract.Session;
 import lockfree.common.testkit.Concurrently;
 import lockfree.stage3.LockFreeSessionManager.Entry;
-import lockfree.stage3.LockFreeSessionManager.SessionRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.lang.reflect.Field;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -98,7 +98,7 @@ class SessionRegistryTest {
     @Test
     @Timeout(60)
     void resizesUnderConcurrentChangesLoseNothing() throws Exception {
-        SessionRegistry r = new SessionRegistry(1, true, () -> { });
+        SessionRegistry r = new SessionRegistry(1, () -> { });
         int perThread = 3_000;
         Concurrently.run(2, Duration.ofSeconds(50), thread -> {
             long base = (thread + 1L) << 32;
@@ -138,7 +138,13 @@ class SessionRegistryTest {
         assertEquals(2, r.buckets(), "grown once");
     }
 
-    /** Teeth: the same race against the copy without a freeze loses id 3, and the check above sees it. */
+    /**
+     * Teeth: the same race against a copy without the freeze loses id 3, and the check above sees
+     * it. The planted bug lives here, not in the registry: inside the window the test thaws the
+     * frozen bucket (puts its contents back as a live value), which is the state an unfrozen copy
+     * leaves it in; the add then lands in the old bucket, after the copy took its contents, and
+     * the copy's MOVED marker overwrites it.
+     */
     @Test
     void withoutTheFreezeTheSameAddIsLost() {
         SessionRegistry r = addDuringTheCopy(false);
@@ -147,13 +153,36 @@ class SessionRegistryTest {
         assertNotNull(r.get(2));
     }
 
-    private static SessionRegistry addDuringTheCopy(boolean freezeBeforeCopy) {
+    private static SessionRegistry addDuringTheCopy(boolean freeze) {
         AtomicReference<Runnable> once = new AtomicReference<>();
-        SessionRegistry r = new SessionRegistry(1, freezeBeforeCopy, () -> once.getAndSet(() -> { }).run());
-        once.set(() -> assertNull(r.putIfAbsent(entry(3)), "id 3 is new"));
+        SessionRegistry r = new SessionRegistry(1, () -> once.getAndSet(() -> { }).run());
+        once.set(() -> {
+            if (!freeze) {
+                thawOnlyBucket(r);
+            }
+            assertNull(r.putIfAbsent(entry(3)), "id 3 is new");
+        });
         assertNull(r.putIfAbsent(entry(1)));
         assertEquals(1, r.buckets(), "one entry fits the one bucket");
         assertNull(r.putIfAbsent(entry(2))); // the second entry grows the table; the seam runs
         return r;
+    }
+
+    /** Replaces the frozen bucket 0 of the registry's current (old, one-bucket) array by its contents. */
+    private static void thawOnlyBucket(SessionRegistry r) {
+        try {
+            Field tableField = SessionRegistry.class.getDeclaredField("table");
+            tableField.setAccessible(true);
+            Object table = tableField.get(r);
+            Field bucketsField = table.getClass().getDeclaredField("buckets");
+            bucketsField.setAccessible(true);
+            Object[] buckets = (Object[]) bucketsField.get(table);
+            Object frozen = buckets[0];
+            Field contents = frozen.getClass().getDeclaredField("contents");
+            contents.setAccessible(true);
+            buckets[0] = contents.get(frozen);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError("SessionRegistry's layout changed: update the planted bug", e);
+        }
     }
 }

@@ -4,6 +4,7 @@ import lockfree.common.contract.ModelCheckContract;
 import lockfree.common.contract.SendQueue;
 import lockfree.common.contract.SessionManager;
 import lockfree.common.contract.SessionManagerModel;
+import lockfree.common.contract.SessionManagerModel.Race;
 import org.jetbrains.lincheck.LincheckAssertionError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -15,9 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Stage 3's manager and queue under the model checker, against the interfaces' javadoc. The
- * re-login races of issue 13 are fixed scenarios of the kit (SessionManagerModel.Race), explored
- * in every run; the closed-entry filter that lost them is kept as
- * BrokenSessionManagers.ClosedEntryFilter, which the kit's teeth test shows rejected by each.
+ * re-login races are fixed scenarios of the kit (SessionManagerModel.Race), explored in every run;
+ * a closed-entry filter would lose them, and is kept as BrokenSessionManagers.ClosedEntryFilter,
+ * which the kit's teeth test shows rejected by each.
  */
 class Stage3ModelCheckTest extends ModelCheckContract {
     @Override
@@ -31,9 +32,10 @@ class Stage3ModelCheckTest extends ModelCheckContract {
     }
 
     /**
-     * Not promised by this stage: a login racing its own connection's close may kick the user's
-     * previous session and leave the user bound to nobody (see LockFreeSessionManager.bind). It
-     * never resurrects the closed session, which SessionManagerContract checks on real threads.
+     * Not promised by this stage: a session's own calls racing each other (its login and its
+     * close, or two logins) may answer what no order of whole calls explains, within the bounds
+     * SessionManager's javadoc gives (see LockFreeSessionManager.bind). It never resurrects the
+     * closed session, which SessionManagerContract checks on real threads.
      */
     @Override
     protected boolean bindMayRaceOwnRemove() {
@@ -41,17 +43,42 @@ class Stage3ModelCheckTest extends ModelCheckContract {
     }
 
     /**
-     * The exception is real and exactly as wide as the javadoc says, like a jcstress sample's
-     * ACCEPTABLE_INTERESTING outcome: the model checker finds the history in which session 1's
-     * close returns, a reader still sees session 2 bound, and session 1's racing login then
-     * reports session 2 displaced. When a redesign closes this window (issue 16), this test fails:
-     * then drop it and the override above, and the stage is checked like stages 0-2.
+     * The windows are real and exactly as wide as the javadoc says, like a jcstress sample's
+     * ACCEPTABLE_INTERESTING outcome. Here the model checker finds the history in which session
+     * 1's close returns, a reader still sees session 2 bound, and session 1's racing login then
+     * reports session 2 displaced. If a redesign closes this window, this test fails: then drop
+     * it (and the override above once every window is closed), and the stage is checked like
+     * stages 0-2.
      */
     @Test
     @Timeout(120)
-    void aLoginRacingItsOwnCloseIsTheOneWindowTheModelRejects() {
+    void aLoginRacingItsOwnCloseIsAWindowTheModelRejects() {
+        assertFoundBy(Race.BIND_RACES_OWN_REMOVE);
+    }
+
+    /**
+     * The same window seen from the closing thread: bind has published session 1 and the remove,
+     * reading BINDING, leaves the user map to the binder and returns; a reader after it finds the
+     * closed session 1 itself, until the bind takes its entry out.
+     */
+    @Test
+    void aReaderAfterTheCloseMayFindTheClosingSessionWhileItsLoginRuns() {
+        assertFoundBy(Race.READ_AFTER_OWN_REMOVE_DURING_BIND);
+    }
+
+    /**
+     * Stage 3's second window: one bind of session 1 has claimed it and not yet published it; the
+     * other finds it claimed and returns null ("already bound"), and a reader after that return
+     * finds user 1 bound to nobody.
+     */
+    @Test
+    void twoBindsOfOneSessionAreTheSecondWindowTheModelRejects() {
+        assertFoundBy(Race.TWO_BINDS_OF_ONE_SESSION);
+    }
+
+    private static void assertFoundBy(Race race) {
         LincheckAssertionError e = assertThrows(LincheckAssertionError.class, () -> SessionManagerModel.checkRaces(
-                LockFreeSessionManager::new, List.of(SessionManagerModel.Race.BIND_RACES_OWN_REMOVE)));
+                LockFreeSessionManager::new, List.of(race)));
         assertTrue(e.getMessage().contains("Invalid execution results"), e.getMessage());
     }
 }

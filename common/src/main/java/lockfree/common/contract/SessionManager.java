@@ -34,12 +34,22 @@ import java.util.function.Consumer;
  *       before bind returns. Between the moment a remove starts and the moment it unbinds the
  *       user, the answer may be the closing session; a message offered to it is discarded by its
  *       drain.
- *       <br>One window is allowed in stage 3 only: when a session's {@code bind} races its
- *       <em>own</em> {@code remove}, bind may kick the user's previous session and still leave
- *       the user bound to nobody, and a reader may see the previous session after the remove has
- *       returned. The session is never resurrected. In the gateway this never happens: a
- *       connection's login and its close both run on its event loop, one after the other.
- *       Stages 0-2 are linearizable there too.</li>
+ *       <br>Two windows are allowed in stage 3 only, both opened by one session's own calls
+ *       racing each other. Stages 0-2 are linearizable there too.
+ *       <ol>
+ *         <li>A session's {@code bind} races its <em>own</em> {@code remove}: bind may kick the
+ *             user's previous session and still leave the user bound to nobody. Until that bind
+ *             returns, {@code getByUserId} and {@code forEachUser} may answer, even after the
+ *             remove has returned, the user's previous session or the closing session itself.
+ *             Once both calls have returned, the closing session is bound to nobody: it is never
+ *             resurrected.</li>
+ *         <li>Two {@code bind}s of one session at once: the one that returns null ("already
+ *             bound") may return before the other has bound the session. Until the other returns,
+ *             {@code getByUserId} and {@code forEachUser} may answer the user's previous session
+ *             or nobody, even on the thread whose bind returned.</li>
+ *       </ol>
+ *       In the gateway neither happens: a connection's login and its close both run on its
+ *       event loop, one after the other, and a connection logs in once.</li>
  *   <li><b>The registry view</b>: {@link #add}, {@link #remove} and {@link #get} are
  *       linearizable together. The two views are one atomic object only in stage 0 (one lock):
  *       in stages 1-3 remove takes the session out of the registry and unbinds its user in two
@@ -64,7 +74,10 @@ public interface SessionManager {
 
     /**
      * Binds {@code session.userId()} to {@code session}. Linearizable (see the class comment for
-     * stage 3's one exception).
+     * stage 3's two exceptions).
+     *
+     * @throws IllegalArgumentException if the session has no valid user id (a user id is positive;
+     *         0 means "not logged in"), with the message {@code "uid must be positive: " + uid}
      *
      * @return the session that was bound to that user before (the one to kick), or null:
      *         <ul>

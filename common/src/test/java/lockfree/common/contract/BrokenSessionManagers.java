@@ -127,7 +127,7 @@ final class BrokenSessionManagers {
     }
 
     /**
-     * Stage 3 as it was before issue 13: a per-session state machine (CONNECTED, BINDING, BOUND,
+     * Stage 3 with a filter on its reads: a per-session state machine (CONNECTED, BINDING, BOUND,
      * CLOSED) ties the two maps together, and every read filters out an entry whose session has
      * CLOSED, answering "nobody". But the entry read may have closed only after a newer login
      * replaced it: the user was bound throughout, and the filter reports them offline

@@ -29,9 +29,10 @@ public abstract class ModelCheckContract {
     protected abstract SendQueue.Factory queues();
 
     /**
-     * Whether the stage's javadoc promises linearizability when a session's bind races its own
-     * remove (stages 0-2). In the gateway both run on the connection's event loop, so they never
-     * race; a stage that does not promise it still must not resurrect the session, which
+     * Whether the stage's javadoc promises linearizability when a session's own calls race each
+     * other: its bind and its own remove, or two binds of it (stages 0-2 do). In the gateway a
+     * session's calls all run on the connection's event loop, so they never race; a stage that
+     * does not promise it still must not resurrect the session, which
      * {@code SessionManagerContract} checks.
      */
     protected boolean bindMayRaceOwnRemove() {

@@ -28,6 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -210,6 +211,21 @@ public abstract class SessionManagerContract {
         assertNull(manager.bind(closed), "a removed session must not kick anyone");
         assertSame(live, manager.getByUserId(7));
         assertEquals(1, manager.userCount());
+    }
+
+    /**
+     * A session that has not logged in has user id 0, and no user has it (docs/PROTOCOL.md: a uid
+     * is a positive int64). Binding it is the caller's mistake: every stage rejects it the same
+     * way, with the same message, and changes nothing.
+     */
+    @Test
+    void bindingASessionWithoutAUserIdIsRejected() {
+        Session anonymous = addedSession(0);
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> manager.bind(anonymous));
+        assertEquals("uid must be positive: 0", e.getMessage());
+        assertEquals(0, manager.userCount());
+        assertSame(anonymous, manager.get(anonymous.id()), "still registered, still not logged in");
     }
 
     @Test

@@ -28,10 +28,12 @@ import java.util.function.Supplier;
  *   <li>A session's own {@code bind} and {@code remove} come from one thread in the random
  *       scenarios (each session's operations are one non-parallel group), as in the gateway,
  *       where both run on the connection's event loop. Stages that promise more (stages 0-2:
- *       a bind racing its own session's remove is linearizable too) also get the fixed scenario
- *       {@link Race#BIND_RACES_OWN_REMOVE}.</li>
- *   <li>Each session is bound at most once per scenario ({@code runOnce}), as in the gateway;
- *       the repeated bind is a case of {@code SessionManagerContract}.</li>
+ *       a session's own calls racing each other are linearizable too) also get the fixed
+ *       scenarios {@link Race#BIND_RACES_OWN_REMOVE}, {@link Race#READ_AFTER_OWN_REMOVE_DURING_BIND}
+ *       and {@link Race#TWO_BINDS_OF_ONE_SESSION}.</li>
+ *   <li>Each session is bound at most once per random scenario ({@code runOnce}), as in the
+ *       gateway; the repeated bind is a case of {@code SessionManagerContract}, and two binds of
+ *       one session at once the fixed scenario {@link Race#TWO_BINDS_OF_ONE_SESSION}.</li>
  *   <li>{@code get} is linearizable with {@code remove} on its own (the registry view), not
  *       together with the user view: for a moment during {@code remove} stages 1-3 answer
  *       {@code get} with null and {@code getByUserId} with the session. The fixed scenario
@@ -63,7 +65,7 @@ public final class SessionManagerModel {
         }
     }
 
-    /** The races the issue named, explored in every run rather than found by luck. */
+    /** Named races, explored in every run rather than found by luck. */
     public enum Race {
         /**
          * User 1 re-logs in (bind 2, then the old connection's remove 1) while a reader looks
@@ -90,7 +92,19 @@ public final class SessionManagerModel {
          * closed session must not stay bound (no resurrection), and a login that the close
          * preceded must not kick session 2.
          */
-        BIND_RACES_OWN_REMOVE(false);
+        BIND_RACES_OWN_REMOVE(false),
+        /**
+         * A session's login and its own close at once, user 1 bound to nobody before, and a reader
+         * on the closing thread after the close returned. Either order is allowed, and in both the
+         * reader finds nobody: the closed session is not the user's once its remove returned.
+         */
+        READ_AFTER_OWN_REMOVE_DURING_BIND(false),
+        /**
+         * Two binds of one session at once (a second login on one connection), and a reader on the
+         * second binder's thread after that bind returned. One bind binds and displaces nobody, the
+         * other changes nothing; whichever came second, the reader after it finds session 1 bound.
+         */
+        TWO_BINDS_OF_ONE_SESSION(false);
 
         /** False: run only for stages whose javadoc promises it (see {@link #check}). */
         final boolean everyStage;
@@ -113,6 +127,10 @@ public final class SessionManagerModel {
                     .post("get", 1).post("get", 2);
             case BIND_RACES_OWN_REMOVE -> s.init("bind2").thread("bind1").thread("remove1", "getByUserId", 1)
                     .post("getByUserId", 1);
+            case READ_AFTER_OWN_REMOVE_DURING_BIND -> s.thread("bind1").thread("remove1", "getByUserId", 1)
+                    .post("getByUserId", 1);
+            case TWO_BINDS_OF_ONE_SESSION -> s.thread("bind1").thread("bind1", "getByUserId", 1)
+                    .post("getByUserId", 1);
         }
         return s.build();
     }
@@ -121,8 +139,9 @@ public final class SessionManagerModel {
      * Model-checks the managers {@code newManager} builds: the fixed races first, then random
      * scenarios. Throws Lincheck's error, with the failing interleaving drawn step by step.
      *
-     * @param ownRemoveMayRaceBind whether the stage promises linearizability when a session's
-     *                             bind and its own remove run at once (stages 0-2 do, stage 3 not)
+     * @param ownRemoveMayRaceBind whether the stage promises linearizability when a session's own
+     *                             calls race each other: its bind and its remove, or two binds of
+     *                             it (stages 0-2 do, stage 3 not)
      */
     public static void check(Supplier<? extends SessionManager> newManager, boolean ownRemoveMayRaceBind) {
         ModelCheckingOptions options = ModelBudget.options(Spec.class, ModelBudget.ITERATIONS);

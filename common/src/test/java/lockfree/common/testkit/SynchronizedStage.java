@@ -107,6 +107,9 @@ public final class SynchronizedStage {
 
         @Override
         public Session bind(Session session) {
+            if (session.userId() <= 0) {
+                throw new IllegalArgumentException("uid must be positive: " + session.userId());
+            }
             if (byId.get(session.id()) != session) {
                 return null; // already removed: binding now would resurrect it
             }
