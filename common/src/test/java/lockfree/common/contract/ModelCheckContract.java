@@ -1,7 +1,6 @@
 package lockfree.common.contract;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * The model-checking half of the contract kit: a stage's {@link SessionManager} and
@@ -40,13 +39,11 @@ public abstract class ModelCheckContract {
     }
 
     @Test
-    @Timeout(300)
     void sessionManagerMatchesItsSpecificationInEveryExploredInterleaving() {
         SessionManagerModel.check(this::newManager, bindMayRaceOwnRemove());
     }
 
     @Test
-    @Timeout(300)
     void sendQueueStrandsNothingAndKeepsItsBoundInEveryExploredInterleaving() {
         SendQueueModel.check(queues());
     }

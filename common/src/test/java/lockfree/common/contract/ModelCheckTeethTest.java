@@ -2,8 +2,8 @@ package lockfree.common.contract;
 
 import lockfree.common.testkit.SynchronizedStage;
 import org.jetbrains.lincheck.LincheckAssertionError;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -20,7 +20,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * seconds and for the right reason (a result no order of the operations explains, or a stranded
  * message); and a plain correct implementation passes every race, so a rejection is about the
  * bug, not about a kit that rejects everything.
+ *
+ * <p>For maintainers ({@code -Pmaintainer}): it proves the kit, which every stage then runs in the
+ * learner's build.
  */
+@Tag("maintainer")
 class ModelCheckTeethTest {
 
     /**
@@ -30,13 +34,11 @@ class ModelCheckTeethTest {
      * scenarios included, in their own Stage*ModelCheckTest.)
      */
     @Test
-    @Timeout(120)
     void aCorrectManagerPassesEveryRace() {
         SessionManagerModel.checkRaces(SynchronizedStage.Sessions::new, List.of(SessionManagerModel.Race.values()));
     }
 
     @Test
-    @Timeout(120)
     void aCorrectQueuePassesEveryRace() {
         SendQueueModel.checkRaces(SynchronizedStage.Queue::new, List.of(SendQueueModel.Race.values()));
     }
@@ -56,19 +58,16 @@ class ModelCheckTeethTest {
     }
 
     @Test
-    @Timeout(60)
     void unconditionalRemoveIsRejected() {
         rejected(BrokenSessionManagers.UnconditionalRemove::new, SessionManagerModel.Race.CONDITIONAL_REMOVE);
     }
 
     @Test
-    @Timeout(60)
     void getThenPutBindIsRejected() {
         rejected(BrokenSessionManagers.GetThenPutBind::new, SessionManagerModel.Race.TWO_LOGINS_OF_ONE_USER);
     }
 
     @Test
-    @Timeout(60)
     void checkThenBindIsRejected() {
         rejected(BrokenSessionManagers.CheckThenBind::new, SessionManagerModel.Race.BIND_RACES_OWN_REMOVE);
     }
@@ -76,19 +75,16 @@ class ModelCheckTeethTest {
     @ParameterizedTest(name = "by {0}")
     @EnumSource(value = SessionManagerModel.Race.class,
             names = {"LOOKUP_DURING_RELOGIN", "WALK_DURING_RELOGIN", "KICK_OF_A_SESSION_REMOVED_AFTERWARDS"})
-    @Timeout(60)
     void closedEntryFilterIsRejected(SessionManagerModel.Race race) {
         rejected(BrokenSessionManagers.ClosedEntryFilter::new, race);
     }
 
     @Test
-    @Timeout(60)
     void drainFlagClearedLateIsRejected() {
         rejected(BrokenSendQueues.DrainFlagClearedLate::new, SendQueueModel.Race.OFFER_DURING_DRAIN);
     }
 
     @Test
-    @Timeout(60)
     void workCounterResetToZeroIsRejected() {
         rejected(BrokenSendQueues.WorkCounterResetToZero::new, SendQueueModel.Race.OFFER_DURING_DRAIN);
     }

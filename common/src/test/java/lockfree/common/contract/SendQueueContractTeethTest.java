@@ -2,7 +2,6 @@ package lockfree.common.contract;
 
 import lockfree.common.testkit.SynchronizedStage;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.opentest4j.AssertionFailedError;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
@@ -27,13 +26,11 @@ class SendQueueContractTeethTest {
     }
 
     @Test
-    @Timeout(90)
     void aQueueThatCountsAfterItTakesIsRejected() {
         rejected(BrokenSendQueues.CountedAfterTake::new);
     }
 
     @Test
-    @Timeout(60)
     void aCorrectQueuePasses() {
         assertDoesNotThrow(() -> SendQueueContract.assertBoundExactWhileDraining(SynchronizedStage.Queue::new));
     }

@@ -2,7 +2,6 @@ package lockfree.common.contract;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -284,7 +283,6 @@ public abstract class SessionManagerContract {
      * thread's write destroyed in another's (a lost update in a shared structure).
      */
     @Test
-    @Timeout(20)
     void concurrentLifecyclesOfDistinctUsersLoseNothing() throws Exception {
         int usersPerThread = 500;
         Session[][] survivors = new Session[THREADS][usersPerThread];
@@ -332,7 +330,6 @@ public abstract class SessionManagerContract {
      * leave another loser unkicked: two live sessions for one user.
      */
     @Test
-    @Timeout(20)
     void concurrentReloginsOfOneUserHaveOneWinnerAndKickEveryoneElseOnce() throws Exception {
         int rounds = 1_500;
         Session[][] sessions = new Session[rounds][THREADS];
@@ -382,7 +379,6 @@ public abstract class SessionManagerContract {
      * racing an unguarded resize can do exactly that, or loop, or throw.
      */
     @Test
-    @Timeout(20)
     void readersDuringWritesOnlyEverSeeTheRequestedUser() throws Exception {
         int userSpan = 64;
         int writesPerWriter = 3_000;
@@ -444,7 +440,6 @@ public abstract class SessionManagerContract {
      * An unconditional remove, or a check-then-remove in two steps, loses u in some rounds.
      */
     @Test
-    @Timeout(20)
     void oldSessionsRemoveRacingTheNewSessionsBindNeverUnbindsTheUser() throws Exception {
         int rounds = 2_000;
         Session[] olds = new Session[rounds];
@@ -485,7 +480,6 @@ public abstract class SessionManagerContract {
      * in a separate step can lose this race.
      */
     @Test
-    @Timeout(20)
     void bindRacingItsOwnRemoveNeverLeavesTheSessionBound() throws Exception {
         int rounds = 2_000;
         Session[] sessions = new Session[rounds];
@@ -517,7 +511,6 @@ public abstract class SessionManagerContract {
      * visited; users churning during it may or may not be; nobody may be visited twice.
      */
     @Test
-    @Timeout(20)
     void forEachUserDuringChurnVisitsStableUsersOnceAndNobodyTwice() throws Exception {
         int stable = 200;
         int churning = 64;

@@ -31,7 +31,7 @@ public final class Watchdog implements InvocationInterceptor {
     /** How far apart the two snapshots are that must show the same stuck state. */
     static final Duration LOOK = Patience.seconds(10);
     /** The last resort for a test that keeps moving but never ends. */
-    static final Duration BUDGET = Patience.of(Duration.ofMinutes(15));
+    static final Duration BUDGET = Patience.of(Duration.ofMinutes(10));
 
     /** The project's own code, where a hang is worth naming. */
     private static final Predicate<StackTraceElement> OURS = f -> f.getClassName().startsWith("lockfree.");
@@ -94,7 +94,9 @@ public final class Watchdog implements InvocationInterceptor {
             if (System.nanoTime() - start > budget.toNanos()) {
                 body.interrupt();
                 throw new AssertionError("no verdict after " + budget.toSeconds() + " s"
-                        + " (-Dlockfree.patience multiplies it); the test's threads:\n" + now.stacks(OURS));
+                        + " (-Dlockfree.patience multiplies it) and no deadlock the JVM can see: a livelock,"
+                        + " a lost wake-up, or threads waiting on a lock the JVM does not track (a StampedLock);"
+                        + " the test's threads:\n" + now.stacks(OURS));
             }
             before = now;
         }
