@@ -170,7 +170,12 @@ final class Conclusions {
             case "threads" -> value + (value.equals("1") ? " thread" : " threads");
             case "shards" -> value + (value.equals("1") ? " shard" : " shards");
             case "users" -> String.format(Locale.ROOT, "%,d users", Long.parseLong(value));
-            case "method", "class" -> "`" + value + "`";
+            case "method" -> switch (value) {
+                case "oneProducer" -> "the send queue with 1 producer";
+                case "threeProducers" -> "the send queue with 3 producers";
+                default -> "`" + value + "`";
+            };
+            case "class" -> "`" + value + "`";
             default -> "`" + key + "=" + value + "`";
         };
     }
