@@ -119,12 +119,12 @@ final class Conclusions {
         boolean time = a.unit().endsWith("/op");
         StringBuilder s = new StringBuilder();
         if (!shared.isEmpty()) {
-            String context = String.join(", ", shared);
-            s.append(Character.toUpperCase(context.charAt(0))).append(context.substring(1)).append(": ");
+            s.append(String.join(", ", shared)).append(": ");
         }
         s.append(nameA.isEmpty() ? "the first" : nameA).append(' ').append(score(a)).append(", ")
                 .append(nameB.isEmpty() ? "the second" : nameB).append(' ').append(score(b)).append(' ').append(b.unit()).append(". ");
         String over = (nameA.isEmpty() ? "the first" : nameA) + " over " + (nameB.isEmpty() ? "the second" : nameB);
+        s.setCharAt(0, Character.toUpperCase(s.charAt(0)));
         if (!a.resolved() || !b.resolved()) {
             Report.Row wide = !a.resolved() ? a : b;
             String whose = wide == a ? nameA : nameB;
