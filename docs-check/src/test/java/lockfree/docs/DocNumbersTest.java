@@ -62,7 +62,7 @@ class DocNumbersTest {
             new Allowed("50%", MIX, BENCH),
             new Allowed("5%", MIX, BENCH, S2),
             new Allowed("0%", MIX, BENCH),
-            new Allowed("99.9%", "the confidence level of JMH's error intervals", BENCH, S0, S1, S2, S3),
+            new Allowed("99.9%", "the confidence level of JMH's error intervals", README, BENCH, S0, S1, S2, S3),
             new Allowed("1 s", "JMH's iteration time as configured; the Redis connector's longest retry delay", BENCH, REDIS),
             new Allowed("200 ms", "jcstress's time per test in its ci mode (a setting)", S0, S1, S2, S3),
             new Allowed("100 ms", "the JMH smoke run's iteration time; the stress coordinator's poll interval (settings)", BENCH, STRESS),
