@@ -14,7 +14,8 @@
 #                                  memory after churn: every stage's tables before and after
 #                                  1,000,000 reconnections with 10,000 users online (defaults), one
 #                                  JVM per stage, into docs/bench/churn-memory.json; under a minute
-#   ./bench.sh report              re-render every rendered table (JMH, churn, footprint, jcstress) and the charts
+#   ./bench.sh report              re-render every rendered table (JMH, churn, footprint, jcstress), the
+#                                  JMH conclusion sentences and the charts
 #   ./bench.sh smoke               CI: every benchmark (limits and stage3-boxed too), one 100 ms
 #                                  iteration, 1 fork, then the report; numbers meaningless (~4 min)
 #   ./bench.sh jmh [JMH args]      JMH on the cross-stage classpath (AllStages_*, Metrics_01_Counters);
@@ -162,7 +163,7 @@ case "$mode" in
         load
         ;;
     *)
-        sed -n '2,27p' "$0"
+        sed -n '2,28p' "$0"
         exit 2
         ;;
 esac

@@ -14,9 +14,10 @@ import java.util.regex.Pattern;
 /**
  * What a jcstress run saw, rendered from its committed raw output (path relative to the page):
  * {@code <!-- jcstress-table: docs/jcstress-ci.txt -->} ... {@code <!-- /jcstress-table -->}.
- * One row per test (class.variant, by name): how many times jcstress ran its actors, each outcome that
- * occurred with its count and share, whether the broken variant's INTERESTING outcome was seen,
- * and whether a FORBIDDEN one was; then the caption of the run ({@link Report#caption}).
+ * One row per outcome the run lists, tests by name (class.variant): how many times jcstress ran the
+ * test's actors, the outcome, its kind, what the test's {@code @Outcome} declares it means (read from
+ * the test's source, {@link OutcomeDescriptions}), and how often it was seen; then the caption of the
+ * run ({@link Report#caption}).
  *
  * <p>The raw file is what {@code jcstress.sh} writes into {@code target/jcstress/summary.txt},
  * or one stage's part of it ({@code RECORD=1 ./jcstress.sh ...} writes each stage's part into
@@ -137,53 +138,81 @@ final class JcstressTable {
         return new Result(new Report.Run(command, machine, jdk, date), List.copyOf(tests.values()));
     }
 
-    /** Every jcstress block of a page, rendered from the raw file its marker names. */
+    /**
+     * Every jcstress block of a page, rendered from the raw file its marker names, with each
+     * outcome's meaning read from its test's source under the page's {@code src/test/java}.
+     */
     static String render(String page, Path dir) throws IOException {
         Matcher m = MARKER.matcher(page);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
             String file = m.group(2);
+            Result result = read(dir.resolve(file));
             m.appendReplacement(out, Matcher.quoteReplacement(
-                    m.group(1) + "\n" + table(read(dir.resolve(file)), file) + "\n" + m.group(4)));
+                    m.group(1) + "\n" + table(result, file, meanings(result, dir.resolve("src/test/java"))) + "\n" + m.group(4)));
         }
         m.appendTail(out);
         return out.toString();
     }
 
-    static String table(Result result, String file) {
-        StringBuilder sb = new StringBuilder("| test | runs | outcomes seen: count (share) | interesting | forbidden |\n"
-                + "|---|---:|---|---|---|\n");
+    /** Each recorded outcome's declared words, by test name and outcome id. */
+    static Map<String, Map<String, String>> meanings(Result result, Path sourceRoot) throws IOException {
+        Map<String, Map<String, String>> words = new LinkedHashMap<>();
+        for (Test t : result.tests()) {
+            List<OutcomeDescriptions.Declared> declared = OutcomeDescriptions.of(sourceRoot, t.name());
+            Map<String, String> byId = new LinkedHashMap<>();
+            for (Outcome o : t.outcomes()) {
+                byId.put(o.id(), OutcomeDescriptions.meaning(declared, o, t.name()));
+            }
+            words.put(t.name(), byId);
+        }
+        return words;
+    }
+
+    /**
+     * One row per outcome the run lists (the test's name and runs on its first row): the outcome,
+     * its kind, what the test declares it means, and how often this run saw it.
+     */
+    static String table(Result result, String file, Map<String, Map<String, String>> meanings) {
+        StringBuilder sb = new StringBuilder("| test | runs | outcome | kind | what the test says it means | seen: count (share) |\n"
+                + "|---|---:|---|---|---|---:|\n");
         // By name, so that a test's row keeps its place whichever of jcstress's sections lists it.
         for (Test t : result.tests().stream().sorted(java.util.Comparator.comparing(Test::name)).toList()) {
-            sb.append("| `").append(t.shortName()).append('`').append(t.status().equals("OK") ? "" : " **" + t.status() + "**")
-                    .append(" | ").append(count(t.runs())).append(" | ").append(seenOutcomes(t)).append(" | ")
-                    .append(verdict(t, Expect.INTERESTING)).append(" | ").append(verdict(t, Expect.FORBIDDEN)).append(" |\n");
+            boolean first = true;
+            for (Outcome o : t.outcomes()) {
+                String test = first ? "`" + t.shortName() + "`" + (t.status().equals("OK") ? "" : " **" + t.status() + "**") : "";
+                sb.append("| ").append(test).append(" | ").append(first ? count(t.runs()) : "").append(" | `").append(o.id())
+                        .append("` | ").append(kind(o.expect())).append(" | ")
+                        .append(meanings.get(t.name()).get(o.id()).replace("|", "\\|")).append(" | ").append(seen(o)).append(" |\n");
+                first = false;
+            }
         }
-        return sb.append("\nruns: how many times jcstress ran the test's actors against a fresh state. Outcomes seen: each "
-                        + "result that occurred, acceptable unless marked. Interesting: the outcome a broken variant is "
-                        + "built to show, \"-\" where the test declares none. Forbidden: an outcome that must never occur; "
-                        + "jcstress lists any it sees, and one fails `./jcstress.sh`. Rendered by `./bench.sh report`.\n\n")
+        return sb.append("\nruns: how many times jcstress ran the test's actors against a fresh state. Each row an outcome the "
+                        + "run lists, in the words of the test's own `@Outcome` declaration. Interesting: the outcome a broken "
+                        + "variant is built to show. Forbidden: an outcome that must never occur; one seen fails `./jcstress.sh`. "
+                        + "Rendered by `./bench.sh report`.\n\n")
                 .append(Report.caption(file, result.run())).toString();
     }
 
-    private static String seenOutcomes(Test t) {
-        List<String> seen = new ArrayList<>();
-        for (Outcome o : t.outcomes()) {
-            if (o.samples() > 0) {
-                seen.add("`" + o.id() + "` " + count(o.samples()) + " (" + o.share()
-                        + (o.expect() == Expect.ACCEPTABLE ? "" : ", " + o.expect().name().toLowerCase(Locale.ROOT)) + ")");
-            }
-        }
-        return seen.isEmpty() ? "none" : String.join("; ", seen);
+    private static String kind(Expect e) {
+        return switch (e) {
+            case ACCEPTABLE -> "acceptable";
+            case INTERESTING -> "**interesting**";
+            case FORBIDDEN -> "forbidden";
+        };
     }
 
-    /** Interesting: "seen N" or "not seen" ("-" if none declared); forbidden: "not seen" or, in bold, "SEEN N". */
-    static String verdict(Test t, Expect e) {
-        long n = t.seen(e);
-        if (e == Expect.INTERESTING) {
-            return !t.declares(e) ? "-" : n > 0 ? "**seen** " + count(n) : "not seen";
+    /** "not seen", or the count and share; a forbidden outcome seen in bold capitals, an interesting one in bold. */
+    static String seen(Outcome o) {
+        if (o.samples() == 0) {
+            return "not seen";
         }
-        return n > 0 ? "**SEEN " + count(n) + "**" : "not seen";
+        String n = count(o.samples()) + " (" + o.share() + ")";
+        return switch (o.expect()) {
+            case ACCEPTABLE -> n;
+            case INTERESTING -> "**seen** " + n;
+            case FORBIDDEN -> "**SEEN " + n + "**";
+        };
     }
 
     private static String count(long n) {

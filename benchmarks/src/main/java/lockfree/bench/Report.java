@@ -94,6 +94,10 @@ public final class Report {
         this.rows = rows;
     }
 
+    List<Row> rows() {
+        return rows;
+    }
+
     static Report read(Path json) throws IOException {
         List<Row> rows = new ArrayList<>();
         for (JsonNode n : new ObjectMapper().readTree(json.toFile())) {
@@ -152,7 +156,10 @@ public final class Report {
             sb.append("| ").append(r.clazz()).append('.').append(r.method()).append(" | ").append(params).append(" | ")
                     .append(r.threads()).append(" | ").append(cell(r)).append(' ').append(r.unit()).append(" |\n");
         }
-        sb.append("\nn.r.: not resolved, the interval is as wide as the score. Rendered by `./bench.sh report`.\n\n");
+        // The legend of n.r. only under a table that has an n.r. cell.
+        sb.append(rows.stream().anyMatch(r -> !r.resolved())
+                ? "\nn.r.: not resolved, the interval is as wide as the score. Rendered by `./bench.sh report`.\n\n"
+                : "\nRendered by `./bench.sh report`.\n\n");
         for (int i = 0; i < files.size(); i++) {
             sb.append(caption(files.get(i), runs.get(i)));
         }
@@ -431,9 +438,13 @@ public final class Report {
         }
     }
 
-    /** Every table a page marks (JMH, footprint, churn, jcstress), rendered from the raw result its marker names. */
+    /**
+     * Every table and conclusion a page marks (JMH, footprint, churn, jcstress, jmh-conclusion),
+     * rendered from the raw result its marker names.
+     */
     static String renderPage(String page, Path dir) throws IOException {
-        return JcstressTable.render(renderChurnTables(renderFootprintTables(renderJmhTables(page, dir), dir), dir), dir);
+        String tables = JcstressTable.render(renderChurnTables(renderFootprintTables(renderJmhTables(page, dir), dir), dir), dir);
+        return Conclusions.render(tables, dir);
     }
 
     public static void main(String[] args) throws IOException {
@@ -448,7 +459,7 @@ public final class Report {
             Path page = Path.of(args[i]);
             Path dir = page.toAbsolutePath().getParent();
             Files.writeString(page, renderPage(Files.readString(page), dir), StandardCharsets.UTF_8);
-            System.out.println("rendered the JMH, footprint, churn and jcstress tables of " + page);
+            System.out.println("rendered the JMH, footprint, churn and jcstress tables and the conclusions of " + page);
         }
         Path json = Path.of(args[0]);
         Path charts = Path.of(args[1]);
@@ -459,7 +470,9 @@ public final class Report {
         String link = doc.toAbsolutePath().getParent().relativize(json.toAbsolutePath()).toString();
         String tables = compareBlock(json, link);
         if (Files.exists(doc)) {
-            Files.writeString(doc, replaceBetweenMarkers(Files.readString(doc), tables), StandardCharsets.UTF_8);
+            // The compare block, then the page's own marked blocks (its conclusions are rendered from the same JSON).
+            Files.writeString(doc, renderPage(replaceBetweenMarkers(Files.readString(doc), tables), doc.toAbsolutePath().getParent()),
+                    StandardCharsets.UTF_8);
         } else {
             Files.createDirectories(doc.toAbsolutePath().getParent());
             Files.writeString(doc, BEGIN + "\n" + tables + END + "\n", StandardCharsets.UTF_8);
@@ -592,7 +605,7 @@ public final class Report {
         return apart(r, base) ? v : v + " n.r.";
     }
 
-    // ---- issue 16's targets for stage 3 --------------------------------------------------------
+    // ---- stage 3's targets ----------------------------------------------------------------------
 
     /*
      * Each target bounds the ratio of two times per operation. The ratio's range runs from the best
@@ -601,7 +614,7 @@ public final class Report {
      * other ratio here follows, applied to a bound instead of to another result.
      */
     private void targets(StringBuilder md) {
-        md.append("### Stage 3's targets (issue 16), checked against this run\n\n")
+        md.append("### Stage 3's targets, checked against this run\n\n")
           .append("Each target bounds a ratio of two times per operation from this run. The range runs from the ")
           .append("best to the worst case the two 99.9% intervals allow: **met** when even the worst case is within ")
           .append("the bound, **missed** when even the best case is not, **n.r.** otherwise. A throughput target is ")

@@ -132,6 +132,12 @@ class BenchmarksDocTest {
         }
         assertTrue(Report.FOOTPRINT_TABLE.matcher(Files.readString(Path.of("..", "stage3-lockfree/README.md"))).find(),
                 "stage 3's chapter marks its queue-footprint table");
+        // Every chapter and the benchmarks page draw their conclusion in rendered sentences, not in prose.
+        for (String page : new String[] {"stage0-rwlock/README.md", "stage1-concurrentmap/README.md", "stage2-sharded/README.md",
+                "stage3-lockfree/README.md", "docs/BENCHMARKS.md"}) {
+            java.util.regex.Matcher m = Conclusions.MARKER.matcher(Files.readString(Path.of("..", page)));
+            assertTrue(m.find() && m.group(4).contains(" over "), page + " renders its conclusion (<!-- jmh-conclusion: ... -->)");
+        }
     }
 
     /** The footprint table's teeth: its rows are the raw output's, and a changed size changes it. */

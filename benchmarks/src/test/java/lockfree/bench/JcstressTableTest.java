@@ -28,6 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class JcstressTableTest {
 
     private static final Path FIXTURE = Path.of("src/test/resources/jcstress/summary.txt");
+    /** The made-up tests' sources, whose @Outcome declarations give each outcome's words. */
+    private static final Path SOURCES = Path.of("src/test/resources/jcstress/src/test/java");
     private static final String PAGE = "# A chapter\n\n<!-- jcstress-table: run.txt -->\n<!-- /jcstress-table -->\n\nAfter.\n";
     private static final String CAPTION = "Run of [run.txt](run.txt): `RECORD=1 ./jcstress.sh all ci`; machine: 2 CPUs, load "
             + "average (1, 5, 15 min) at the start 0.10 0.20 0.30, at the end 1.90 0.80 0.40; JDK: OpenJDK Runtime "
@@ -45,35 +47,78 @@ class JcstressTableTest {
         assertEquals(100_000, race.runs());
         assertEquals(4, race.seen(JcstressTable.Expect.INTERESTING));
         assertEquals(new JcstressTable.Outcome("1, 1, 2", 4, "<0.01%", JcstressTable.Expect.INTERESTING,
-                "Both saw A: made up for this test."), race.outcomes().get(0));
+                "Both saw A: made up for this test, and longer than jcst..."), race.outcomes().get(0));
         assertEquals("FAILED", r.tests().get(1).status());
         assertEquals(2, r.tests().get(1).seen(JcstressTable.Expect.FORBIDDEN));
     }
 
     @Test
-    void eachTestIsOneRowSayingWhatWasSeen() throws Exception {
-        String table = JcstressTable.table(JcstressTable.read(FIXTURE), "run.txt");
-        assertTrue(table.contains("| `Stage9_01_Race.Broken` | 100,000 | `1, 1, 2` 4 (<0.01%, interesting); `1, 2, 3` 60,000 "
-                + "(60.00%); `3, 1, 2` 39,996 (40.00%) | **seen** 4 | not seen |\n"), table);
-        assertTrue(table.contains("| `Stage9_02_Publish.Fixed` **FAILED** | 10,000 | `-1, -1` 1,000 (10.00%); `0, 0` 2 "
-                + "(<0.01%, forbidden); `1, 7` 8,998 (89.98%) | - | **SEEN 2** |\n"), table);
-        assertTrue(table.contains("| `Stage9_03_Rare.Broken` | 250,000 | `3, 0` 250,000 (100.00%) | not seen | not seen |\n"), table);
+    void eachOutcomeIsOneRowInTheWordsItsTestDeclares() throws Exception {
+        JcstressTable.Result r = JcstressTable.read(FIXTURE);
+        String table = JcstressTable.table(r, "run.txt", JcstressTable.meanings(r, SOURCES));
+        // jcstress cut the description at its column; the row has the declaration's whole sentence.
+        assertTrue(table.contains("| `Stage9_01_Race.Broken` | 100,000 | `1, 1, 2` | **interesting** | Both saw A: made up for this "
+                + "test, and longer than jcstress's column (\"kicked twice\"). | **seen** 4 (<0.01%) |\n"
+                + "|  |  | `1, 2, 3` | acceptable | B first. | 60,000 (60.00%) |\n"
+                + "|  |  | `3, 1, 2` | acceptable | C first. | 39,996 (40.00%) |\n"), table);
+        // An outcome no id names has the default declaration's words.
+        assertTrue(table.contains("|  |  | `0, 0` | forbidden | Half-built: made up for this test. | **SEEN 2 (<0.01%)** |\n"), table);
+        assertTrue(table.contains("| `Stage9_02_Publish.Fixed` **FAILED** | 10,000 | `-1, -1` | acceptable | Not published yet. "
+                + "| 1,000 (10.00%) |\n"), table);
+        assertTrue(table.contains("| `Stage9_03_Rare.Broken` | 250,000 | `1, 2` | **interesting** | Stranded: made up for this test. "
+                + "| not seen |\n"), table);
         assertTrue(table.endsWith(CAPTION + "\n"), table);
     }
 
-    /** The teeth: a hand-edited count, a "seen" where the file has 0, a dropped test or a wrong caption do not survive. */
+    /** The teeth of the words: a test whose declaration changed after the run, or a test without a source, is an error. */
+    @Test
+    void aDeclarationThatDisagreesWithTheRunIsAnError(@TempDir Path dir) throws Exception {
+        copySources(dir);
+        Path race = dir.resolve("src/test/java/lockfree/stage9/jcstress/Stage9_01_Race.java");
+        Files.writeString(race, Files.readString(race).replace("desc = \"B first.\"", "desc = \"B, then C.\""));
+        JcstressTable.Result r = JcstressTable.read(FIXTURE);
+        assertTrue(assertThrows(IOException.class, () -> JcstressTable.meanings(r, dir.resolve("src/test/java"))).getMessage()
+                .contains("the test changed since the run"));
+        Files.writeString(race, Files.readString(race).replace("B, then C.", "B first.")
+                .replace("expect = ACCEPTABLE, desc = \"C first.\"", "expect = ACCEPTABLE_INTERESTING, desc = \"C first.\""));
+        assertThrows(IOException.class, () -> JcstressTable.meanings(r, dir.resolve("src/test/java")), "a changed expectation");
+        Files.delete(race);
+        assertTrue(assertThrows(IOException.class, () -> JcstressTable.meanings(r, dir.resolve("src/test/java"))).getMessage()
+                .contains("no source for lockfree.stage9.jcstress.Stage9_01_Race.Broken"));
+        // A declaration in a comment is not one; a ")" or a "//" inside a description is text.
+        assertEquals(List.of(), OutcomeDescriptions.parse("// @Outcome(id = \"1\", expect = FORBIDDEN, desc = \"x\")\nclass A {}")
+                .declared("A"));
+        assertEquals(List.of(new OutcomeDescriptions.Declared(List.of("1"), JcstressTable.Expect.FORBIDDEN, "a) b // c")),
+                OutcomeDescriptions.parse("/* x */ @Outcome(id = \"1\", expect = FORBIDDEN, desc = \"a) b \" + \"// c\") class B {}")
+                        .declared("B"));
+    }
+
+    private static void copySources(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(SOURCES)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Path to = dir.resolve("src/test/java").resolve(SOURCES.relativize(f).toString());
+                Files.createDirectories(to.getParent());
+                Files.copy(f, to);
+            }
+        }
+    }
+
+    /** The teeth: a hand-edited count, a "seen" where the file has 0, a dropped outcome, an edited meaning or a wrong caption do not survive. */
     @Test
     void aBlockThatDisagreesWithItsRawFileIsRejected(@TempDir Path dir) throws Exception {
         Files.copy(FIXTURE, dir.resolve("run.txt"));
+        copySources(dir);
         String rendered = Report.renderPage(PAGE, dir);
         assertEquals(rendered, Report.renderPage(rendered, dir), "rendering is stable");
         assertEquals(List.of(), Report.captionProblems("page.md", rendered, dir));
 
         List<String> edits = List.of(
-                rendered.replace("| 100,000 |", "| 100,001 |"),                    // a count typed by hand
-                rendered.replace("| not seen | not seen |", "| **seen** 3 | not seen |"),   // a race claimed where the file has 0
-                rendered.replace("| **SEEN 2** |", "| not seen |"),                // a forbidden outcome hidden
-                rendered.lines().filter(l -> !l.startsWith("| `Stage9_03_Rare.Broken`"))     // a test left out
+                rendered.replace("| 100,000 |", "| 100,001 |"),                            // a count typed by hand
+                rendered.replace("| Stranded: made up for this test. | not seen |",
+                        "| Stranded: made up for this test. | **seen** 3 (<0.01%) |"),      // a race claimed where the file has 0
+                rendered.replace("| **SEEN 2 (<0.01%)** |", "| not seen |"),              // a forbidden outcome hidden
+                rendered.replace("| C first. |", "| C first, always. |"),                  // a meaning edited by hand
+                rendered.lines().filter(l -> !l.startsWith("| `Stage9_03_Rare.Broken`"))   // an outcome left out
                         .reduce("", (a, l) -> a + l + "\n"));
         for (String edited : edits) {
             assertNotEquals(rendered, edited, "the edit changed the page");
@@ -90,8 +135,8 @@ class JcstressTableTest {
         Files.writeString(dir.resolve("run.txt"), Files.readString(dir.resolve("run.txt"))
                 .replace("    1, 2        0    0.00%  Interesting", "    1, 2        5   <0.01%  Interesting"));
         String rerun = Report.renderPage(rendered, dir);
-        assertTrue(rerun.contains("| `Stage9_03_Rare.Broken` | 250,005 | `1, 2` 5 (<0.01%, interesting); `3, 0` 250,000 "
-                + "(100.00%) | **seen** 5 | not seen |"), rerun);
+        assertTrue(rerun.contains("| `Stage9_03_Rare.Broken` | 250,005 | `1, 2` | **interesting** | Stranded: made up for this test. "
+                + "| **seen** 5 (<0.01%) |"), rerun);
     }
 
     @Test

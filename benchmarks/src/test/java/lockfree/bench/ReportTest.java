@@ -131,4 +131,18 @@ class ReportTest {
         assertEquals(new Report.Run(Report.NOT_RECORDED, Report.NOT_RECORDED, Report.NOT_RECORDED, Report.NOT_RECORDED),
                 Report.footprintRun(List.of("stage  queue  empty")), "what the output does not say is not recorded");
     }
+
+    /** A chapter's JMH table explains "n.r." only when one of its cells is n.r.: a legend for nothing misleads. */
+    @Test
+    void theNrLegendAppearsOnlyUnderATableWithAnNrCell() {
+        Report.Run run = new Report.Run("./bench.sh stage9", "2 cores", "JDK", "2026-12-01 10:00 UTC");
+        Report.Row narrow = new Report.Row("x.Bench.m", 1, Map.of("p", "1"), 20, 1, "ns/op", new double[] {20, 20});
+        Report.Row wide = new Report.Row("x.Bench.m", 1, Map.of("p", "2"), 20, 25, "ns/op", new double[] {10, 30});
+        String resolved = Report.jmhTable(List.of(narrow), List.of("a.json"), List.of(run));
+        assertFalse(resolved.contains("n.r."), resolved);
+        assertTrue(resolved.contains("\nRendered by `./bench.sh report`.\n"), resolved);
+        String withNr = Report.jmhTable(List.of(narrow, wide), List.of("a.json"), List.of(run));
+        assertTrue(withNr.contains("| n.r. (20.0 ± 25.0) ns/op |") && withNr.contains("n.r.: not resolved, the interval is as wide "
+                + "as the score."), withNr);
+    }
 }

@@ -43,6 +43,15 @@ final class DocNumbers {
      */
     private static final java.util.Set<String> OUTPUT_FENCE = java.util.Set.of("", "text", "txt", "console", "output", "log");
     private static final Pattern OPEN = Pattern.compile("^<!-- ?([a-z][a-z-]*)(:begin|:| ).*-->\\s*$");
+    /**
+     * The blocks a renderer writes: the benchmarks' Report (compare, jmh-table, jmh-conclusion,
+     * footprint-table, churn-table, jcstress-table) and the stress tool's DocTables (stress-*, redis-*).
+     * Only these are skipped: a block of another name is prose in a comment's clothing, and whatever
+     * it says is read like the rest of the page.
+     */
+    static final java.util.Set<String> RENDERED_BLOCKS = java.util.Set.of("compare", "jmh-table", "jmh-conclusion",
+            "footprint-table", "churn-table", "jcstress-table", "stress-table", "stress-summary", "stress-targets",
+            "stress-profile", "stress-conclusion", "redis-publish", "redis-capacity");
 
     /** A figure found in prose, where, and the line it is on. */
     record Figure(String doc, int line, String figure, String text) {
@@ -98,7 +107,8 @@ final class DocNumbers {
     /**
      * Which lines belong to a rendered block, its marker and closing lines included: the renderer
      * writes them, so they are neither prose nor instructions. A block opens only outside a fence,
-     * and only a marker with its closing line opens one (a stray comment must not hide the rest of a page).
+     * and only a renderer's marker ({@link #RENDERED_BLOCKS}) with its closing line opens one (a stray
+     * comment must not hide the rest of a page, nor a made-up block name hide what it wraps).
      */
     static boolean[] renderedLines(List<String> lines) {
         boolean[] rendered = new boolean[lines.size()];
@@ -110,7 +120,8 @@ final class DocNumbers {
                 continue;
             }
             Matcher open = OPEN.matcher(t);
-            int close = fenced || !open.matches() ? -1 : closes(lines, i + 1, open.group(1));
+            int close = fenced || !open.matches() || !RENDERED_BLOCKS.contains(open.group(1)) ? -1
+                    : closes(lines, i + 1, open.group(1));
             if (close >= 0) {
                 java.util.Arrays.fill(rendered, i, close + 1, true);
                 i = close;

@@ -62,7 +62,7 @@ class DocNumbersTest {
             new Allowed("50%", MIX, BENCH),
             new Allowed("5%", MIX, BENCH, S2),
             new Allowed("0%", MIX, BENCH),
-            new Allowed("99.9%", "the confidence level of JMH's error intervals", BENCH, S2),
+            new Allowed("99.9%", "the confidence level of JMH's error intervals", README, BENCH, S0, S1, S2, S3),
             new Allowed("1 s", "JMH's iteration time as configured; the Redis connector's longest retry delay", BENCH, REDIS),
             new Allowed("200 ms", "jcstress's time per test in its ci mode (a setting)", S0, S1, S2, S3),
             new Allowed("100 ms", "the JMH smoke run's iteration time; the stress coordinator's poll interval (settings)", BENCH, STRESS),
@@ -123,6 +123,20 @@ class DocNumbersTest {
                 "rendered blocks, code, comments and allowed plan figures pass");
         assertEquals(List.of("10-20x"), DocNumbers.unexplained(Map.of("good.md", good), List.of()).stream().map(Figure::figure).toList(),
                 "without its allow-list entry the plan figure is flagged too");
+    }
+
+    /**
+     * The teeth of the rendered-block rule: a renderer's block (a conclusion sentence among them) is
+     * skipped, the same figures between markers of a name no renderer writes are not.
+     */
+    @Test
+    void onlyARenderersBlockIsSkipped() {
+        List<String> page = List.of("Prose.", "<!-- jmh-conclusion: bench/compare.json | stage=stage3 vs stage=stage0 -->", "",
+                "- Stage 3 58.7 ± 8.97, stage 0 597 ± 126 ns/op. Stage 3 over stage 0: ×0.10 the time per operation.", "",
+                "<!-- /jmh-conclusion -->", "<!-- my-summary: typed -->", "Stage 3 took 58.7 ns, 10.2x stage 0.",
+                "<!-- /my-summary -->");
+        assertEquals(List.of("58.7 ns", "10.2x"), DocNumbers.unexplained(Map.of("page.md", page), List.of()).stream()
+                .map(Figure::figure).toList());
     }
 
     /** The teeth of per-doc exceptions: a figure allowed in one doc is still caught in another. */

@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
  *       one row per target over several runs, the few figures a front page quotes
  *       ({@link #summary}).</li>
  * </ul>
- * and docs/REDIS.md's capacity model and publish results ({@link RedisCapacity}).
+ * the conclusion sentences of a page ({@link DocTablesConclusions}), and docs/REDIS.md's capacity
+ * model and publish results ({@link RedisCapacity}).
  * {@code ./stress.sh render} rewrites the blocks of docs/STRESS.md, docs/REDIS.md and README.md; the stress
  * module's tests fail when a committed block no longer matches its JSON.
  */
@@ -92,8 +93,8 @@ public final class DocTables {
             sm.appendReplacement(done, Matcher.quoteReplacement(sm.group(1) + "\n" + summary(runs) + "\n" + sm.group(4)));
         }
         sm.appendTail(done);
-        // <!-- stress-profile: dir --> and <!-- stress-targets: file --> blocks
-        return StressTargets.render(ProfileTable.render(done.toString(), dir), dir);
+        // <!-- stress-profile: dir -->, <!-- stress-targets: file --> and <!-- stress-conclusion: file | ... --> blocks
+        return DocTablesConclusions.render(StressTargets.render(ProfileTable.render(done.toString(), dir), dir), dir);
     }
 
     /** Where a table's numbers come from: when, on what, with which arguments. */
