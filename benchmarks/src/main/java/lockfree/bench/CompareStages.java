@@ -34,8 +34,8 @@ import java.util.Locale;
  * <p><b>The shape of the run.</b> 4 forks of 1 warm-up and 3 measured iterations of 1 s each
  * (about 5.5 s per fork with the JVM's start and the 100,000-user set-up). The forks give each
  * result four independent fork means, so Report can apply the rule "a difference only where the
- * ranges do not overlap" to the forks, not only to JMH's interval over iterations. Three forks
- * left several of issue 16's targets "not resolved" on 2 cores; a fourth narrows the 99.9%
+ * ranges do not overlap" to the forks, not only to JMH's interval over iterations. On 2 cores
+ * three forks leave several of stage 3's targets "not resolved"; a fourth narrows the 99.9%
  * interval (12 iterations instead of 9) for a third more time, about half an hour on 2 cores.
  * One warm-up second is enough for these small loops to be compiled. The estimate is printed
  * before the run starts.

@@ -1,6 +1,7 @@
 package lockfree.common.contract;
 
 import lockfree.common.testkit.SynchronizedStage;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.opentest4j.AssertionFailedError;
 
@@ -25,7 +26,13 @@ class SendQueueContractTeethTest {
                 "rejected for another reason than the bound: " + e.getMessage());
     }
 
+    /**
+     * For maintainers ({@code -Pmaintainer}): real threads must meet the broken queue's window,
+     * which a machine busy with other work can keep them from doing in a run (then the variant
+     * passes, and this test fails for the machine, not for the contract).
+     */
     @Test
+    @Tag("maintainer")
     void aQueueThatCountsAfterItTakesIsRejected() {
         rejected(BrokenSendQueues.CountedAfterTake::new);
     }

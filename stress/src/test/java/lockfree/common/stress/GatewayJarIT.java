@@ -54,7 +54,7 @@ class GatewayJarIT {
             // The benchmarks and the exercises have jars and class paths of their own.
             "lockfree/bench/", "org/openjdk/jmh/", "lockfree/exercises/");
     /**
-     * Issue 15's bound: a third of what the jars weighed with netty-all (26,847,965 bytes). A new
+     * The bound: a third of what a jar weighs with netty-all (26,847,965 bytes). A new
      * dependency, or a filter that stopped working, shows (the parent pom says what is left).
      */
     private static final long MAX_GATEWAY_JAR_BYTES = 26_847_965 / 3;

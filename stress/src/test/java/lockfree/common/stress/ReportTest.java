@@ -45,7 +45,7 @@ class ReportTest {
         assertFalse(text.contains("Redis per connection"), "no router, no Redis row");
     }
 
-    /** Issue 18: a label as wide as the old fixed column pushed its row one character right. */
+    /** A label as wide as a fixed column would push its row one character right. */
     @Test
     void everyRowsColumnsStartWhereTheHeadersDo() {
         StageResult a = stage("stage0-rwlock", new Counts(1_000_000, 1_000_000, 0, 0, 10, 10), 123_456_789, "none");

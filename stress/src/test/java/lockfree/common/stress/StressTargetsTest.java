@@ -4,7 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** Issue 16's end-to-end targets take the repeat rule: a verdict only where the ranges allow one. */
+/** Stage 3's end-to-end targets take the repeat rule: a verdict only where the ranges allow one. */
 class StressTargetsTest {
 
     private static Report.Spread spread(double median, double min, double max, int runs) {
