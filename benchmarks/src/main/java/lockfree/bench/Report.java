@@ -444,7 +444,7 @@ public final class Report {
      */
     static String renderPage(String page, Path dir) throws IOException {
         String tables = JcstressTable.render(renderChurnTables(renderFootprintTables(renderJmhTables(page, dir), dir), dir), dir);
-        return Conclusions.render(tables, dir);
+        return BuildTime.render(Conclusions.render(tables, dir), dir);
     }
 
     public static void main(String[] args) throws IOException {

@@ -51,7 +51,7 @@ final class DocNumbers {
      */
     static final java.util.Set<String> RENDERED_BLOCKS = java.util.Set.of("compare", "jmh-table", "jmh-conclusion",
             "footprint-table", "churn-table", "jcstress-table", "stress-table", "stress-summary", "stress-targets",
-            "stress-profile", "stress-conclusion", "redis-publish", "redis-capacity");
+            "stress-profile", "stress-conclusion", "redis-publish", "redis-capacity", "build-time");
 
     /** A figure found in prose, where, and the line it is on. */
     record Figure(String doc, int line, String figure, String text) {
