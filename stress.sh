@@ -8,6 +8,9 @@
 #   SCENARIO=idle USERS=100000 STAGE=3 REDIS=auto ./stress.sh   scale-out: 6 gateway JVMs joined by Redis
 #   USERS=100000 STAGE=3 REDIS=cluster ./stress.sh            the same through a local 3-master Redis Cluster
 #   USERS=10000 MSGS=10 STAGE=0,3,limit PROFILE=docs/stress/profile ./stress.sh   where each target's CPU goes (async-profiler)
+#   USERS=10000 MSGS=10 STAGE=0,3,limit,ws,vertx ./stress.sh   beside the two peers: Node.js + ws, and Vert.x
+#                                                           (ws: installs Debian's nodejs and npm with apt-get if node
+#                                                           is missing, then the peer's package with npm ci)
 #   ./stress.sh render                                      re-render docs/STRESS.md's tables and README's stress summary from docs/stress/*.json
 # Every knob is also a flag; flags given on the command line win over the environment.
 # Builds the stage jars and the tool's jar if one is missing, then runs the coordinator (see docs/STRESS.md).
@@ -25,6 +28,7 @@ for d in stage0-* stage1-* stage2-* stage3-*; do
   [ -f "$d/target/$d-gateway.jar" ] || jars_missing=true
 done
 [ -f stress/target/stress.jar ] || jars_missing=true
+[ -f stress-peer-vertx/target/stress-peer-vertx.jar ] || jars_missing=true
 if [ "$jars_missing" = true ] || [ "${REBUILD:-}" = 1 ]; then
   echo "building the stage jars and the stress tool: ./mvnw -q package -DskipTests" >&2
   ./mvnw -q package -DskipTests
@@ -36,6 +40,32 @@ set --  --users "${USERS:-10000}" --msgs "${MSGS:-10}" --scenario "${SCENARIO:-u
 [ -n "${JSON:-}" ] && set -- --json "$JSON" "$@"
 [ -n "${REDIS:-}" ] && set -- --redis "$REDIS" "$@"
 [ -n "${PROFILE:-}" ] && set -- --profile "$PROFILE" "$@"
+
+# The ws peer (docs/STRESS.md, "Two peers") runs on Node.js with the ws package from its committed
+# lock file. Only when it is asked for, in STAGE or in a --stage flag.
+wants_ws=false
+prev=
+for a in "$@"; do
+  case "$prev|$a" in
+    --stage\|*) stages=$a ;;
+    *\|--stage=*) stages=${a#--stage=} ;;
+    *) stages= ;;
+  esac
+  case ",$(echo "$stages" | tr 'A-Z' 'a-z' | tr -d ' ')," in *,ws,*) wants_ws=true ;; esac
+  prev=$a
+done
+if [ "$wants_ws" = true ]; then
+  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    echo "the ws peer needs Node.js and npm: apt-get install -y nodejs npm" >&2
+    sudo=; [ "$(id -u)" -eq 0 ] || sudo=sudo
+    $sudo apt-get update -qq && $sudo apt-get install -y -qq nodejs npm >&2
+  fi
+  if [ ! -f stress/peers/ws/node_modules/ws/package.json ] \
+     || [ stress/peers/ws/package-lock.json -nt stress/peers/ws/node_modules/.package-lock.json ]; then
+    echo "installing the ws peer's package: (cd stress/peers/ws && npm ci)" >&2
+    (cd stress/peers/ws && npm ci --no-audit --no-fund --loglevel=error) >&2
+  fi
+fi
 
 # The tool has its own jar (the stress module); it starts each stage's gateway jar in its own JVM.
 exec java -jar stress/target/stress.jar "$@"

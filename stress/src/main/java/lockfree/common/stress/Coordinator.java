@@ -88,8 +88,14 @@ final class Coordinator {
         return repeats;
     }
 
-    /** How a target's JVM is started: its name, what follows {@code java <jvm options>}, its flags. */
-    record Launch(String name, List<String> program, boolean gatewayFlags) {
+    /**
+     * How a target's process is started: its name, its flags and, for a JVM ({@code jvm}), what
+     * follows {@code java <jvm options>}; otherwise the whole command (the ws peer's node).
+     */
+    record Launch(String name, List<String> program, boolean gatewayFlags, boolean jvm) {
+        Launch(String name, List<String> program, boolean gatewayFlags) {
+            this(name, program, gatewayFlags, true);
+        }
     }
 
     Launch launch(Target target) throws IOException {
@@ -97,10 +103,54 @@ final class Coordinator {
             Path jar = stageJar(settings.root(), s.number());
             return new Launch(jar.getFileName().toString().replace("-gateway.jar", ""), List.of("-jar", jar.toString()), true);
         }
+        if (target instanceof Target.Peer p) {
+            // A peer has none of the gateway's limits to open up, so no gateway flags; the Vert.x
+            // peer gets the same JVM options as every gateway (--gateway-jvm).
+            return p == Target.Peer.VERTX
+                    ? new Launch(p.label(), List.of("-jar", vertxJar(settings.root()).toString()), false)
+                    : new Launch(p.label(), nodeCommand(settings.root()), false, false);
+        }
         // From the tool's own class path, as the client JVMs are; no gateway flags: it has none of
         // the limits they open up.
         return new Launch(Target.LIMIT_NAME,
                 List.of("-cp", System.getProperty("java.class.path"), LimitServer.class.getName()), false);
+    }
+
+    /** The Vert.x peer's runnable jar, built by the stress-peer-vertx module. */
+    static Path vertxJar(Path root) throws IOException {
+        Path jar = root.resolve("stress-peer-vertx").resolve("target").resolve("stress-peer-vertx.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IOException("no " + jar + "; build it first: ./mvnw -q package -DskipTests -pl stress-peer-vertx");
+        }
+        return jar;
+    }
+
+    /**
+     * {@code node --expose-gc stress/peers/ws/server.js}: --expose-gc only lets the peer's
+     * {@code GET /heap} run a full collection before it reads the heap, as jcmd does for a JVM;
+     * nothing calls gc() while the scenario runs. Refused with what to do if node or the
+     * installed ws package is missing.
+     */
+    static List<String> nodeCommand(Path root) throws IOException {
+        Path dir = root.resolve("stress").resolve("peers").resolve("ws");
+        String node = System.getenv().getOrDefault("NODE", "node");
+        try {
+            Process p = new ProcessBuilder(node, "--version").redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IOException(node + " --version failed");
+            }
+        } catch (IOException e) {
+            throw new IOException("the ws peer needs Node.js (" + node + " is not there: " + e.getMessage()
+                    + "); ./stress.sh installs Debian's nodejs and npm with apt-get", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while looking for node", e);
+        }
+        if (!Files.isRegularFile(dir.resolve("node_modules").resolve("ws").resolve("package.json"))) {
+            throw new IOException("the ws peer's package is not installed: (cd " + dir + " && npm ci); ./stress.sh does it");
+        }
+        return List.of(node, "--expose-gc", dir.resolve("server.js").toString());
     }
 
     /** {@code stageN-<name>/target/stageN-<name>-gateway.jar} under the project root. */
@@ -164,9 +214,12 @@ final class Coordinator {
                     args.add("--redis");
                     args.add(redis.toString());
                 }
-                GatewayProcess g = GatewayProcess.start(java, target.program(), settings.basePort() + k,
-                        profile == null ? settings.gatewayJvm() : profile.jvmOptions(settings.gatewayJvm()),
-                        args, logs.resolve(name + "-gateway-" + k + ".log"));
+                Path log = logs.resolve(name + "-gateway-" + k + ".log");
+                GatewayProcess g = target.jvm()
+                        ? GatewayProcess.start(java, target.program(), settings.basePort() + k,
+                                profile == null ? settings.gatewayJvm() : profile.jvmOptions(settings.gatewayJvm()), args, log)
+                        : GatewayProcess.start(target.program(), settings.basePort() + k, args, log,
+                                GatewayProcess.Heap.NODE_ENDPOINT);
                 gateways.add(g);
                 synchronized (children) {
                     children.add(g.process());

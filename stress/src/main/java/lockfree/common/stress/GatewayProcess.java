@@ -18,13 +18,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One stage's gateway in its own JVM ({@code java -jar stageN-...-gateway.jar --port P ...}), and
- * what the coordinator reads from outside it: health, Prometheus counters, CPU time and memory.
+ * One stage's gateway in its own JVM ({@code java -jar stageN-...-gateway.jar --port P ...}), or
+ * another target in its own process (the limit server, a peer), and what the coordinator reads
+ * from outside it: health, Prometheus counters, CPU time and memory.
  *
  * <p>CPU time and resident memory come from {@code /proc/<pid>/stat} and {@code /proc/<pid>/status}
- * (Linux; elsewhere they are reported as unknown). The live heap comes from
+ * (Linux; elsewhere they are reported as unknown), for a JVM and for node alike: the pid is the
+ * process the tool started, not a shell around it. The live heap of a JVM comes from
  * {@code jcmd <pid> GC.class_histogram}, which runs a full collection first, so what it sums is
- * what the gateway keeps alive, not garbage waiting for the next GC.
+ * what the gateway keeps alive, not garbage waiting for the next GC. Node's counterpart is the
+ * ws peer's {@code GET /heap}: V8's {@code heapUsed} right after a full {@code gc()}.
  */
 final class GatewayProcess {
     /** USER_HZ: the unit of utime/stime in /proc/pid/stat; 100 on every Linux ABI Java runs on. */
@@ -32,16 +35,28 @@ final class GatewayProcess {
     private static final Pattern HISTOGRAM_TOTAL = Pattern.compile("(?m)^Total\\s+(\\d+)\\s+(\\d+)\\s*$");
     private static final Pattern VM_RSS = Pattern.compile("(?m)^VmRSS:\\s+(\\d+) kB");
 
+    private static final Pattern HEAP_USED = Pattern.compile("\"heapUsed\":(\\d+)");
+
+    /** How a target's live heap is read. */
+    enum Heap {
+        /** A JVM: {@code jcmd <pid> GC.class_histogram}. */
+        JCMD,
+        /** Node (the ws peer): {@code GET /heap}, V8's heapUsed after a full gc(). */
+        NODE_ENDPOINT
+    }
+
     private final Process process;
     private final int port;
     private final Path log;
+    private final Heap heap;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
-    private GatewayProcess(Process process, int port, Path log) {
+    private GatewayProcess(Process process, int port, Path log, Heap heap) {
         this.process = process;
         this.port = port;
         this.log = log;
+        this.heap = heap;
     }
 
     /** Starts the gateway; its output goes to {@code log}. Returns at once; see {@link #awaitHealthy}. */
@@ -56,6 +71,16 @@ final class GatewayProcess {
      */
     static GatewayProcess start(Path java, List<String> program, int port, List<String> jvmOptions,
                                 List<String> gatewayArgs, Path log) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(java.toString());
+        cmd.addAll(jvmOptions);
+        cmd.addAll(program);
+        return start(cmd, port, gatewayArgs, log, Heap.JCMD);
+    }
+
+    /** Starts {@code <command> --port P <args>}, any program that takes the gateway's --port. */
+    static GatewayProcess start(List<String> command, int port, List<String> gatewayArgs, Path log, Heap heap)
+            throws IOException {
         // Anything already answering on the port (a gateway left over from another run) would
         // answer /health for ours and take its clients, and ours would exit on the failed bind.
         try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
@@ -63,16 +88,13 @@ final class GatewayProcess {
         } catch (IOException inUse) {
             throw new IOException("port " + port + " is in use; stop what listens there or pass --port", inUse);
         }
-        List<String> cmd = new ArrayList<>();
-        cmd.add(java.toString());
-        cmd.addAll(jvmOptions);
-        cmd.addAll(program);
+        List<String> cmd = new ArrayList<>(command);
         cmd.add("--port");
         cmd.add(Integer.toString(port));
         cmd.addAll(gatewayArgs);
         Files.createDirectories(log.getParent());
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        return new GatewayProcess(p, port, log);
+        return new GatewayProcess(p, port, log, heap);
     }
 
     int port() {
@@ -173,6 +195,17 @@ final class GatewayProcess {
      * every class's instances; its {@code Total} line is the sum. Empty if jcmd is not there.
      */
     OptionalLong liveHeapBytes(Path jcmd) {
+        if (heap == Heap.NODE_ENDPOINT) {
+            try {
+                Matcher m = HEAP_USED.matcher(get("/heap").body());
+                return m.find() ? OptionalLong.of(Long.parseLong(m.group(1))) : OptionalLong.empty();
+            } catch (IOException e) {
+                return OptionalLong.empty();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return OptionalLong.empty();
+            }
+        }
         if (!Files.isExecutable(jcmd)) {
             return OptionalLong.empty();
         }

@@ -41,7 +41,8 @@ public final class StressMain implements Callable<Integer> {
     String scenario;
 
     @Option(names = "--stage", defaultValue = "all",
-            description = "0..3, limit, a list like 0,3,limit, or all (the four stages and the limit). Default: ${DEFAULT-VALUE}")
+            description = {"0..3, limit, ws, vertx, a list like 0,3,limit,ws,vertx, or all (the four stages and the limit;",
+                    "the peers ws and vertx only by name, see docs/STRESS.md). Default: ${DEFAULT-VALUE}"})
     String stage;
 
     @Option(names = "--repeat", defaultValue = "1",
@@ -152,6 +153,13 @@ public final class StressMain implements Callable<Integer> {
             for (Target t : s.targets()) {
                 if (t instanceof Target.Stage st) {
                     Coordinator.stageJar(s.root(), st.number());
+                } else if (t == Target.Peer.VERTX) {
+                    Coordinator.vertxJar(s.root());
+                } else if (t == Target.Peer.WS) {
+                    Coordinator.nodeCommand(s.root());
+                    if (profile != null) {
+                        throw new IllegalArgumentException("--profile loads async-profiler into JVMs; the ws peer is node: leave it out");
+                    }
                 }
             }
             String tooFew = OpenFiles.check(s.perProcess(), OpenFiles.hardLimit());

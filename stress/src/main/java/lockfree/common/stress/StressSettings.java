@@ -63,6 +63,8 @@ record StressSettings(int users, int msgs, Scenario scenario, List<Target> targe
         require(clientThreads >= 1 && connectConcurrency >= 1, "client threads and connect concurrency must be positive");
         require(redis == null || !targets.contains(Target.LIMIT),
                 "the limit server has no router: with REDIS, pick stages only (STAGE=all leaves the limit out)");
+        require(redis == null || targets.stream().noneMatch(t -> t instanceof Target.Peer),
+                "the peers (ws, vertx) have no router: with REDIS, pick stages only");
         int smallest = users / shards(users, perProcess);
         require(scenario != Scenario.UNICAST || smallest >= 2 || (redis != null && users >= 2),
                 "unicast needs at least 2 users per gateway, got " + smallest);
