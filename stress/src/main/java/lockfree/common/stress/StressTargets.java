@@ -9,7 +9,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Issue 16's end-to-end targets for the broadcast run, checked against a repeated run's JSON:
+ * Stage 3's end-to-end targets for the broadcast run, checked against a repeated run's JSON:
  * {@code <!-- stress-targets: stress/broadcast-10000x10.json -->} ... {@code <!-- /stress-targets -->}.
  *
  * <p>The rule is the stress report's: a difference between two columns is called only where the

@@ -4,6 +4,7 @@ import lockfree.common.testkit.Patience;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -30,7 +31,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *
  * <p>The ws peer needs Node.js and its installed package: without them the test is skipped,
  * loudly, or fails when CI is set.
+ *
+ * <p>For maintainers ({@code -Pmaintainer}): the peers are the stress tool's measurement fixtures,
+ * not part of the gateway a learner builds.
  */
+@Tag("maintainer")
 class PeersTest {
     /* The project root: surefire runs in the stress module's directory. */
     private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
