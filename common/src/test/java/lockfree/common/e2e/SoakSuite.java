@@ -9,6 +9,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.time.Duration;
@@ -152,7 +153,16 @@ public abstract class SoakSuite extends HostileFixture {
                             ackStatus(c, id); // ok means one of the two took it, not which: not owed
                         }
                         default -> {
-                            Http.Response r = Http.post(http(g.port(), "/push"), "{\"to\":[" + sink + "],\"data\":\"" + id + "\"}");
+                            Http.Response r;
+                            try {
+                                r = Http.post(http(g.port(), "/push"), "{\"to\":[" + sink + "],\"data\":\"" + id + "\"}");
+                            } catch (UncheckedIOException closedUnderUs) {
+                                // The gateway closes a plain HTTP connection at --handshake-timeout,
+                                // keep-alive or not; a pooled connection reused at that moment gets
+                                // no answer, and the push was not read (an answered push is written
+                                // in the same event-loop task that read it). Not owed, not a failure.
+                                continue;
+                            }
                             assertEquals(202, r.status(), r.body());
                             if (json(r.body()).get("accepted").asInt() == 1) {
                                 owed.get(sink).add(id);
