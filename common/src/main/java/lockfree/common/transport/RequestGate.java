@@ -133,12 +133,10 @@ final class RequestGate extends ChannelDuplexHandler {
             return;
         }
         if (msg instanceof HttpRequest request && request.decoderResult().isSuccess()) {
-            String refusal = refusal(ctx, request);
+            Refusal refusal = refusal(ctx, request);
             if (refusal != null) {
                 ReferenceCountUtil.release(msg);
-                HttpResponseStatus status = refusal.startsWith(NOT_IMPLEMENTED)
-                        ? HttpResponseStatus.NOT_IMPLEMENTED : HttpResponseStatus.BAD_REQUEST;
-                refuse(ctx, status, refusal);
+                refuse(ctx, refusal.status(), refusal.why());
                 return;
             }
         } else if (msg instanceof HttpContent content && !(msg instanceof HttpRequest)
@@ -164,35 +162,40 @@ final class RequestGate extends ChannelDuplexHandler {
         ctx.write(msg, promise);
     }
 
-    private static final String NOT_IMPLEMENTED = "not implemented: ";
+    /** Why a request head is refused, and with which status. */
+    private record Refusal(HttpResponseStatus status, String why) {
+        static Refusal bad(String why) {
+            return new Refusal(HttpResponseStatus.BAD_REQUEST, why);
+        }
+    }
 
     /** Why this request head is refused, or null if it is not. */
-    private static String refusal(ChannelHandlerContext ctx, HttpRequest request) {
+    private static Refusal refusal(ChannelHandlerContext ctx, HttpRequest request) {
         List<String> hosts = request.headers().getAll(HttpHeaderNames.HOST);
         boolean http11 = request.protocolVersion().equals(HttpVersion.HTTP_1_1);
         if (hosts.size() > 1) {
-            return "more than one Host header";
+            return Refusal.bad("more than one Host header");
         }
         if (hosts.isEmpty() && http11) {
-            return "HTTP/1.1 requires a Host header";
+            return Refusal.bad("HTTP/1.1 requires a Host header");
         }
         if (!hosts.isEmpty() && !HOST.matcher(hosts.get(0)).matches()) {
-            return "Host is not a host[:port]";
+            return Refusal.bad("Host is not a host[:port]");
         }
         List<String> codings = request.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING);
         if (request.headers() instanceof FramingHeaders h && h.lengthDropped) {
-            return "both Content-Length and Transfer-Encoding";
+            return Refusal.bad("both Content-Length and Transfer-Encoding");
         }
         if (!codings.isEmpty()) {
             if (!http11) {
-                return "Transfer-Encoding in an HTTP/1.0 request";
+                return Refusal.bad("Transfer-Encoding in an HTTP/1.0 request");
             }
             String[] all = String.join(",", codings).split(",");
             if (!all[all.length - 1].trim().equalsIgnoreCase("chunked")) {
-                return "the last transfer coding must be chunked";
+                return Refusal.bad("the last transfer coding must be chunked");
             }
             if (all.length > 1) {
-                return NOT_IMPLEMENTED + "the only transfer coding spoken here is chunked";
+                return new Refusal(HttpResponseStatus.NOT_IMPLEMENTED, "the only transfer coding spoken here is chunked");
             }
         }
         String target = request.uri();
@@ -202,7 +205,8 @@ final class RequestGate extends ChannelDuplexHandler {
         if (target.equals("*") && request.method().equals(HttpMethod.OPTIONS)) {
             return null;
         }
-        return absoluteForm(ctx, request);
+        String notOurs = absoluteForm(ctx, request);
+        return notOurs == null ? null : Refusal.bad(notOurs);
     }
 
     /** Rewrites an absolute-form target for this gateway to origin-form; returns why not otherwise. */

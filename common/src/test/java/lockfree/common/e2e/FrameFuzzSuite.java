@@ -86,6 +86,8 @@ public abstract class FrameFuzzSuite extends HostileFixture {
         assertTrue(violations > INPUTS / 2, "most inputs carry a violation: " + violations);
         assertEquals(unexpectedBefore, TransportProbe.unexpectedErrors(), "errors no handler foresaw (each logged with a stack trace)");
         gatewaySurvived(g.port());
+        System.out.printf("fuzz of %s, seed %d: %d inputs, %d with a violation, all answered as RFC 6455 allows%n",
+                stage().name(), SEED, INPUTS, violations);
     }
 
     // ---- the inputs ------------------------------------------------------------------------

@@ -123,6 +123,8 @@ public abstract class SoakSuite extends HostileFixture {
         assertTrue(heapAfter - heapBefore < HEAP_SLACK_MIB << 20, "heap after GC grew from " + (heapBefore >> 20)
                 + " MiB to " + (heapAfter >> 20) + " MiB over the soak");
         gatewaySurvived(g.port());
+        System.out.printf("soak of %s on %s: %d messages owed to the sinks, all arrived; heap after GC %d -> %d MiB%n",
+                length, stage().name(), acked.get(), heapBefore >> 20, heapAfter >> 20);
     }
 
     /** One thread's traffic until the deadline: a connection at a time, a random walk of legal actions. */
