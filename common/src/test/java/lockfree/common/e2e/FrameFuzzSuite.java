@@ -4,6 +4,7 @@ import lockfree.common.testkit.RawClient;
 import lockfree.common.transport.Gateway;
 import lockfree.common.transport.TransportProbe;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -44,7 +45,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *   <li>and keep delivering the canary pair's messages throughout.</li>
  * </ul>
  * {@code -Dlockfree.fuzz.inputs=N} runs N inputs (300 by default, a few seconds);
- * {@code -Dlockfree.fuzz.seed=S} another sequence. A failure names the seed and the input's index,
+ * {@code -Dlockfree.fuzz.seed=S} another sequence. The maintainers' run ({@code @Tag("maintainer")},
+ * {@code -Pmaintainer}) runs {@code -Dlockfree.fuzz.long.inputs} (50000 by default, about a minute
+ * per stage on two cores). A failure names the seed and the input's index,
  * which reproduce it.
  */
 public abstract class FrameFuzzSuite extends HostileFixture {
@@ -70,10 +73,21 @@ public abstract class FrameFuzzSuite extends HostileFixture {
     @Test
     @DisplayName("seeded frame fuzzer: every violation answered with an allowed close code or a TCP drop, only well-formed frames back")
     void fuzz() {
+        fuzz(INPUTS);
+    }
+
+    @Test
+    @Tag("maintainer")
+    @DisplayName("the same fuzzer over tens of thousands of inputs")
+    void longFuzz() {
+        fuzz(Integer.getInteger("lockfree.fuzz.long.inputs", 50_000));
+    }
+
+    void fuzz(int inputs) {
         Gateway g = start(c -> c.withMaxFrameBytes(MAX_FRAME));
         long unexpectedBefore = TransportProbe.unexpectedErrors();
         int violations = 0;
-        for (int i = 0; i < INPUTS; i++) {
+        for (int i = 0; i < inputs; i++) {
             // One generator per input, drawn from the seed and the index, so that input i is the same
             // whatever the gateway did with the inputs before it (a write cut short by a close draws
             // fewer pieces): a failure names the seed and the index, and those reproduce it.
@@ -86,11 +100,11 @@ public abstract class FrameFuzzSuite extends HostileFixture {
             }
             violations += input.allowedCloses().isEmpty() ? 0 : 1;
         }
-        assertTrue(violations > INPUTS / 2, "most inputs carry a violation: " + violations);
+        assertTrue(violations > inputs / 2, "most inputs carry a violation: " + violations);
         assertEquals(unexpectedBefore, TransportProbe.unexpectedErrors(), "errors no handler foresaw (each logged with a stack trace)");
         gatewaySurvived(g.port());
         System.out.printf("fuzz of %s, seed %d: %d inputs, %d with a violation, all answered as RFC 6455 allows%n",
-                stage().name(), SEED, INPUTS, violations);
+                stage().name(), SEED, inputs, violations);
     }
 
     // ---- the inputs ------------------------------------------------------------------------

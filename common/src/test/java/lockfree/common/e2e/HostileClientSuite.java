@@ -1,6 +1,5 @@
 package lockfree.common.e2e;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -16,22 +15,18 @@ import lockfree.common.testkit.Patience;
 import lockfree.common.testkit.RawClient;
 import lockfree.common.testkit.WsTestClient;
 import lockfree.common.transport.Gateway;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.UnaryOperator;
 
 import static lockfree.common.e2e.GatewayEndToEndSuite.awaitOp;
 import static lockfree.common.e2e.GatewayEndToEndSuite.eventually;
@@ -39,7 +34,6 @@ import static lockfree.common.e2e.GatewayEndToEndSuite.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * What one anonymous client must not be able to do to the gateway, and what it hears instead: the

@@ -121,6 +121,27 @@ public abstract class HttpFramingSuite extends HostileFixture {
     }
 
     @Test
+    @DisplayName("a body over --max-frame, by Content-Length or in chunks, gets 413 and a close; nothing after it is executed")
+    void oversizedBodiesClose() {
+        Gateway g = startWithVictim();
+        String hidden = smuggledPush("127.0.0.1");
+        try (RawClient r = raw(g.port())) {
+            r.write(bytes(head("POST", "/push", "HTTP/1.1", headers("Host", "127.0.0.1", "Content-Type", "application/json",
+                    "Content-Length", Integer.toString(MAX_FRAME + 1)))), bytes(hidden));
+            assertEquals(413, answeredThenClosed(r).status());
+        }
+        try (RawClient r = raw(g.port())) {
+            String chunk = " ".repeat(MAX_FRAME / 2 + 1);
+            String chunks = Integer.toHexString(chunk.length()) + "\r\n" + chunk + "\r\n";
+            r.write(bytes(head("POST", "/push", "HTTP/1.1", headers("Host", "127.0.0.1", "Content-Type", "application/json",
+                    "Transfer-Encoding", "chunked")) + chunks + chunks + "0\r\n\r\n" + hidden));
+            assertEquals(413, answeredThenClosed(r).status());
+        }
+        nothingSmuggled(g);
+        gatewaySurvived(g.port());
+    }
+
+    @Test
     @DisplayName("Expect: 100-continue within --max-frame gets 100 Continue, then the request is served")
     void acceptedExpectationIsServed() {
         Gateway g = startWithVictim();
