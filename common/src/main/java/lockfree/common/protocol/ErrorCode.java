@@ -47,7 +47,10 @@ public enum ErrorCode {
     URI_TOO_LONG("uri_too_long"),
     /** HTTP headers over the limit (HTTP 431). */
     HEADERS_TOO_LARGE("headers_too_large"),
-    /** An HTTP request that does not parse (HTTP 400). */
+    /**
+     * An HTTP request that does not parse, or that RFC 9112 tells a server to refuse (HTTP 400; 413
+     * for a chunk line over the limit, 501 for a transfer coding other than chunked).
+     */
     BAD_HTTP("bad_http"),
     /** No login within --login-timeout of the handshake (close 4003). */
     LOGIN_TIMEOUT("login_timeout"),

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufOutputStream;
@@ -24,7 +25,25 @@ import java.util.Arrays;
  * largest libraries they carried (parent pom, shade plugin; GatewayJarIT bounds the jars' size).
  */
 public final class Protocol {
-    private static final JsonFactory FACTORY = new JsonFactory();
+    /** Longest JSON field name read, in characters (Jackson's own default, named here so the docs can state it). */
+    public static final int MAX_NAME_LENGTH = 50_000;
+    /** Deepest nesting of arrays and objects read, the frame's own object included. */
+    public static final int MAX_NESTING = 1000;
+    /** Longest number read, in characters. */
+    public static final int MAX_NUMBER_LENGTH = 1000;
+
+    /*
+     * Jackson's defaults, spelled out: a client can reach each of them within --max-frame, and
+     * docs/PROTOCOL.md ("Limits and abuse") promises these numbers, whatever a Jackson upgrade
+     * changes its defaults to. Strings are bounded by --max-frame before Jackson sees them.
+     */
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNameLength(MAX_NAME_LENGTH)
+                    .maxNestingDepth(MAX_NESTING)
+                    .maxNumberLength(MAX_NUMBER_LENGTH)
+                    .build())
+            .build();
 
     private Protocol() {
     }

@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * One connection's pipeline, each handler built from the collaborators it uses:
  * <pre>
- * IdleStateHandler -> OutboundBudget -> HttpServerCodec -> HttpObjectAggregator
+ * IdleStateHandler -> OutboundBudget -> HttpServerCodec -> RequestGate -> HttpObjectAggregator
  *   -> HandshakeGuard -> FrameGuard (ping, pong, close) -> WebSocketServerProtocolHandler(/ws)
  *   -> WebSocketFrameAggregator -> HttpApiHandler (/push /metrics /health /)
  *   -> SessionHandler (the protocol)
@@ -98,8 +98,11 @@ final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
         p.addLast("budget", new OutboundBudget(config, metrics));
         p.addLast("http", new HttpServerCodec(new HttpDecoderConfig()
                 .setMaxInitialLineLength(HandshakeGuard.MAX_REQUEST_LINE)
-                .setMaxHeaderSize(HandshakeGuard.MAX_HEADERS)));
-        p.addLast("aggregator", new HttpObjectAggregator(config.maxFrameBytes()));
+                .setMaxHeaderSize(HandshakeGuard.MAX_HEADERS)
+                .setHeadersFactory(RequestGate.HEADERS)));
+        p.addLast("gate", new RequestGate(metrics));
+        // true: a refused expectation (413, 417) closes, since the body it refused was never read
+        p.addLast("aggregator", new HttpObjectAggregator(config.maxFrameBytes(), true));
         p.addLast("handshake-guard", new HandshakeGuard(config, metrics, origins));
         p.addLast("control", new FrameGuard(rate, metrics));
         p.addLast("websocket", new WebSocketServerProtocolHandler(ws));

@@ -29,7 +29,8 @@ import java.util.concurrent.TimeUnit;
  * at the deadline too; HTTP clients reconnect.
  *
  * <p>The checks, in order: a request the HTTP decoder could not read (431 headers over 8 KiB, 414
- * a request line over 8 KiB, 400 otherwise; then closed); a connection over {@code --max-connections}
+ * a request line over 8 KiB, 413 a chunk line over 8 KiB, 400 otherwise; then closed; the request
+ * head's own rules, Host and the target's form, are {@link RequestGate}'s); a connection over {@code --max-connections}
  * (only {@code GET /health} and {@code GET /metrics} are served, so monitoring still sees a full
  * gateway, everything else gets 503; then closed); a browser {@code Origin} the {@link OriginPolicy}
  * refuses (403, on {@code /ws} and {@code /push}); a request for {@code /ws} that is not RFC 6455
@@ -81,6 +82,8 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
             if (decoded.cause() instanceof TooLongHttpHeaderException) {
                 refuse(ctx, HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, ErrorCode.HEADERS_TOO_LARGE,
                         "the request's headers are over " + MAX_HEADERS + " bytes");
+            } else if (decoded.cause() instanceof RequestGate.ChunkLineTooLong tooLong) {
+                refuse(ctx, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, ErrorCode.BAD_HTTP, tooLong.getMessage());
             } else if (decoded.cause() instanceof TooLongHttpLineException) {
                 refuse(ctx, HttpResponseStatus.REQUEST_URI_TOO_LONG, ErrorCode.URI_TOO_LONG,
                         "the request line is over " + MAX_REQUEST_LINE + " bytes");

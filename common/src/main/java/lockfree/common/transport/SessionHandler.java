@@ -55,6 +55,8 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     /* Shared by every connection, so the log's volume is bounded for the whole process. */
     private static final AtomicLong lastLogged = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
     private static final AtomicLong unlogged = new AtomicLong();
+    /** Every unexpected error since the JVM started, logged or not: what the hostile suites watch. */
+    private static final AtomicLong unexpected = new AtomicLong();
 
     private final GatewayConfig config;
     private final SendQueue.Factory queues;
@@ -190,6 +192,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
      * is reported with the next one: never lost, at worst late.
      */
     private static void logUnexpected(Channel ch, Throwable cause) {
+        unexpected.incrementAndGet();
         long now = System.nanoTime();
         long last = lastLogged.get();
         if (now - last >= LOG_EVERY_NANOS && lastLogged.compareAndSet(last, now)) {
@@ -199,6 +202,11 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
         } else {
             unlogged.incrementAndGet();
         }
+    }
+
+    /** How many errors no handler foresaw, in this JVM so far (logged or not). */
+    static long unexpectedErrors() {
+        return unexpected.get();
     }
 
     // ---- frames --------------------------------------------------------------------------

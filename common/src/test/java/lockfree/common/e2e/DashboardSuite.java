@@ -2,6 +2,7 @@ package lockfree.common.e2e;
 
 import lockfree.common.transport.GatewayConfig;
 import lockfree.common.contract.Stage;
+import lockfree.common.testkit.Patience;
 import lockfree.common.testkit.Chromium;
 import lockfree.common.testkit.Http;
 import lockfree.common.testkit.WsTestClient;
@@ -12,7 +13,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -49,9 +49,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * gateway, so counts on the dashboard start from zero.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@Timeout(30)
 public abstract class DashboardSuite {
-    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final Duration WAIT = Patience.seconds(10);
 
     private Chromium chromium;
     private Gateway gateway;
@@ -347,7 +346,7 @@ public abstract class DashboardSuite {
     /** The status code for a request line sent as is: no client library normalises the path. */
     private int rawStatus(String methodAndPath) {
         try (Socket s = new Socket("127.0.0.1", gateway.port())) {
-            s.setSoTimeout(5000);
+            s.setSoTimeout((int) Patience.millis(5000));
             String req = methodAndPath + " HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
             s.getOutputStream().write(req.getBytes(StandardCharsets.ISO_8859_1));
             InputStream in = s.getInputStream();

@@ -4,12 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import lockfree.common.protocol.CloseCodes;
 import lockfree.common.protocol.Tokens;
+import lockfree.common.testkit.Patience;
 import lockfree.common.testkit.ChildGateway;
 import lockfree.common.testkit.WsTestClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 
@@ -43,7 +43,6 @@ import static org.junit.jupiter.api.Assertions.fail;
  * }
  * </pre>
  */
-@Timeout(60)
 @EnabledOnOs(OS.LINUX)
 public abstract class ForkedGatewaySuite {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -74,7 +73,7 @@ public abstract class ForkedGatewaySuite {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         processes.add(p);
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(20, TimeUnit.SECONDS));
+        assertTrue(p.waitFor(Patience.seconds(20).toMillis(), TimeUnit.MILLISECONDS));
         List<String> lines = new ArrayList<>(out.lines().toList());
         lines.add(0, "exit=" + p.exitValue());
         return lines;
@@ -120,11 +119,11 @@ public abstract class ForkedGatewaySuite {
         child.awaitOutput("any uid may log in"); // without a secret the start-up says so
         try (WsTestClient c = WsTestClient.connect(child.uri("ws", "/ws"))) {
             c.send("{\"op\":\"login\",\"uid\":1}");
-            c.awaitMatching(s -> s.contains("login_ok"), Duration.ofSeconds(5));
+            c.awaitMatching(s -> s.contains("login_ok"), Patience.seconds(5));
             child.process().destroy(); // SIGTERM
-            assertEquals(CloseCodes.GOING_AWAY, c.awaitCloseCode(Duration.ofSeconds(10)));
+            assertEquals(CloseCodes.GOING_AWAY, c.awaitCloseCode(Patience.seconds(10)));
         }
-        assertTrue(child.process().waitFor(15, TimeUnit.SECONDS), "the gateway exits after SIGTERM");
+        assertTrue(child.process().waitFor(Patience.seconds(15).toMillis(), TimeUnit.MILLISECONDS), "the gateway exits after SIGTERM");
     }
 
     /*
@@ -173,12 +172,12 @@ public abstract class ForkedGatewaySuite {
         }
         try (WsTestClient c = WsTestClient.connect(child.uri("ws", "/ws"))) {
             c.send("{\"op\":\"login\",\"uid\":3}");
-            assertNotNull(c.awaitMatching(s -> s.contains("login_ok"), Duration.ofSeconds(10)));
+            assertNotNull(c.awaitMatching(s -> s.contains("login_ok"), Patience.seconds(10)));
         }
     }
 
     private static JsonNode awaitHealth(Socket keepAlive, java.util.function.Predicate<JsonNode> until) throws IOException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        long deadline = System.nanoTime() + Patience.seconds(20).toNanos();
         JsonNode h;
         while (!until.test(h = health(keepAlive))) {
             if (System.nanoTime() > deadline) {

@@ -8,12 +8,12 @@ import lockfree.common.protocol.CloseCodes;
 import lockfree.common.protocol.ErrorCode;
 import lockfree.common.protocol.Tokens;
 import lockfree.common.testkit.Http;
+import lockfree.common.testkit.Patience;
 import lockfree.common.testkit.WsTestClient;
 import lockfree.common.transport.Gateway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,9 +45,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * </pre>
  * Tests that need a separate JVM (file-descriptor wall, SIGTERM) live in {@link ForkedGatewaySuite}.
  */
-@Timeout(30)
 public abstract class GatewayEndToEndSuite {
-    protected static final Duration WAIT = Duration.ofSeconds(5);
+    protected static final Duration WAIT = Patience.seconds(5);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final List<Gateway> gateways = new ArrayList<>();
@@ -542,7 +541,7 @@ public abstract class GatewayEndToEndSuite {
         slow.send("{\"op\":\"login\",\"uid\":1}");
         eventually("slow client logged in", () -> g.sessions().getByUserId(1) != null);
         String big = "{\"all\":false,\"to\":[1],\"data\":\"" + "y".repeat(16 * 1024) + "\"}";
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        long deadline = System.nanoTime() + Patience.seconds(20).toNanos();
         while (metric(g, "gateway_slow_consumer_closes_total") < 1) {
             assertTrue(System.nanoTime() < deadline, "slow consumer never closed; dropped="
                     + metric(g, "gateway_pushes_dropped_total"));

@@ -7,7 +7,6 @@ import lockfree.common.testkit.WsTestClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -77,7 +76,6 @@ public abstract class HostileChildJvmSuite {
     }
 
     @Test
-    @Timeout(90)
     @DisplayName("-Xmx128m, one client flooding pings and sends without reading for 30 s: up, RSS bounded, canary whole")
     void smallHeapFlood() throws IOException {
         ChildGateway child = smallHeapChild("--rate-limit", "1000000", "--slow-consumer-timeout", "2s");
@@ -150,7 +148,6 @@ public abstract class HostileChildJvmSuite {
     private static final long RSS_BOUND_KIB = 240 * 1024;
 
     @Test
-    @Timeout(60)
     @DisplayName("requests abandoned mid-body do not log a stack trace each")
     void abandonedRequestsAreQuiet() throws IOException {
         ChildGateway child = smallHeapChild();

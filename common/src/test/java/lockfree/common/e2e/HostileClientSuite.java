@@ -1,6 +1,5 @@
 package lockfree.common.e2e;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -12,26 +11,22 @@ import lockfree.common.protocol.CloseCodes;
 import lockfree.common.protocol.ErrorCode;
 import lockfree.common.protocol.Tokens;
 import lockfree.common.testkit.Http;
+import lockfree.common.testkit.Patience;
 import lockfree.common.testkit.RawClient;
 import lockfree.common.testkit.WsTestClient;
 import lockfree.common.transport.Gateway;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.UnaryOperator;
 
 import static lockfree.common.e2e.GatewayEndToEndSuite.awaitOp;
 import static lockfree.common.e2e.GatewayEndToEndSuite.eventually;
@@ -39,7 +34,6 @@ import static lockfree.common.e2e.GatewayEndToEndSuite.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * What one anonymous client must not be able to do to the gateway, and what it hears instead: the
@@ -56,150 +50,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * the log volume) are in {@link HostileChildJvmSuite}: the transport they attack is common's, the
  * same for every stage, so one stage runs them.
  */
-@Timeout(60)
-public abstract class HostileClientSuite {
-    private static final Duration WAIT = GatewayEndToEndSuite.WAIT;
-    static final long ALICE = 9001;
-    static final long BOB = 9002;
-
-    private final List<Gateway> gateways = new ArrayList<>();
-    private final List<WsTestClient> clients = new ArrayList<>();
-    private final List<AutoCloseable> others = new ArrayList<>();
-    private Canary canary;
-
-    /** The stage under test. */
-    protected abstract Stage stage();
-
-    /**
-     * Starts every gateway of the suite. Only the suite's teeth test (HostileSuiteTeethTest) starts
-     * something else: the real transport with one known hole (BrokenTransports).
-     */
-    protected Gateway startGateway(GatewayConfig config) {
-        return Gateway.start(stage(), config);
-    }
-
-    @AfterEach
-    void stopEverything() throws Exception {
-        if (canary != null) {
-            canary.stop();
-        }
-        clients.forEach(WsTestClient::close);
-        for (AutoCloseable c : others) {
-            c.close();
-        }
-        gateways.forEach(Gateway::stop);
-    }
-
-    // ---- fixtures ------------------------------------------------------------------------
-
-    /** A gateway with the test's settings, and the canary pair already talking on it. */
-    private Gateway start(UnaryOperator<GatewayConfig> tweak) {
-        Gateway g = startGateway(tweak.apply(GatewayConfig.defaults().withPort(0)
-                .withShutdownTimeout(Duration.ofSeconds(2))));
-        gateways.add(g);
-        String secret = g.config().secret();
-        canary = new Canary(track(WsTestClient.connect(ws(g.port()))), track(WsTestClient.connect(ws(g.port()))),
-                secret == null ? null : new Tokens(secret));
-        return g;
-    }
-
-    private static URI ws(int port) {
-        return URI.create("ws://127.0.0.1:" + port + "/ws");
-    }
-
-    private static URI http(int port, String path) {
-        return URI.create("http://127.0.0.1:" + port + path);
-    }
-
-    private WsTestClient track(WsTestClient c) {
-        clients.add(c);
-        return c;
-    }
-
-    private WsTestClient connect(Gateway g, WsTestClient.Options options) {
-        return track(WsTestClient.connect(ws(g.port()), options));
-    }
-
-    private RawClient raw(int port) {
-        RawClient r = RawClient.connect(port);
-        others.add(r);
-        return r;
-    }
-
-    /** The end of every test: the canary lost nothing, and the gateway still answers /health. */
-    private void gatewaySurvived(int port) {
-        canary.verify();
-        Http.Response health = Http.get(http(port, "/health"));
-        assertEquals(200, health.status(), health.body());
-    }
-
-    /**
-     * Two users, one sending to the other every 50 ms with an id, for as long as the test runs.
-     * {@link #verify()} stops the sender and checks that every message arrived, in order, and
-     * that every one was acked ok.
-     */
-    static final class Canary {
-        private final WsTestClient alice;
-        private final WsTestClient bob;
-        private final ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "canary");
-            t.setDaemon(true);
-            return t;
-        });
-        private final AtomicInteger sent = new AtomicInteger();
-        private volatile Throwable failure;
-
-        /** {@code tokens}: how the pair logs in to a gateway with a secret; null without one. */
-        Canary(WsTestClient alice, WsTestClient bob, Tokens tokens) {
-            this.alice = alice;
-            this.bob = bob;
-            alice.send(login(ALICE, tokens));
-            bob.send(login(BOB, tokens));
-            awaitOp(alice, "login_ok");
-            awaitOp(bob, "login_ok");
-            sender.scheduleAtFixedRate(() -> {
-                try {
-                    int n = sent.get() + 1;
-                    alice.send("{\"op\":\"send\",\"to\":" + BOB + ",\"data\":" + n + ",\"id\":" + n + "}");
-                    sent.set(n);
-                } catch (Throwable t) {
-                    failure = t;
-                    throw t;
-                }
-            }, 0, 50, TimeUnit.MILLISECONDS);
-        }
-
-        private static String login(long uid, Tokens tokens) {
-            return "{\"op\":\"login\",\"uid\":" + uid + (tokens == null ? "" : ",\"token\":\""
-                    + tokens.mint(uid, Instant.now().plusSeconds(600).getEpochSecond()) + '"') + "}";
-        }
-
-        void stop() {
-            sender.shutdownNow();
-        }
-
-        void verify() {
-            stop();
-            try {
-                assertTrue(sender.awaitTermination(5, TimeUnit.SECONDS), "the canary's sender stopped");
-            } catch (InterruptedException e) {
-                throw new AssertionError(e);
-            }
-            if (failure != null) {
-                throw new AssertionError("the canary could not send", failure);
-            }
-            int n = sent.get();
-            assertTrue(n > 0, "the canary sent something");
-            for (int i = 1; i <= n; i++) {
-                JsonNode msg = awaitOp(bob, "msg");
-                assertEquals(i, msg.get("data").asInt(), "canary message " + i + " of " + n + " arrives, in order");
-                JsonNode ack = awaitOp(alice, "ack");
-                assertEquals(i, ack.get("id").asInt());
-                assertEquals("ok", ack.get("status").asText(), "canary message " + i + " acked ok");
-            }
-        }
-    }
-
+public abstract class HostileClientSuite extends HostileFixture {
     // ---- 1. one outbound budget; control frames are rate limited ------------------------
 
     @Test
@@ -228,7 +79,7 @@ public abstract class HostileClientSuite {
         flooder.send("{\"op\":\"login\",\"uid\":666}");
         // Every send is acked with its 4 KB id; every ping is answered with its 125-byte payload.
         String send = "{\"op\":\"send\",\"to\":404,\"data\":0,\"id\":\"" + "i".repeat(4096) + "\"}";
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        long deadline = System.nanoTime() + Patience.seconds(20).toNanos();
         int stalls = flood(flooder, send, deadline, () -> { });
         assertTrue(!flooder.isOpen(), "the gateway kept a client that does not read for 20 s");
         assertTrue(stalls > 0, "the gateway stopped reading the flooder before it closed it");

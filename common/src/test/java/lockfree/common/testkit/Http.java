@@ -23,12 +23,12 @@ import java.util.Map;
  */
 public final class Http {
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration TIMEOUT = Patience.seconds(10);
 
     /** HTTP/1.1, as the gateway speaks; java.net.http would otherwise try an h2c upgrade first. */
     private static final HttpClient CLIENT = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
+            .connectTimeout(Patience.seconds(5))
             .build();
 
     private Http() {

@@ -31,7 +31,7 @@ import java.util.concurrent.ThreadLocalRandom;
  *     assertTrue(raw.readFrame().text().contains("login_ok"));
  * }
  * }</pre>
- * Every read waits at most the timeout given to {@link #connect(int, Duration)} (5 s by default)
+ * Every read waits at most the timeout given to {@link #connect(int, Duration)} (5 s by default, times {@link Patience})
  * and fails with {@link SocketTimeoutException} wrapped in an {@link UncheckedIOException}.
  */
 public final class RawClient implements AutoCloseable {
@@ -53,7 +53,7 @@ public final class RawClient implements AutoCloseable {
     }
 
     public static RawClient connect(int port) {
-        return connect(port, Duration.ofSeconds(5));
+        return connect(port, Patience.seconds(5));
     }
 
     public static RawClient connect(int port, Duration readTimeout) {
