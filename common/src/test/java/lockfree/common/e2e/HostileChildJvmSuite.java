@@ -4,6 +4,7 @@ import lockfree.common.testkit.ChildGateway;
 import lockfree.common.testkit.Http;
 import lockfree.common.testkit.RawClient;
 import lockfree.common.testkit.WsTestClient;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -34,7 +35,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *     &#64;Override protected Class&lt;?&gt; mainClass() { return Stage3Main.class; }
  * }
  * </pre>
+ *
+ * <p>For maintainers ({@code -Pmaintainer}): each case starts a gateway JVM of its own.
  */
+@Tag("maintainer")
 public abstract class HostileChildJvmSuite {
     private static final Duration WAIT = GatewayEndToEndSuite.WAIT;
 

@@ -5,6 +5,7 @@ import lockfree.common.testkit.SynchronizedStage;
 import lockfree.common.transport.BrokenTransports;
 import lockfree.common.transport.Gateway;
 import lockfree.common.transport.GatewayConfig;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -21,7 +22,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * case that fails everything. The cases run exactly as every stage runs them (on the test fixture
  * stage here: the transport is common's). About a minute in all, most of it the holes that only
  * show by a deadline passing (the flood's 20 s, the trickled upgrade, sessions that never go).
+ *
+ * <p>For maintainers ({@code -Pmaintainer}): it proves the hostile suites, which every stage
+ * runs in the learner's build.
  */
+@Tag("maintainer")
 class HostileSuiteTeethTest {
 
     /** The suite against the real transport (hole null) or one broken variant. */
