@@ -58,6 +58,16 @@ stage_module() {
 }
 
 load() { echo "# load average (1 5 15 min): $(cut -d' ' -f1-3 /proc/loadavg) at $(date -u +%FT%TZ)"; }
+# A JSON result (-rff X.json) gets its run log X-run.txt beside it: the command, machine, JDK and
+# date that the caption of every table rendered from it shows (Report).
+run_log() {
+    local command=$1 started=$2 before=$3 rff="" prev=""
+    shift 3
+    for a in "$@"; do [[ "$prev" == -rff ]] && rff=$a; prev=$a; done
+    if [[ "$rff" == *.json ]]; then
+        java -cp "$(classpath benchmarks)" lockfree.bench.Report --run-log "$rff" "$command" "$started" "$before"
+    fi
+}
 
 mode=${1:-help}
 shift || true
@@ -73,13 +83,7 @@ case "$mode" in
         # A first argument that is not an option is the benchmark pattern; default: all of the stage's.
         if [[ $# -eq 0 || "$1" == -* ]]; then set -- "Stage${n}_" "$@"; fi
         java -cp "$(classpath "$m")" org.openjdk.jmh.Main "$@"
-        # A JSON result (-rff X.json) gets its run log X-run.txt beside it: the command, machine,
-        # JDK and date that the caption of every table rendered from it shows (Report).
-        rff="" prev=""
-        for a in "$@"; do [[ "$prev" == -rff ]] && rff=$a; prev=$a; done
-        if [[ "$rff" == *.json ]]; then
-            java -cp "$(classpath benchmarks)" lockfree.bench.Report --run-log "$rff" "$command" "$started" "$before"
-        fi
+        run_log "$command" "$started" "$before" "$@"
         load
         ;;
     all)
@@ -100,8 +104,13 @@ case "$mode" in
         ;;
     jmh)
         build
+        command=$(echo "./bench.sh jmh $*" | sed 's/ *$//')
+        started=$(date -u +%FT%TZ)
+        before=$(cut -d' ' -f1-3 /proc/loadavg)
         load
         java -cp "$(classpath benchmarks)" org.openjdk.jmh.Main "$@"
+        run_log "$command" "$started" "$before" "$@"
+        load
         ;;
     smoke)
         # Every benchmark compiles and runs once, so none rots. users=1000 keeps set-up short;
