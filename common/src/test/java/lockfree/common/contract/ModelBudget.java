@@ -3,13 +3,15 @@ package lockfree.common.contract;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 
 /**
- * How much the model checker explores per check, in one place for every model. Each stage runs
- * the models once per JDK in {@code ./mvnw verify}, so this is CI time: the fixed races are small
- * enough that this many interleavings cover them, and the random scenarios add breadth.
+ * How much the model checker explores per check, in one place for every model. The fixed races
+ * (every interleaving this budget reaches of the scenarios that show each known mistake) run in
+ * every build; random scenarios add breadth on top: {@code -Dlockfree.modelcheck.random=N} per
+ * check, which the parent pom sets to a few in the learner's {@code ./mvnw verify} and to more in
+ * the maintainers' profile.
  */
 final class ModelBudget {
     /** Random scenarios per check (the fixed races come on top of these). */
-    static final int ITERATIONS = 6;
+    static final int ITERATIONS = Integer.getInteger("lockfree.modelcheck.random", 6);
     /** Interleavings explored per scenario, at most. */
     static final int INVOCATIONS = 200;
 
