@@ -2,9 +2,8 @@ package lockfree.exercises.ex03_atomic_map_ops;
 
 import lockfree.common.contract.Session;
 import lockfree.exercises.support.Together;
-import org.jetbrains.lincheck.Lincheck;
+import lockfree.exercises.support.Races;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -20,9 +19,8 @@ class ChmRacesTest {
     private static final int INVOCATIONS = 100;
 
     @Test
-    @Timeout(20)
     void theOldSessionsCloseRacingTheReloginNeverUnbindsTheNewSession() {
-        Lincheck.runConcurrentTest(INVOCATIONS, () -> {
+        Races.check(INVOCATIONS, () -> {
             ConcurrentMapSessionManager m = new ConcurrentMapSessionManager();
             Session phone = Session.detached(1, 7);
             Session laptop = Session.detached(2, 7);
@@ -39,9 +37,8 @@ class ChmRacesTest {
     }
 
     @Test
-    @Timeout(20)
     void aLoginRacingItsOwnCloseLeavesNothingBound() {
-        Lincheck.runConcurrentTest(INVOCATIONS, () -> {
+        Races.check(INVOCATIONS, () -> {
             ConcurrentMapSessionManager m = new ConcurrentMapSessionManager();
             Session s = Session.detached(1, 7);
             m.add(s);
@@ -53,9 +50,8 @@ class ChmRacesTest {
     }
 
     @Test
-    @Timeout(20)
     void twoRacingLoginsHaveOneWinnerWhoKicksTheOther() {
-        Lincheck.runConcurrentTest(INVOCATIONS, () -> {
+        Races.check(INVOCATIONS, () -> {
             ConcurrentMapSessionManager m = new ConcurrentMapSessionManager();
             Session a = Session.detached(1, 7);
             Session b = Session.detached(2, 7);

@@ -1,9 +1,8 @@
 package lockfree.exercises.ex06_striped_counter;
 
 import lockfree.exercises.support.Together;
-import org.jetbrains.lincheck.Lincheck;
+import lockfree.exercises.support.Races;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 import java.util.HashSet;
 import java.util.Set;
@@ -68,9 +67,8 @@ class StripedCounterTest {
      * through every interleaving: a get-then-set loses one add in some of them, an atomic add never.
      */
     @Test
-    @Timeout(20)
     void twoThreadsOnOneStripeLoseNoAdd() {
-        Lincheck.runConcurrentTest(200, () -> {
+        Races.check(200, () -> {
             StripedCounter c = new StripedCounter(1);
             Together.run(() -> c.add(1), () -> c.add(2));
             assertEquals(3, c.sum(), "an add was lost");
@@ -79,9 +77,8 @@ class StripedCounterTest {
 
     /** The same with many stripes: whatever stripes the threads pick, the total is exact at rest. */
     @Test
-    @Timeout(20)
     void threadsOnAnyStripesAddUpExactly() {
-        Lincheck.runConcurrentTest(200, () -> {
+        Races.check(200, () -> {
             StripedCounter c = new StripedCounter(4);
             Together.run(() -> c.add(1), () -> c.add(10), () -> c.add(100));
             assertEquals(111, c.sum());

@@ -1,9 +1,8 @@
 package lockfree.exercises.ex09_mpsc_ring;
 
 import lockfree.exercises.support.Together;
-import org.jetbrains.lincheck.Lincheck;
+import lockfree.exercises.support.Races;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -70,9 +69,8 @@ class MpscRingTest {
      * producer published it (a slot claimed but not yet filled must read as "not ready").
      */
     @Test
-    @Timeout(20)
     void twoProducersAndTheConsumerLoseNothingAndKeepOrder() {
-        Lincheck.runConcurrentTest(INVOCATIONS, () -> {
+        Races.check(INVOCATIONS, () -> {
             MpscRing<String> ring = new MpscRing<>(4);
             List<String> taken = new ArrayList<>();
             Together.run(
@@ -107,9 +105,8 @@ class MpscRingTest {
      * into the slot in between: the old element is lost and the new one read in its place.
      */
     @Test
-    @Timeout(20)
     void aPollRacingTheOfferThatRefillsItsSlotGetsTheOldElement() {
-        Lincheck.runConcurrentTest(INVOCATIONS, () -> {
+        Races.check(INVOCATIONS, () -> {
             MpscRing<String> ring = new MpscRing<>(2);
             assertTrue(ring.offer("a"));
             assertTrue(ring.offer("x"));
@@ -132,9 +129,8 @@ class MpscRingTest {
      * says full while it is empty. Only reusing the slot after such a poll shows it.
      */
     @Test
-    @Timeout(20)
     void aSlotPolledWhileItsProducerPublishesIsFreeOneLapLater() {
-        Lincheck.runConcurrentTest(INVOCATIONS, () -> {
+        Races.check(INVOCATIONS, () -> {
             MpscRing<String> ring = new MpscRing<>(2);
             String[] taken = new String[1];
             Together.run(() -> ring.offer("a"), () -> taken[0] = ring.poll());
@@ -151,9 +147,8 @@ class MpscRingTest {
 
     /** Two producers race for the last free slot: exactly one gets it. */
     @Test
-    @Timeout(20)
     void twoProducersRacingForTheLastSlotOneWins() {
-        Lincheck.runConcurrentTest(INVOCATIONS, () -> {
+        Races.check(INVOCATIONS, () -> {
             MpscRing<String> ring = new MpscRing<>(2);
             ring.offer("x");
             boolean[] ok = new boolean[2];

@@ -4,10 +4,9 @@ import lockfree.common.contract.ManualEventLoop;
 import lockfree.common.contract.SendQueue;
 import lockfree.common.contract.SendQueueContract;
 import lockfree.exercises.support.Together;
-import org.jetbrains.lincheck.Lincheck;
+import lockfree.exercises.support.Races;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 import java.util.List;
 
@@ -32,9 +31,8 @@ class WipSendQueueTest {
      * the running drain, or by a drain the offer scheduled, which the event loop runs next.
      */
     @Test
-    @Timeout(20)
     void anOfferDuringTheDrainIsNeverStranded() {
-        Lincheck.runConcurrentTest(INVOCATIONS, () -> {
+        Races.check(INVOCATIONS, () -> {
             ManualEventLoop<String> out = new ManualEventLoop<>();
             WipSendQueue<String> q = new WipSendQueue<>(16, out);
             q.offer("a");
@@ -50,9 +48,8 @@ class WipSendQueueTest {
 
     /** Two producers at once, event loop busy elsewhere: one drain task for both, not two. */
     @Test
-    @Timeout(20)
     void concurrentOffersScheduleOneDrain() {
-        Lincheck.runConcurrentTest(INVOCATIONS, () -> {
+        Races.check(INVOCATIONS, () -> {
             ManualEventLoop<String> out = new ManualEventLoop<>();
             WipSendQueue<String> q = new WipSendQueue<>(16, out);
 
@@ -70,9 +67,8 @@ class WipSendQueueTest {
      * it must neither start a second drain beside the running one nor lose the request.
      */
     @Test
-    @Timeout(20)
     void scheduleDrainRacingADrainLosesNothing() {
-        Lincheck.runConcurrentTest(INVOCATIONS, () -> {
+        Races.check(INVOCATIONS, () -> {
             ManualEventLoop<String> out = new ManualEventLoop<>();
             WipSendQueue<String> q = new WipSendQueue<>(16, out);
             q.offer("a");
