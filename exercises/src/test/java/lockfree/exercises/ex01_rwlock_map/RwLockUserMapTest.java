@@ -40,6 +40,40 @@ class RwLockUserMapTest {
         assertEquals(1, map.size());
     }
 
+    /** The gateway's bind refuses an id that no login can have; so does the table, before it locks anything. */
+    @Test
+    void aUserIdThatIsNotPositiveIsRefused() {
+        RwLockUserMap map = new RwLockUserMap();
+        for (long uid : new long[] {0, -7}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> map.put(uid, Session.detached(1, 0)));
+            assertEquals("uid must be positive: " + uid, e.getMessage());
+        }
+        assertEquals(0, map.size(), "nothing was bound, and the lock is free");
+    }
+
+    /**
+     * An event loop's thread can carry an interrupt (a task before this one was cancelled). A login
+     * on it must still happen under the lock and leave the interrupt for its owner. A put that takes
+     * the lock with lockInterruptibly() and swallows the exception writes the HashMap without the
+     * lock, then fails in unlock() with IllegalMonitorStateException, and the interrupt is gone.
+     */
+    @Test
+    void aLoginOnAnInterruptedThreadStillLogsInAndKeepsTheInterrupt() {
+        RwLockUserMap map = new RwLockUserMap();
+        Session s = Session.detached(1, 7);
+        Thread.currentThread().interrupt();
+        Session previous;
+        boolean stillInterrupted;
+        try {
+            previous = map.put(7, s);
+        } finally {
+            stillInterrupted = Thread.interrupted(); // clears it: the test thread goes on uninterrupted
+        }
+        assertNull(previous);
+        assertTrue(stillInterrupted, "put() cleared the thread's interrupt: whoever interrupted it never learns");
+        assertSame(s, map.get(7));
+    }
+
     @Test
     void removeUnbindsAndReturnsTheSession() {
         RwLockUserMap map = new RwLockUserMap();

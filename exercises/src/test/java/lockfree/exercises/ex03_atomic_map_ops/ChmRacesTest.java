@@ -49,6 +49,32 @@ class ChmRacesTest {
         });
     }
 
+    /**
+     * The laptop logs in while the laptop's and then the phone's close arrive (the user gave up on
+     * both): nothing may stay bound. A bind that puts first and undoes afterwards, putting the
+     * displaced phone back with putIfAbsent, can do that undo after the phone's close has run, and
+     * the closed phone is bound again for good.
+     */
+    @Test
+    void aLoginRacingTheCloseOfBothSessionsLeavesNothingBound() {
+        Races.check(INVOCATIONS, () -> {
+            ConcurrentMapSessionManager m = new ConcurrentMapSessionManager();
+            Session phone = Session.detached(1, 7);
+            Session laptop = Session.detached(2, 7);
+            m.add(phone);
+            m.bind(phone);
+            m.add(laptop);
+
+            Together.run(() -> m.bind(laptop), () -> {
+                m.remove(laptop);
+                m.remove(phone);
+            });
+
+            assertNull(m.getByUserId(7), "both sessions closed, so user 7 must be bound to neither: check the"
+                    + " registration inside compute(), before anything is bound, instead of undoing afterwards");
+        });
+    }
+
     @Test
     void twoRacingLoginsHaveOneWinnerWhoKicksTheOther() {
         Races.check(INVOCATIONS, () -> {
