@@ -71,11 +71,7 @@ final class Watch {
                 samples.removeFirst();
                 times.removeFirst();
             }
-            Optional<String> verdict = Optional.empty();
-            Stalls.Sample earlier = lookBack(samples, times, at);
-            if (earlier != null) {
-                verdict = now.explain(earlier, ours, false, ignore);
-            }
+            Optional<String> verdict = stuckAllAlong(samples, times, now, at, ours, ignore);
             if (verdict.isEmpty() && samples.size() >= spinSamples) {
                 verdict = Stalls.spinning(new ArrayList<>(samples), ours, SPIN.toSeconds(), ignore);
             }
@@ -88,18 +84,39 @@ final class Watch {
         }
     }
 
-    /** The newest snapshot at least {@link #LOOK} older than {@code at}, or null. */
-    private static Stalls.Sample lookBack(Deque<Stalls.Sample> samples, Deque<Long> times, long at) {
-        Stalls.Sample found = null;
+    /**
+     * A deadlock or a waiting write lock that every snapshot of the last {@link #LOOK} shows the
+     * same way, or empty. Every one, not the two ends only: a writer that waits for readers over
+     * and over, legitimately, is often caught waiting at two moments seconds apart, and almost
+     * never at every quarter second in between.
+     */
+    private static Optional<String> stuckAllAlong(Deque<Stalls.Sample> samples, Deque<Long> times, Stalls.Sample now,
+                                                  long at, Predicate<StackTraceElement> ours, Set<Long> ignore) {
         var s = samples.iterator();
         var t = times.iterator();
+        Optional<String> oldest = Optional.empty();
+        boolean spansTheLook = false;
         while (s.hasNext()) {
             Stalls.Sample sample = s.next();
-            if (at - t.next() >= LOOK.toNanos()) {
-                found = sample;
+            long age = at - t.next();
+            if (sample == now) {
+                break;
+            }
+            if (age > LOOK.toNanos() + EVERY_MILLIS * 4_000_000L) {
+                continue; // older than the look: not needed
+            }
+            Optional<String> seen = now.explain(sample, ours, false, ignore);
+            if (seen.isEmpty()) {
+                return Optional.empty();
+            }
+            if (age >= LOOK.toNanos()) {
+                spansTheLook = true;
+            }
+            if (oldest.isEmpty()) {
+                oldest = seen;
             }
         }
-        return found;
+        return spansTheLook ? oldest : Optional.empty();
     }
 
     /** The frames of the learner's files in the exercise's package. */
