@@ -1,11 +1,8 @@
 package lockfree.exercises.ex10_wip_drain;
 
 import lockfree.common.contract.ManualEventLoop;
-import lockfree.common.contract.SendQueue;
-import lockfree.common.contract.SendQueueContract;
 import lockfree.exercises.support.Together;
 import lockfree.exercises.support.Races;
-import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -13,17 +10,12 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+/**
+ * The quick check: the drain's races under Lincheck. {@link WipSendQueueContractTest}, the rules
+ * every stage's send queue keeps on a real consumer thread, is the thorough check.
+ */
 class WipSendQueueTest {
     private static final int INVOCATIONS = 100;
-
-    /** The rules every stage's send queue keeps, on a real consumer thread. */
-    @Nested
-    class Contract extends SendQueueContract {
-        @Override
-        protected SendQueue.Factory factory() {
-            return WipSendQueue::new;
-        }
-    }
 
     /**
      * The stranded-message race. "a" is queued and its drain scheduled; then the event loop runs
