@@ -9,6 +9,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The quick check: the drain's races under Lincheck. {@link WipSendQueueContractTest}, the rules
@@ -35,6 +36,28 @@ class WipSendQueueTest {
             assertEquals(List.of("a", "b"), out.written, "a message offered during a drain was left in the queue");
             assertEquals(0, q.size());
             assertFalse(out.overlapped(), "two drains ran at once");
+        });
+    }
+
+    /**
+     * One place left and two producers offer at once, the event loop busy elsewhere: exactly one
+     * offer is accepted. A bound checked before it is taken (read the count, compare, then
+     * increment) lets both producers see the place free and both take it.
+     */
+    @Test
+    void twoOffersRacingForTheLastPlaceOneIsAccepted() {
+        Races.check(INVOCATIONS, () -> {
+            ManualEventLoop<String> out = new ManualEventLoop<>();
+            WipSendQueue<String> q = new WipSendQueue<>(2, out);
+            q.offer("x");
+            boolean[] accepted = new boolean[2];
+
+            Together.run(() -> accepted[0] = q.offer("a"), () -> accepted[1] = q.offer("b"));
+
+            assertTrue(accepted[0] ^ accepted[1], "a queue of capacity 2 holding one message accepted "
+                    + (accepted[0] && accepted[1] ? "both" : "neither") + " of two offers: take the place"
+                    + " (incrementAndGet) and then compare, giving it back if it was over");
+            assertEquals(2, q.size());
         });
     }
 
