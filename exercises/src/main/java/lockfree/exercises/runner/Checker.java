@@ -286,7 +286,7 @@ public final class Checker implements AutoCloseable {
     /**
      * A loop that never ends keeps a core busy for as long as the runner lives. Thread.stop ends it
      * on the JDKs that still allow it (up to 19); later JDKs refuse, and the loop runs on until the
-     * runner exits (the verdict says so).
+     * runner exits.
      */
     private static void stopIfPossible(Thread t) {
         try {
