@@ -37,6 +37,10 @@ public final class RwLockUserMap {
     }
 
     public Session put(long userId, Session session) {
+        // Checked before the lock: a throw between lock() and the try would leave the lock held.
+        if (userId <= 0) {
+            throw new IllegalArgumentException("uid must be positive: " + userId);
+        }
         lock.writeLock().lock();
         try {
             return users.put(userId, session);

@@ -54,6 +54,84 @@ public final class Stalls {
         return new Sample(byId, deadlocked == null ? new long[0] : deadlocked);
     }
 
+    /**
+     * A thread that ran inside one call of the code under test in every one of {@code samples}
+     * (oldest first, taken some time apart): RUNNABLE each time, with the same outermost frame of
+     * {@code ours} and the same callers below it. Two snapshots are not enough for this: a test
+     * that calls the code in a tight loop is often caught inside a call twice in a row, a new call
+     * each time with the same callers. Many snapshots over seconds all inside the call are what a
+     * loop that never returns looks like (a thread dump stops a compiled loop at its back edge, so
+     * a caller's loop shows the caller, and the code's own loop shows the code).
+     *
+     * @param seconds how long the samples span, for the message
+     * @param ignore  threads never blamed (stuck or running before the watch began)
+     */
+    public static Optional<String> spinning(List<Sample> samples, Predicate<StackTraceElement> ours, long seconds,
+                                            Set<Long> ignore) {
+        if (samples.size() < 2) {
+            return Optional.empty();
+        }
+        Sample last = samples.get(samples.size() - 1);
+        for (ThreadInfo now : last.threads.values()) {
+            long id = now.getThreadId();
+            if (ignore.contains(id)) {
+                continue;
+            }
+            String call = callOf(now, ours);
+            if (call == null || underAModelChecker(now)) {
+                continue;
+            }
+            boolean always = true;
+            for (Sample s : samples) {
+                ThreadInfo then = s.threads.get(id);
+                if (then == null || !call.equals(callOf(then, ours))) {
+                    always = false;
+                    break;
+                }
+            }
+            if (always) {
+                StackTraceElement inner = Arrays.stream(now.getStackTrace()).filter(ours).findFirst().orElseThrow();
+                return Optional.of("no progress for " + seconds + " s: thread " + now.getThreadName()
+                        + " kept running inside " + Sample.shortName(inner) + " (line " + inner.getLineNumber()
+                        + ") and never returned (a loop whose exit condition never comes true?)");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * A model checker (Lincheck) runs the code it explores many times over, slowly, on threads it
+     * reuses, and reports an endless loop in it itself ("active lock detected"): a thread of its
+     * is always inside the same call when sampled, so it is never called spinning here.
+     */
+    private static boolean underAModelChecker(ThreadInfo info) {
+        return Arrays.stream(info.getStackTrace()).anyMatch(f -> f.getClassName().startsWith("org.jetbrains.lincheck.")
+                || f.getClassName().startsWith("org.jetbrains.kotlinx.lincheck.")
+                || info.getThreadName().startsWith("Lincheck"));
+    }
+
+    /**
+     * The call of {@code ours} a running thread is in: its outermost frame of {@code ours} (class
+     * and method; the line moves while it loops) and every frame below it; null when the thread
+     * waits or runs none of {@code ours}.
+     */
+    private static String callOf(ThreadInfo info, Predicate<StackTraceElement> ours) {
+        if (info.getThreadState() != Thread.State.RUNNABLE) {
+            return null;
+        }
+        StackTraceElement[] stack = info.getStackTrace();
+        for (int i = stack.length - 1; i >= 0; i--) {
+            if (ours.test(stack[i])) {
+                StringBuilder key = new StringBuilder(stack[i].getClassName()).append('.').append(stack[i].getMethodName());
+                for (int j = i + 1; j < stack.length; j++) {
+                    key.append('|').append(stack[j]);
+                }
+                return key.toString();
+            }
+        }
+        return null;
+    }
+
     /** One snapshot of the threads. */
     public static final class Sample {
         private final Map<Long, ThreadInfo> threads;
@@ -99,6 +177,11 @@ public final class Stalls {
                 }
             }
             return Optional.empty();
+        }
+
+        /** Every thread alive in this snapshot. */
+        public Set<Long> threadIds() {
+            return new HashSet<>(threads.keySet());
         }
 
         /** The threads stuck now in a way {@link #explain} names: never blamed again for a later hang. */

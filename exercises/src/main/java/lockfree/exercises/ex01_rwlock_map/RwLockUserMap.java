@@ -51,7 +51,12 @@ public final class RwLockUserMap {
         throw new UnsupportedOperationException("TODO: look the user up under the read lock");
     }
 
-    /** Binds {@code userId} to {@code session}; returns the session bound before, or null. */
+    /**
+     * Binds {@code userId} to {@code session}; returns the session bound before, or null.
+     *
+     * @throws IllegalArgumentException {@code "uid must be positive: " + userId} when {@code userId <= 0}
+     *                                  (the same exception, with the same message, as every stage's bind)
+     */
     public Session put(long userId, Session session) {
         throw new UnsupportedOperationException("TODO: put the session under the write lock and return the one it replaced");
     }

@@ -25,6 +25,9 @@ import java.util.function.Consumer;
  *   <li>and a bind for a session that was already removed (its connection closed while its login
  *       was being processed) binds nothing and returns null: no resurrection.</li>
  * </ul>
+ * A bind for a session that never logged in (user id 0 or less) throws
+ * {@code IllegalArgumentException("uid must be positive: " + uid)}, as every stage's bind does;
+ * check that before you take the lock, so the throw cannot leave the lock held.
  * The rest of the manager is written for you. The tests are common's {@code SessionManagerContract},
  * the same suite every stage of the gateway passes.
  *

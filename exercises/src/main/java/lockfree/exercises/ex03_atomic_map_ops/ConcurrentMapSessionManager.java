@@ -25,8 +25,12 @@ import java.util.function.Consumer;
  *       cannot slip in between; and remove() must take the session out of {@code sessions}
  *       <em>before</em> it touches {@code users}.</li>
  * </ul>
- * The tests are common's {@code SessionManagerContract} plus three races model-checked by Lincheck,
- * which tries every interleaving of the two threads: a check-then-act fails them every time.
+ * A bind for a session that never logged in (user id 0 or less) throws
+ * {@code IllegalArgumentException("uid must be positive: " + uid)}, as every stage's bind does.
+ *
+ * <p>The tests are common's {@code SessionManagerContract} plus four races model-checked by Lincheck,
+ * which tries every interleaving of the two threads: a check-then-act fails them every time, and
+ * so does a put undone afterwards.
  *
  * <p>Run: {@code ./exercises.sh run 3}
  */

@@ -12,6 +12,7 @@ import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestIdentifier;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
+import lockfree.common.testkit.Stalls;
 
 import javax.tools.Diagnostic;
 import javax.tools.DiagnosticCollector;
@@ -33,12 +34,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -60,7 +63,7 @@ public final class Checker implements AutoCloseable {
     private final String classPath;
     private final JavaCompiler javac;
     private final StandardJavaFileManager files;
-    private final Launcher launcher;
+    private Launcher launcher;
     /* The JVM the next Lincheck test classes will run in, already started; null until needed. */
     private ForkedTests.Standby standby;
 
@@ -100,6 +103,16 @@ public final class Checker implements AutoCloseable {
      */
     public Verdict checkSelected(Exercise ex, Map<String, String> mainSources, Map<String, String> testSources, List<String> tests) {
         return check(ex, mainSources, testSources, tests);
+    }
+
+    /**
+     * Waits until the JVM for the next Lincheck check has warmed up, if one is starting: what the
+     * learner's editing time gives it between two saves.
+     */
+    void awaitStandby() throws InterruptedException {
+        if (standby != null) {
+            standby.awaitReady();
+        }
     }
 
     /** The same, for the thorough check: the exercise's slower test classes. */
@@ -198,7 +211,7 @@ public final class Checker implements AutoCloseable {
             standby = null;
         }
         Collector collector = new Collector(mainFiles);
-        runInProcess(ex, inProcess, out, collector);
+        runInProcess(ex, inProcess, mainFiles, out, collector);
         if (fork != null) {
             fork.awaitInto(collector);
             // Warm up the JVM for the next check now, while the learner reads and edits.
@@ -221,15 +234,13 @@ public final class Checker implements AutoCloseable {
             outer = outer.substring(0, outer.indexOf('$')); // a nested class lives in its outer class's file
         }
         String source = testSources.get(outer + ".java");
-        return source != null && source.contains("org.jetbrains.lincheck");
+        return source != null && (source.contains("org.jetbrains.lincheck") || source.contains("lockfree.exercises.support.Races"));
     }
 
-    private void runInProcess(Exercise ex, List<String> tests, Path out, Collector collector) {
+    private void runInProcess(Exercise ex, List<String> tests, Set<String> mainFiles, Path out, Collector collector) {
         if (tests.isEmpty()) {
             return;
         }
-        Thread me = Thread.currentThread();
-        ClassLoader previous = me.getContextClassLoader();
         try (ExerciseClassLoader loader = new ExerciseClassLoader(out, ex.packageName(), Checker.class.getClassLoader())) {
             List<DiscoverySelector> selectors = new ArrayList<>();
             for (String test : tests) {
@@ -246,12 +257,42 @@ public final class Checker implements AutoCloseable {
             LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
                     .selectors(selectors)
                     .build();
-            me.setContextClassLoader(loader);
-            launcher.execute(request, collector);
+            // The tests run on a thread of their own, watched: a deadlock or an endless loop in the
+            // learner's code becomes a verdict that names it (Watch), not a frozen terminal.
+            Set<Long> before = Stalls.sample().threadIds();
+            Launcher running = launcher;
+            Predicate<StackTraceElement> learners = Watch.learnerCode(ex.packageName(), mainFiles);
+            Optional<Watch.Stuck> stuck = Watch.run("workshop-tests", () -> {
+                Thread.currentThread().setContextClassLoader(loader);
+                running.execute(request, collector);
+            }, learners, before, collector::stuck);
+            if (stuck.isPresent()) {
+                // That launcher's thread is left behind, still inside a test; the next check
+                // gets a launcher of its own.
+                launcher = LauncherFactory.create();
+                Thread.getAllStackTraces().keySet().stream()
+                        .filter(t -> !before.contains(t.getId()) && t.getState() == Thread.State.RUNNABLE
+                                && Arrays.stream(t.getStackTrace()).anyMatch(learners))
+                        .forEach(Checker::stopIfPossible);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } finally {
-            me.setContextClassLoader(previous);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            collector.failures.add(new Verdict.Failure(simpleName(tests.get(0)), null, "interrupted", "", ""));
+        }
+    }
+
+    /**
+     * A loop that never ends keeps a core busy for as long as the runner lives. Thread.stop ends it
+     * on the JDKs that still allow it (up to 19); later JDKs refuse, and the loop runs on until the
+     * runner exits.
+     */
+    private static void stopIfPossible(Thread t) {
+        try {
+            Thread.class.getMethod("stop").invoke(t);
+        } catch (ReflectiveOperationException | RuntimeException refused) {
+            // JDK 20+: not possible; the thread is a daemon and ends with the runner
         }
     }
 
@@ -261,20 +302,47 @@ public final class Checker implements AutoCloseable {
         final List<Verdict.Failure> failures = new ArrayList<>();
         int tests;
         int skipped;
+        /* The test running now, to name when the tests hang. */
+        private volatile TestIdentifier running;
+        /* Set once a hang was reported: the abandoned tests' later events are not this check's. */
+        private volatile boolean closed;
 
         Collector(Set<String> mainFiles) {
             this.mainFiles = mainFiles;
         }
 
+        /** The tests stopped making progress: the test running now fails with what the watch saw. */
+        synchronized void stuck(Watch.Stuck stuck) {
+            closed = true;
+            TestIdentifier id = running;
+            tests++;
+            failures.add(new Verdict.Failure(id == null ? "tests" : testClassOf(id), id == null ? "(starting)" : testName(id),
+                    "the test stopped making progress, so the runner stopped it: " + stuck.verdict(),
+                    "", "the threads in your code:\n" + stuck.stacks()));
+        }
+
         @Override
-        public void executionSkipped(TestIdentifier id, String reason) {
+        public void executionStarted(TestIdentifier id) {
+            if (id.isTest()) {
+                running = id;
+            }
+        }
+
+        @Override
+        public synchronized void executionSkipped(TestIdentifier id, String reason) {
+            if (closed) {
+                return;
+            }
             if (id.isTest()) {
                 skipped++;
             }
         }
 
         @Override
-        public void executionFinished(TestIdentifier id, TestExecutionResult result) {
+        public synchronized void executionFinished(TestIdentifier id, TestExecutionResult result) {
+            if (closed) {
+                return;
+            }
             if (id.isTest()) {
                 if (result.getStatus() == TestExecutionResult.Status.ABORTED) {
                     skipped++;
@@ -312,9 +380,20 @@ public final class Checker implements AutoCloseable {
         }
     }
 
+    /** What a failure caused by a stub's {@code TODO} says: the method, in one line. */
+    static final String NOT_IMPLEMENTED = "not implemented yet: ";
+
     static String message(Throwable t) {
         if (t == null) {
             return "failed without an exception";
+        }
+        // A stub's TODO: the method it is in says all there is to say (the file says the rest).
+        for (Throwable cur = t; cur != null; cur = cur.getCause()) {
+            if (cur instanceof UnsupportedOperationException && cur.getMessage() != null
+                    && cur.getMessage().startsWith("TODO") && cur.getStackTrace().length > 0) {
+                StackTraceElement top = cur.getStackTrace()[0];
+                return NOT_IMPLEMENTED + simpleName(top.getClassName()) + "." + top.getMethodName();
+            }
         }
         String text = t.getMessage();
         boolean assertion = t instanceof AssertionError;

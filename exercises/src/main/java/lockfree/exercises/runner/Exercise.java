@@ -12,7 +12,8 @@ import java.util.Objects;
  * @param title    one line: what the learner builds
  * @param stage    which chapter of the tutorial it belongs to, e.g. {@code stage 1}
  * @param about    why it matters for the gateway, in two or three sentences
- * @param hint     what to try when stuck (shown by {@code hint})
+ * @param hints    what to try when stuck, one level per {@code hint}: a nudge, the idea, the shape of
+ *                 the code (never the solution itself)
  * @param stub     the files the learner edits (in {@code src/main/java})
  * @param solution the reference solutions, one per stub file, same file names
  * @param tests    fully qualified test classes, all in the exercise's package: the quick check that
@@ -20,7 +21,7 @@ import java.util.Objects;
  * @param thorough slower test classes (stress, many rounds) run once the quick check passes; an
  *                 exercise is done when both pass. May be empty.
  */
-public record Exercise(String name, String title, String stage, String about, String hint,
+public record Exercise(String name, String title, String stage, String about, List<String> hints,
                        List<String> stub, List<String> solution, List<String> tests, List<String> thorough) {
 
     public Exercise {
@@ -28,7 +29,7 @@ public record Exercise(String name, String title, String stage, String about, St
         title = Objects.requireNonNullElse(title, "");
         stage = Objects.requireNonNullElse(stage, "");
         about = Objects.requireNonNullElse(about, "").strip();
-        hint = Objects.requireNonNullElse(hint, "").strip();
+        hints = Objects.requireNonNullElse(hints, List.<String>of()).stream().map(String::strip).toList();
         stub = List.copyOf(Objects.requireNonNullElse(stub, List.of()));
         solution = List.copyOf(Objects.requireNonNullElse(solution, List.of()));
         tests = List.copyOf(Objects.requireNonNullElse(tests, List.of()));

@@ -24,6 +24,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+
+import lockfree.common.testkit.Patience;
+import lockfree.common.testkit.Stalls;
 
 /**
  * Runs test classes in a fresh JVM and reads back their results: the way {@link Checker} runs the
@@ -34,9 +38,15 @@ import java.util.concurrent.TimeUnit;
  * as the previous one has been used.
  */
 final class ForkedTests {
-    /** A forked run that takes longer than this is killed and reported as a failure. */
-    private static final long TIMEOUT_SECONDS = 180;
+    /**
+     * The last resort only: the child watches its own tests ({@link Watch}) and reports a hang
+     * itself within seconds. This catches a child that cannot (its JVM wedged, say); generous,
+     * and scaled by {@link Patience}.
+     */
+    private static final Duration LAST_RESORT = Patience.of(Duration.ofMinutes(10));
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** What the child prints once warmed up. */
+    private static final String READY = "workshop-fork-ready";
 
     /** What the child writes. */
     record Results(int tests, int skipped, List<Verdict.Failure> failures) {
@@ -62,9 +72,10 @@ final class ForkedTests {
         /** Waits for the child and adds what it found to {@code collector}. */
         void awaitInto(Checker.Collector collector) {
             try {
-                if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                if (!process.waitFor(LAST_RESORT.toMillis(), TimeUnit.MILLISECONDS)) {
                     process.destroyForcibly();
-                    fail(collector, "the tests did not finish within " + TIMEOUT_SECONDS + " s (an endless loop?)");
+                    fail(collector, "the test JVM gave no verdict within " + LAST_RESORT.toMinutes()
+                            + " min (-Dlockfree.patience multiplies it):\n" + tail(log));
                     return;
                 }
                 if (!Files.exists(results) || Files.size(results) == 0) {
@@ -124,6 +135,7 @@ final class ForkedTests {
                 cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
                 cmd.add("-XX:+IgnoreUnrecognizedVMOptions");
                 cmd.add("-XX:+EnableDynamicAgentLoading"); // Lincheck attaches its agent; JDK 21+ would warn
+                cmd.add("-Dlockfree.patience=" + Patience.FACTOR);
                 cmd.add("-cp");
                 cmd.add(dir + File.separator + File.pathSeparator + classPath);
                 cmd.add(ForkedTests.class.getName());
@@ -137,6 +149,24 @@ final class ForkedTests {
 
         boolean isAlive() {
             return process.isAlive();
+        }
+
+        /**
+         * Waits until this JVM has warmed up (or died): what a learner's editing time gives it in
+         * watch mode, and what a measurement of save-to-verdict must give it too.
+         */
+        void awaitReady() throws InterruptedException {
+            Path log = dir.resolve("forked.log");
+            while (process.isAlive()) {
+                try {
+                    if (Files.exists(log) && Files.readString(log).contains(READY)) {
+                        return;
+                    }
+                } catch (IOException e) {
+                    // not written yet
+                }
+                Thread.sleep(50);
+            }
         }
 
         /** Hands this JVM the compiled classes in {@code classes} and the tests to run. */
@@ -179,6 +209,8 @@ final class ForkedTests {
         Runnable nothing = () -> { };
         Class.forName("org.jetbrains.lincheck.Lincheck").getMethod("runConcurrentTest", int.class, Runnable.class)
                 .invoke(null, 1, nothing);
+        System.out.println(READY);
+        System.out.flush();
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String line = in.readLine();
         if (line == null) {
@@ -193,7 +225,10 @@ final class ForkedTests {
                         : DiscoverySelectors.selectClass(t)).toList())
                 .build();
         Checker.Collector collector = new Checker.Collector(mainFiles);
-        launcher.execute(request, collector);
+        String packageName = Checker.classOf(tests.get(0)).substring(0, Checker.classOf(tests.get(0)).lastIndexOf('.'));
+        // Watched like the runner's own tests: a hang is a verdict that says why, within seconds.
+        Watch.run("workshop-tests", () -> launcher.execute(request, collector),
+                Watch.learnerCode(packageName, mainFiles), Stalls.sample().blocked(), collector::stuck);
         JSON.writeValue(results.toFile(), new Results(collector.tests, collector.skipped, collector.failures));
         System.exit(0); // test threads a broken exercise left running must not keep this JVM alive
     }

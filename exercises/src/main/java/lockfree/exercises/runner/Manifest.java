@@ -64,8 +64,9 @@ public final class Manifest {
                 throw new IllegalArgumentException(where + "out of order: its number must be above the one before");
             }
             previous = ex.number();
-            if (ex.stub().isEmpty() || ex.tests().isEmpty() || ex.hint().isEmpty()) {
-                throw new IllegalArgumentException(where + "needs a stub, a hint and at least one test class");
+            if (ex.stub().isEmpty() || ex.tests().isEmpty() || ex.hints().size() != 3) {
+                throw new IllegalArgumentException(where + "needs a stub, three hints (a nudge, the idea, the shape"
+                        + " of the code) and at least one test class");
             }
             if (ex.solution().size() != ex.stub().size()) {
                 throw new IllegalArgumentException(where + "needs one solution file per stub file");

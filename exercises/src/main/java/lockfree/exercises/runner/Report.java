@@ -53,6 +53,15 @@ public final class Report {
             sb.append(red("✗ " + ex.name() + ": no test ran")).append(timing).append('\n');
             return sb.toString();
         }
+        List<String> todo = t.failures().stream().map(Verdict.Failure::message)
+                .filter(m -> m.startsWith(Checker.NOT_IMPLEMENTED)).distinct().toList();
+        if (!full && !todo.isEmpty() && todo.size() == t.failures().stream().map(Verdict.Failure::message).distinct().count()) {
+            // Only the stub's TODOs failed: one line, not a test report.
+            sb.append(red("✗ " + ex.name() + ": " + Checker.NOT_IMPLEMENTED + String.join(", ",
+                    todo.stream().map(m -> m.substring(Checker.NOT_IMPLEMENTED.length())).toList()))).append(timing).append('\n');
+            sb.append("  Stuck? ").append(bold(command + " hint " + ex.number())).append('\n');
+            return sb.toString();
+        }
         int failedTests = t.tests() - t.passedCount();
         String count = failedTests > 0 ? failedTests + " of " + t.tests() + " tests fail" : "a test class failed before its tests ran";
         sb.append(red("✗ " + ex.name() + ": " + count)).append(timing).append('\n');
@@ -124,8 +133,23 @@ public final class Report {
         return sb.toString();
     }
 
-    public String hint(Exercise ex) {
-        return bold("Hint for " + ex.name()) + "\n\n" + indent(ex.hint(), "  ") + "\n";
+    /** What each level of a hint gives. */
+    private static final List<String> HINT_LEVELS = List.of("a nudge", "the idea", "the shape of the code");
+
+    /** Level {@code level} (1-based) of the exercise's hint, and what asking again gives. */
+    public String hint(Exercise ex, int level) {
+        int levels = ex.hints().size();
+        String what = level <= HINT_LEVELS.size() ? " (" + HINT_LEVELS.get(level - 1) + ")" : "";
+        StringBuilder sb = new StringBuilder();
+        sb.append(bold("Hint " + level + " of " + levels + " for " + ex.name() + what)).append("\n\n");
+        sb.append(indent(ex.hints().get(level - 1), "  ")).append("\n\n");
+        if (level < levels) {
+            sb.append(dim("  Still stuck? " + command + " hint " + ex.number() + " again gives the next one.")).append('\n');
+        } else {
+            sb.append(dim("  That was the last hint. The reference solution is shown once your code passes: "
+                    + command + " solution " + ex.number() + ".")).append('\n');
+        }
+        return sb.toString();
     }
 
     /** {@code 1234567890} ns -> {@code 1.2 s}; under a second in ms. */

@@ -8,23 +8,29 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
  * The learner's progress: which exercise is current and which are done. Kept in
- * {@code .workshop-state} at the repository root (git-ignored), as two {@code key=value} lines a
+ * {@code .workshop-state} at the repository root (git-ignored), as {@code key=value} lines a
  * person can read and edit:
  *
  * <pre>
  * current=ex03_atomic_map_ops
  * done=ex01_rwlock_map,ex02_relogin
+ * hints=ex03_atomic_map_ops:2
  * </pre>
+ * ({@code hints}: how many levels of each exercise's hint were shown.)
  */
 public final class State {
     private String current;
     private final Set<String> done = new LinkedHashSet<>();
+    /* How many levels of each exercise's hint were shown. */
+    private final Map<String, Integer> hints = new LinkedHashMap<>();
 
     public static State load(Path file) {
         State state = new State();
@@ -47,6 +53,17 @@ public final class State {
             String value = l.substring(eq + 1).strip();
             if (key.equals("current") && !value.isEmpty()) {
                 state.current = value;
+            } else if (key.equals("hints")) {
+                for (String entry : value.split(",")) {
+                    int colon = entry.indexOf(':');
+                    if (colon > 0) {
+                        try {
+                            state.hints.put(entry.substring(0, colon).strip(), Integer.parseInt(entry.substring(colon + 1).strip()));
+                        } catch (NumberFormatException ignored) {
+                            // a hand-edited line: that exercise starts at the first hint again
+                        }
+                    }
+                }
             } else if (key.equals("done")) {
                 Arrays.stream(value.split(",")).map(String::strip).filter(s -> !s.isEmpty()).forEach(state.done::add);
             }
@@ -58,7 +75,8 @@ public final class State {
     public void save(Path file) {
         String text = "# Progress through the exercises (git-ignored). Delete this file to start over.\n"
                 + "current=" + (current == null ? "" : current) + "\n"
-                + "done=" + String.join(",", done) + "\n";
+                + "done=" + String.join(",", done) + "\n"
+                + "hints=" + hints.entrySet().stream().map(e -> e.getKey() + ":" + e.getValue()).collect(Collectors.joining(",")) + "\n";
         try {
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
             Files.writeString(tmp, text, StandardCharsets.UTF_8);
@@ -88,6 +106,15 @@ public final class State {
         } else {
             done.remove(name);
         }
+    }
+
+    /** How many levels of {@code name}'s hint were shown (0: none yet). */
+    public int hintLevel(String name) {
+        return hints.getOrDefault(name, 0);
+    }
+
+    public void hintLevel(String name, int level) {
+        hints.put(name, level);
     }
 
     public Set<String> done() {

@@ -79,8 +79,10 @@ public final class Workshop {
                 case "run":
                     return runOnce(rest.isEmpty() ? current() : find(rest.get(0))) ? 0 : 1;
                 case "hint":
-                    out.print(report.hint(rest.isEmpty() ? current() : find(rest.get(0))));
+                    out.print(nextHint(rest.isEmpty() ? current() : find(rest.get(0))));
                     return 0;
+                case "time":
+                    return time(rest);
                 case "go":
                     if (rest.isEmpty()) {
                         throw new Usage("go needs an exercise, e.g. " + report.command() + " go 3");
@@ -120,7 +122,8 @@ public final class Workshop {
                   %1$s                  watch the current exercise: re-run its tests on every save
                   %1$s list             all exercises, done or pending, and where you are
                   %1$s run [EX]         run the current exercise (or EX) once; --full for whole messages
-                  %1$s hint [EX]        the hint for the current exercise (or EX)
+                  %1$s hint [EX]        the next hint for the current exercise (or EX): a nudge, then
+                                      the idea, then the shape of the code; never the solution
                   %1$s go EX            jump to EX and make it the current exercise
                   %1$s next             move on once the current exercise passes
                   %1$s reset EX         put EX's stub back as it was handed out (asks first)
@@ -132,6 +135,9 @@ public final class Workshop {
                                       every wrong solution in exercises/mutants is rejected
                                       (--mutants: only the wrong solutions, as CI runs it);
                                       minutes, and it prints how long it took
+                  %1$s time [EX]        for maintainers: measure each quick check's save-to-verdict on
+                                      this machine, write exercises/docs/save-to-verdict.json and
+                                      render it into exercises/README.md (--render: only render)
                   %1$s help             this list
 
                 EX is a number (3), a name (ex03_atomic_map_ops) or part of one (atomic).
@@ -321,6 +327,57 @@ public final class Workshop {
         return bad == 0 ? 0 : 1;
     }
 
+    /** The next level of the exercise's hint, remembered in the state; the last level stays. */
+    private String nextHint(Exercise ex) {
+        State s = state();
+        int level = Math.min(s.hintLevel(ex.name()) + 1, ex.hints().size());
+        s.hintLevel(ex.name(), level);
+        s.save(ws.stateFile());
+        return report.hint(ex, level);
+    }
+
+    /** {@code time [EX] [--runs N] [--render]}: measure save-to-verdict, write the raw file, render the README. */
+    private int time(List<String> args) {
+        long start = System.nanoTime();
+        Path raw = SaveToVerdict.file(ws);
+        Path readme = SaveToVerdict.readme(ws);
+        int runs = 3;
+        int at = args.indexOf("--runs");
+        if (at >= 0 && at + 1 < args.size()) {
+            runs = Integer.parseInt(args.get(at + 1));
+        }
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            if (args.get(i).equals("--runs")) {
+                i++;
+            } else if (!args.get(i).startsWith("-")) {
+                names.add(args.get(i));
+            }
+        }
+        if (!args.contains("--render")) {
+            List<Exercise> exercises = names.isEmpty() ? manifest.exercises() : names.stream().map(this::find).toList();
+            try {
+                SaveToVerdict.Result result = SaveToVerdict.measure(checker(), ws, exercises, runs);
+                SaveToVerdict.write(raw, result);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return 1;
+            }
+            out.println("Wrote " + ws.display(raw));
+        }
+        try {
+            String text = Files.readString(readme, StandardCharsets.UTF_8);
+            Files.writeString(readme, SaveToVerdict.renderInto(text, SaveToVerdict.read(raw)), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            out.println("Cannot render into " + ws.display(readme) + ": " + e.getMessage());
+            return 1;
+        }
+        out.println("Rendered it into " + ws.display(readme) + ":");
+        out.println(SaveToVerdict.render(SaveToVerdict.read(raw)));
+        printElapsed("time", start);
+        return 0;
+    }
+
     // ---- watch mode -------------------------------------------------------------------------
 
     private int watch(Exercise start) {
@@ -384,7 +441,7 @@ public final class Workshop {
                 String key = event.substring(4).toLowerCase(Locale.ROOT);
                 switch (key) {
                     case "", "r" -> passed = watchRun(ex, 0);
-                    case "h" -> out.println(report.hint(ex));
+                    case "h" -> out.println(nextHint(ex));
                     case "l" -> out.println(report.list(manifest, state(), ex.name()));
                     case "s" -> {
                         if (solution(ex) == 0) {

@@ -1,12 +1,11 @@
 package lockfree.exercises.ex01_rwlock_map;
 
+import lockfree.common.testkit.Patience;
 import lockfree.common.contract.Session;
 import lockfree.common.testkit.Concurrently;
 import lockfree.exercises.support.Parked;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -41,6 +40,40 @@ class RwLockUserMapTest {
         assertEquals(1, map.size());
     }
 
+    /** The gateway's bind refuses an id that no login can have; so does the table, before it locks anything. */
+    @Test
+    void aUserIdThatIsNotPositiveIsRefused() {
+        RwLockUserMap map = new RwLockUserMap();
+        for (long uid : new long[] {0, -7}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> map.put(uid, Session.detached(1, 0)));
+            assertEquals("uid must be positive: " + uid, e.getMessage());
+        }
+        assertEquals(0, map.size(), "nothing was bound, and the lock is free");
+    }
+
+    /**
+     * An event loop's thread can carry an interrupt (a task before this one was cancelled). A login
+     * on it must still happen under the lock and leave the interrupt for its owner. A put that takes
+     * the lock with lockInterruptibly() and swallows the exception writes the HashMap without the
+     * lock, then fails in unlock() with IllegalMonitorStateException, and the interrupt is gone.
+     */
+    @Test
+    void aLoginOnAnInterruptedThreadStillLogsInAndKeepsTheInterrupt() {
+        RwLockUserMap map = new RwLockUserMap();
+        Session s = Session.detached(1, 7);
+        Thread.currentThread().interrupt();
+        Session previous;
+        boolean stillInterrupted;
+        try {
+            previous = map.put(7, s);
+        } finally {
+            stillInterrupted = Thread.interrupted(); // clears it: the test thread goes on uninterrupted
+        }
+        assertNull(previous);
+        assertTrue(stillInterrupted, "put() cleared the thread's interrupt: whoever interrupted it never learns");
+        assertSame(s, map.get(7));
+    }
+
     @Test
     void removeUnbindsAndReturnsTheSession() {
         RwLockUserMap map = new RwLockUserMap();
@@ -62,14 +95,12 @@ class RwLockUserMapTest {
      * (a single int, so it "looks atomic"), or a put() that holds the read lock, or a lock of its own.
      */
     @Test
-    @Timeout(20)
     void sizeWaitsForALoginInProgress() throws Exception {
         assertEquals(1, readDuringAWrite("size()", RwLockUserMap::size, map -> { }, map -> map.put(7, Session.detached(1, 7))));
     }
 
     /** The same paused login, and a lookup of that user: it waits, then finds the new session. */
     @Test
-    @Timeout(20)
     void getWaitsForALoginInProgress() throws Exception {
         Session s = Session.detached(1, 7);
         assertSame(s, readDuringAWrite("get(7)", map -> map.get(7), map -> { }, map -> map.put(7, s)));
@@ -80,7 +111,6 @@ class RwLockUserMapTest {
      * another thread waits, then finds nobody. A remove() under the read lock lets it in.
      */
     @Test
-    @Timeout(20)
     void getWaitsForALogoutInProgress() throws Exception {
         Session seen = readDuringAWrite("get(7)", map -> map.get(7), map -> map.put(7, Session.detached(1, 7)), map -> map.remove(7));
         assertNull(seen, "the lookup waited for the logout, so user 7 is gone");
@@ -101,7 +131,7 @@ class RwLockUserMapTest {
             reader.add(Parked.start("reader", () -> read.apply(map)));
             boolean parked;
             try {
-                parked = reader.get(0).parksBeforeReturning(Duration.ofSeconds(10));
+                parked = reader.get(0).parksBeforeReturning(Patience.seconds(10));
             } catch (Exception e) {
                 throw new AssertionError(what + " on the reading thread failed", e);
             }
@@ -110,7 +140,7 @@ class RwLockUserMapTest {
         };
         write.accept(map);
         assertEquals(1, reader.size(), "the write must go through the map: put() calls its put, remove() its remove");
-        return reader.get(0).get(Duration.ofSeconds(10));
+        return reader.get(0).get(Patience.seconds(10));
     }
 
     /**
@@ -150,7 +180,6 @@ class RwLockUserMapTest {
      * later lookup on every other thread waits for it.
      */
     @Test
-    @Timeout(20)
     void aWriteThatThrowsLeavesTheLockFree() throws Exception {
         HashMap<Long, Session> users = new HashMap<>() {
             private boolean thrown;
@@ -168,10 +197,10 @@ class RwLockUserMapTest {
         assertThrows(IllegalStateException.class, () -> map.put(7, Session.detached(1, 7)));
 
         Parked<Integer> reader = Parked.start("reader", map::size);
-        assertFalse(reader.parksBeforeReturning(Duration.ofSeconds(10)),
+        assertFalse(reader.parksBeforeReturning(Patience.seconds(10)),
                 "after a put() that threw, a size() on another thread waits for a lock nobody will release:"
                         + " unlock in a finally block");
-        assertEquals(0, reader.get(Duration.ofSeconds(10)));
+        assertEquals(0, reader.get(Patience.seconds(10)));
     }
 
     /**
@@ -181,11 +210,10 @@ class RwLockUserMapTest {
      * exercises, whose races are one interleaving in millions, are model-checked with Lincheck.)
      */
     @Test
-    @Timeout(20)
     void concurrentLoginsLoseNobody() throws Exception {
         RwLockUserMap map = new RwLockUserMap();
         int perThread = 20_000;
-        Concurrently.run(2, Duration.ofSeconds(15), t -> {
+        Concurrently.run(2, Patience.seconds(15), t -> {
             for (int i = 0; i < perThread; i++) {
                 long uid = 1 + t + 2L * i; // thread 0 logs in odd users, thread 1 even ones
                 map.put(uid, Session.detached(uid, uid));
@@ -207,7 +235,6 @@ class RwLockUserMapTest {
      * rebalancing it at once corrupt it, and users stay bound, vanish early or the count goes wrong.
      */
     @Test
-    @Timeout(20)
     void concurrentLogoutsOfDifferentUsersLeaveNobodyBound() throws Exception {
         RwLockUserMap map = new RwLockUserMap();
         int perThread = 20_000;
@@ -215,7 +242,7 @@ class RwLockUserMapTest {
             long uid = collidingId(i);
             map.put(uid, Session.detached(i, uid));
         }
-        Concurrently.run(2, Duration.ofSeconds(15), t -> {
+        Concurrently.run(2, Patience.seconds(15), t -> {
             for (int i = 0; i < perThread; i++) {
                 long uid = collidingId(1 + t + 2L * i); // thread 0 logs out odd users, thread 1 even ones
                 assertNotNull(map.remove(uid), "user " + uid + " was bound until this logout");
@@ -237,7 +264,6 @@ class RwLockUserMapTest {
      * lookup. A HashMap read racing a resize can look in the new, half-filled table and miss them.
      */
     @Test
-    @Timeout(20)
     void lookupsDuringGrowthAlwaysFindExistingUsers() throws Exception {
         assertEquals(0, lookupMissesWhileGrowing(200_000), "lookups of users bound all along came back empty or wrong");
     }
@@ -254,7 +280,7 @@ class RwLockUserMapTest {
         }
         AtomicBoolean writing = new AtomicBoolean(true);
         AtomicLong misses = new AtomicLong();
-        Concurrently.run(2, Duration.ofSeconds(15), t -> {
+        Concurrently.run(2, Patience.seconds(15), t -> {
             if (t == 0) {
                 try {
                     for (long uid = 1_000; uid < upTo; uid++) {

@@ -1,12 +1,11 @@
 package lockfree.exercises.ex05_stamped_read;
 
+import lockfree.common.testkit.Patience;
 import lockfree.common.contract.Session;
 import lockfree.common.testkit.Concurrently;
 import lockfree.exercises.support.Parked;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -51,7 +50,6 @@ class OptimisticUserMapTest {
      * the writer is done, then answer from the finished map.
      */
     @Test
-    @Timeout(20)
     void aLookupDuringAWriteWaitsForItUnderTheReadLock() throws Exception {
         OptimisticUserMap map = new OptimisticUserMap();
         Session s = Session.detached(1, 7);
@@ -61,13 +59,13 @@ class OptimisticUserMapTest {
         Parked<Session> lookup;
         try {
             lookup = Parked.start("lookup", () -> map.get(7));
-            assertTrue(lookup.parksBeforeReturning(Duration.ofSeconds(10)),
+            assertTrue(lookup.parksBeforeReturning(Patience.seconds(10)),
                     "get() returned while a writer held the lock: an optimistic read must be validated,"
                             + " and a failed validation must fall back to readLock()");
         } finally {
             map.lock().unlockWrite(stamp);
         }
-        assertSame(s, lookup.get(Duration.ofSeconds(10)));
+        assertSame(s, lookup.get(Patience.seconds(10)));
         assertEquals(1, map.pessimisticReads(), "that lookup fell back once, and must be counted");
     }
 
@@ -79,7 +77,6 @@ class OptimisticUserMapTest {
      * validate(), or validates before reading, returns the null.
      */
     @Test
-    @Timeout(10)
     void aWriteDuringTheOptimisticReadSendsTheLookupToTheReadLock() {
         InterruptingMap users = new InterruptingMap();
         OptimisticUserMap map = new OptimisticUserMap(users);
@@ -97,7 +94,6 @@ class OptimisticUserMapTest {
      * exception must not reach the caller: it means only that the optimistic attempt failed.
      */
     @Test
-    @Timeout(10)
     void aReadThatThrowsDuringAWriteFallsBackInsteadOfFailing() {
         InterruptingMap users = new InterruptingMap();
         OptimisticUserMap map = new OptimisticUserMap(users);
@@ -147,7 +143,6 @@ class OptimisticUserMapTest {
      * is there) while a reader looks up users bound all along. Every lookup must find them.
      */
     @Test
-    @Timeout(20)
     void lookupsDuringResizesAlwaysFindExistingUsers() throws Exception {
         OptimisticUserMap map = new OptimisticUserMap();
         int stable = 64;
@@ -156,7 +151,7 @@ class OptimisticUserMapTest {
         }
         AtomicBoolean writing = new AtomicBoolean(true);
         AtomicLong misses = new AtomicLong();
-        Concurrently.run(2, Duration.ofSeconds(15), t -> {
+        Concurrently.run(2, Patience.seconds(15), t -> {
             if (t == 0) {
                 try {
                     for (int round = 0; round < 4; round++) {

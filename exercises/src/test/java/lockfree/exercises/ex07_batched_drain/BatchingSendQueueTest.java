@@ -1,5 +1,6 @@
 package lockfree.exercises.ex07_batched_drain;
 
+import lockfree.common.testkit.Patience;
 import lockfree.common.contract.ManualEventLoop;
 import lockfree.common.contract.Outbound;
 import lockfree.common.contract.RecordingOutbound;
@@ -8,7 +9,6 @@ import lockfree.common.contract.SendQueueContract;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;
 
@@ -38,13 +38,13 @@ class BatchingSendQueueTest {
             out.setWritable(false);
             List<Integer> burst = IntStream.range(0, 100).boxed().toList();
             burst.forEach(q::offer);
-            out.awaitQuiescence(Duration.ofSeconds(10));
+            out.awaitQuiescence(Patience.seconds(10));
             assertEquals(List.of(), out.violations(), "the drains that found the outbound unwritable");
             assertEquals(0, out.flushCount(), "nothing was written yet, so nothing to flush");
 
             out.setWritable(true);
             q.scheduleDrain();
-            out.awaitQuiescence(Duration.ofSeconds(10));
+            out.awaitQuiescence(Patience.seconds(10));
 
             assertEquals(burst, out.written());
             assertEquals(1, out.flushCount(), "100 writes, one flush");

@@ -2,9 +2,8 @@ package lockfree.exercises.ex08_cas_lifecycle;
 
 import lockfree.exercises.ex08_cas_lifecycle.SessionLifecycle.State;
 import lockfree.exercises.support.Together;
-import org.jetbrains.lincheck.Lincheck;
+import lockfree.exercises.support.Races;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -36,9 +35,8 @@ class SessionLifecycleTest {
 
     /** Whatever the interleaving, the session ends closed, and a login that lost reports false. */
     @Test
-    @Timeout(20)
     void aLoginRacingACloseNeverReopensTheSession() {
-        Lincheck.runConcurrentTest(INVOCATIONS, () -> {
+        Races.check(INVOCATIONS, () -> {
             SessionLifecycle s = new SessionLifecycle();
             boolean[] result = new boolean[2];
             Together.run(() -> result[0] = s.login(), () -> result[1] = s.close());
@@ -49,9 +47,8 @@ class SessionLifecycleTest {
 
     /** Three closers (idle timer, kick, slow consumer): exactly one of them does the cleanup. */
     @Test
-    @Timeout(20)
     void racingClosesHaveExactlyOneWinner() {
-        Lincheck.runConcurrentTest(INVOCATIONS, () -> {
+        Races.check(INVOCATIONS, () -> {
             SessionLifecycle s = new SessionLifecycle();
             s.login();
             boolean[] won = new boolean[3];

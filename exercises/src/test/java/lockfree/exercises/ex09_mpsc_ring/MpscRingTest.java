@@ -1,9 +1,8 @@
 package lockfree.exercises.ex09_mpsc_ring;
 
 import lockfree.exercises.support.Together;
-import org.jetbrains.lincheck.Lincheck;
+import lockfree.exercises.support.Races;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -14,8 +13,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+/**
+ * The quick check: the single-threaded rules, and the races under Lincheck with a budget that
+ * answers a save in seconds. {@link MpscRingThoroughTest} runs the same races with a larger budget
+ * once these pass.
+ */
 class MpscRingTest {
-    private static final int INVOCATIONS = 200;
+    /** Interleavings per race in the quick check. */
+    private static final int INVOCATIONS = 40;
 
     @Test
     void firstInFirstOut() {
@@ -70,33 +75,34 @@ class MpscRingTest {
      * producer published it (a slot claimed but not yet filled must read as "not ready").
      */
     @Test
-    @Timeout(20)
     void twoProducersAndTheConsumerLoseNothingAndKeepOrder() {
-        Lincheck.runConcurrentTest(INVOCATIONS, () -> {
-            MpscRing<String> ring = new MpscRing<>(4);
-            List<String> taken = new ArrayList<>();
-            Together.run(
-                    () -> {
-                        ring.offer("a1");
-                        ring.offer("a2");
-                    },
-                    () -> ring.offer("b1"),
-                    () -> {
-                        for (int i = 0; i < 2; i++) {
-                            String e = ring.poll();
-                            if (e != null) {
-                                taken.add(e);
-                            }
+        Races.check(INVOCATIONS, MpscRingTest::twoProducersAndTheConsumerLoseNothingAndKeepOrderRace);
+    }
+
+    static void twoProducersAndTheConsumerLoseNothingAndKeepOrderRace() {
+        MpscRing<String> ring = new MpscRing<>(4);
+        List<String> taken = new ArrayList<>();
+        Together.run(
+                () -> {
+                    ring.offer("a1");
+                    ring.offer("a2");
+                },
+                () -> ring.offer("b1"),
+                () -> {
+                    for (int i = 0; i < 2; i++) {
+                        String e = ring.poll();
+                        if (e != null) {
+                            taken.add(e);
                         }
-                    });
-            String e;
-            while ((e = ring.poll()) != null) {
-                taken.add(e);
-            }
-            assertEquals(3, taken.size(), "taken: " + taken);
-            assertTrue(taken.containsAll(List.of("a1", "a2", "b1")), "taken: " + taken);
-            assertTrue(taken.indexOf("a1") < taken.indexOf("a2"), "one producer's order was broken: " + taken);
-        });
+                    }
+                });
+        String e;
+        while ((e = ring.poll()) != null) {
+            taken.add(e);
+        }
+        assertEquals(3, taken.size(), "taken: " + taken);
+        assertTrue(taken.containsAll(List.of("a1", "a2", "b1")), "taken: " + taken);
+        assertTrue(taken.indexOf("a1") < taken.indexOf("a2"), "one producer's order was broken: " + taken);
     }
 
     /**
@@ -107,21 +113,22 @@ class MpscRingTest {
      * into the slot in between: the old element is lost and the new one read in its place.
      */
     @Test
-    @Timeout(20)
     void aPollRacingTheOfferThatRefillsItsSlotGetsTheOldElement() {
-        Lincheck.runConcurrentTest(INVOCATIONS, () -> {
-            MpscRing<String> ring = new MpscRing<>(2);
-            assertTrue(ring.offer("a"));
-            assertTrue(ring.offer("x"));
-            String[] polled = new String[1];
-            boolean[] offered = new boolean[1];
-            Together.run(() -> polled[0] = ring.poll(), () -> offered[0] = ring.offer("b"));
-            assertEquals("a", polled[0], "the consumer took the oldest element of a full ring; it must get that element,"
-                    + " not one a producer stored after the slot was freed: read the element, then free the slot");
-            assertEquals("x", ring.poll());
-            assertEquals(offered[0] ? "b" : null, ring.poll(), "what the producer got in comes out last");
-            assertNull(ring.poll());
-        });
+        Races.check(INVOCATIONS, MpscRingTest::aPollRacingTheOfferThatRefillsItsSlotGetsTheOldElementRace);
+    }
+
+    static void aPollRacingTheOfferThatRefillsItsSlotGetsTheOldElementRace() {
+        MpscRing<String> ring = new MpscRing<>(2);
+        assertTrue(ring.offer("a"));
+        assertTrue(ring.offer("x"));
+        String[] polled = new String[1];
+        boolean[] offered = new boolean[1];
+        Together.run(() -> polled[0] = ring.poll(), () -> offered[0] = ring.offer("b"));
+        assertEquals("a", polled[0], "the consumer took the oldest element of a full ring; it must get that element,"
+                + " not one a producer stored after the slot was freed: read the element, then free the slot");
+        assertEquals("x", ring.poll());
+        assertEquals(offered[0] ? "b" : null, ring.poll(), "what the producer got in comes out last");
+        assertNull(ring.poll());
     }
 
     /**
@@ -132,36 +139,38 @@ class MpscRingTest {
      * says full while it is empty. Only reusing the slot after such a poll shows it.
      */
     @Test
-    @Timeout(20)
     void aSlotPolledWhileItsProducerPublishesIsFreeOneLapLater() {
-        Lincheck.runConcurrentTest(INVOCATIONS, () -> {
-            MpscRing<String> ring = new MpscRing<>(2);
-            String[] taken = new String[1];
-            Together.run(() -> ring.offer("a"), () -> taken[0] = ring.poll());
-            assertEquals("a", taken[0] != null ? taken[0] : ring.poll(), "the one element, polled during or after its offer");
-            assertNull(ring.poll());
+        Races.check(INVOCATIONS, MpscRingTest::aSlotPolledWhileItsProducerPublishesIsFreeOneLapLaterRace);
+    }
 
-            assertTrue(ring.offer("b"), "the ring is empty: first slot of the next lap");
-            assertTrue(ring.offer("c"), "the ring is empty and holds 2: the slot 'a' used must be free again");
-            assertEquals("b", ring.poll());
-            assertEquals("c", ring.poll());
-            assertNull(ring.poll());
-        });
+    static void aSlotPolledWhileItsProducerPublishesIsFreeOneLapLaterRace() {
+        MpscRing<String> ring = new MpscRing<>(2);
+        String[] taken = new String[1];
+        Together.run(() -> ring.offer("a"), () -> taken[0] = ring.poll());
+        assertEquals("a", taken[0] != null ? taken[0] : ring.poll(), "the one element, polled during or after its offer");
+        assertNull(ring.poll());
+
+        assertTrue(ring.offer("b"), "the ring is empty: first slot of the next lap");
+        assertTrue(ring.offer("c"), "the ring is empty and holds 2: the slot 'a' used must be free again");
+        assertEquals("b", ring.poll());
+        assertEquals("c", ring.poll());
+        assertNull(ring.poll());
     }
 
     /** Two producers race for the last free slot: exactly one gets it. */
     @Test
-    @Timeout(20)
     void twoProducersRacingForTheLastSlotOneWins() {
-        Lincheck.runConcurrentTest(INVOCATIONS, () -> {
-            MpscRing<String> ring = new MpscRing<>(2);
-            ring.offer("x");
-            boolean[] ok = new boolean[2];
-            Together.run(() -> ok[0] = ring.offer("a"), () -> ok[1] = ring.offer("b"));
-            assertTrue(ok[0] ^ ok[1], "exactly one of two offers fits in the last slot: " + ok[0] + ", " + ok[1]);
-            assertEquals("x", ring.poll());
-            assertEquals(ok[0] ? "a" : "b", ring.poll());
-            assertNull(ring.poll());
-        });
+        Races.check(INVOCATIONS, MpscRingTest::twoProducersRacingForTheLastSlotOneWinsRace);
+    }
+
+    static void twoProducersRacingForTheLastSlotOneWinsRace() {
+        MpscRing<String> ring = new MpscRing<>(2);
+        ring.offer("x");
+        boolean[] ok = new boolean[2];
+        Together.run(() -> ok[0] = ring.offer("a"), () -> ok[1] = ring.offer("b"));
+        assertTrue(ok[0] ^ ok[1], "exactly one of two offers fits in the last slot: " + ok[0] + ", " + ok[1]);
+        assertEquals("x", ring.poll());
+        assertEquals(ok[0] ? "a" : "b", ring.poll());
+        assertNull(ring.poll());
     }
 }

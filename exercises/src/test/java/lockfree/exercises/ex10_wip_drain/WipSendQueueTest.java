@@ -1,30 +1,22 @@
 package lockfree.exercises.ex10_wip_drain;
 
 import lockfree.common.contract.ManualEventLoop;
-import lockfree.common.contract.SendQueue;
-import lockfree.common.contract.SendQueueContract;
 import lockfree.exercises.support.Together;
-import org.jetbrains.lincheck.Lincheck;
-import org.junit.jupiter.api.Nested;
+import lockfree.exercises.support.Races;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+/**
+ * The quick check: the drain's races under Lincheck. {@link WipSendQueueContractTest}, the rules
+ * every stage's send queue keeps on a real consumer thread, is the thorough check.
+ */
 class WipSendQueueTest {
     private static final int INVOCATIONS = 100;
-
-    /** The rules every stage's send queue keeps, on a real consumer thread. */
-    @Nested
-    class Contract extends SendQueueContract {
-        @Override
-        protected SendQueue.Factory factory() {
-            return WipSendQueue::new;
-        }
-    }
 
     /**
      * The stranded-message race. "a" is queued and its drain scheduled; then the event loop runs
@@ -32,9 +24,8 @@ class WipSendQueueTest {
      * the running drain, or by a drain the offer scheduled, which the event loop runs next.
      */
     @Test
-    @Timeout(20)
     void anOfferDuringTheDrainIsNeverStranded() {
-        Lincheck.runConcurrentTest(INVOCATIONS, () -> {
+        Races.check(INVOCATIONS, () -> {
             ManualEventLoop<String> out = new ManualEventLoop<>();
             WipSendQueue<String> q = new WipSendQueue<>(16, out);
             q.offer("a");
@@ -48,11 +39,32 @@ class WipSendQueueTest {
         });
     }
 
+    /**
+     * One place left and two producers offer at once, the event loop busy elsewhere: exactly one
+     * offer is accepted. A bound checked before it is taken (read the count, compare, then
+     * increment) lets both producers see the place free and both take it.
+     */
+    @Test
+    void twoOffersRacingForTheLastPlaceOneIsAccepted() {
+        Races.check(INVOCATIONS, () -> {
+            ManualEventLoop<String> out = new ManualEventLoop<>();
+            WipSendQueue<String> q = new WipSendQueue<>(2, out);
+            q.offer("x");
+            boolean[] accepted = new boolean[2];
+
+            Together.run(() -> accepted[0] = q.offer("a"), () -> accepted[1] = q.offer("b"));
+
+            assertTrue(accepted[0] ^ accepted[1], "a queue of capacity 2 holding one message accepted "
+                    + (accepted[0] && accepted[1] ? "both" : "neither") + " of two offers: take the place"
+                    + " (incrementAndGet) and then compare, giving it back if it was over");
+            assertEquals(2, q.size());
+        });
+    }
+
     /** Two producers at once, event loop busy elsewhere: one drain task for both, not two. */
     @Test
-    @Timeout(20)
     void concurrentOffersScheduleOneDrain() {
-        Lincheck.runConcurrentTest(INVOCATIONS, () -> {
+        Races.check(INVOCATIONS, () -> {
             ManualEventLoop<String> out = new ManualEventLoop<>();
             WipSendQueue<String> q = new WipSendQueue<>(16, out);
 
@@ -70,9 +82,8 @@ class WipSendQueueTest {
      * it must neither start a second drain beside the running one nor lose the request.
      */
     @Test
-    @Timeout(20)
     void scheduleDrainRacingADrainLosesNothing() {
-        Lincheck.runConcurrentTest(INVOCATIONS, () -> {
+        Races.check(INVOCATIONS, () -> {
             ManualEventLoop<String> out = new ManualEventLoop<>();
             WipSendQueue<String> q = new WipSendQueue<>(16, out);
             q.offer("a");

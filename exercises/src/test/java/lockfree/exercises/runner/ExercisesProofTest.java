@@ -15,13 +15,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * What CI proves for every exercise in the manifest, each checked on its own: the stub as handed
- * out (git's HEAD, or the file where there is no git) compiles and fails its tests, the reference
- * solution passes them, and the exercise's notes list every wrong solution kept under
- * {@code exercises/mutants/} with the test that rejects it. Running those wrong solutions (the
- * mutation proof, {@link Proof#mutant}) takes several minutes, so CI runs it once, on one JDK, with
- * {@code ./exercises.sh prove --mutants} instead of in every {@code ./mvnw verify}. Runs in {@code ./mvnw verify} through the same {@link Checker}
- * the runner uses, so what passes here is what a learner's runner will say.
+ * What the learner's {@code ./mvnw verify} proves about every exercise in the manifest, in seconds:
+ * its notes list each wrong solution kept under {@code exercises/mutants/} with the test that
+ * rejects it (and each still fits the solution it edits), and, for the exercises whose quick check
+ * runs in the runner's own JVM, the stub as handed out (git's HEAD) fails its quick check and the
+ * reference solution passes it. It runs through the same {@link Checker} the runner uses, so what
+ * passes here is what a learner's runner will say.
+ *
+ * <p>The rest takes minutes, so it is the maintainer's: {@link ExercisesMaintainerProofTest}
+ * ({@code @Tag("maintainer")}, {@code ./mvnw verify -Pmaintainer}) proves every stub and every
+ * solution, quick and thorough, the Lincheck exercises included (each check starts a JVM), and
+ * {@code ./exercises.sh prove --mutants} (CI) proves every wrong solution is rejected.
  *
  * <p>The exercise tests themselves are excluded from surefire (they fail until solved); this class
  * is how the build runs them.
@@ -30,7 +34,7 @@ class ExercisesProofTest {
     /** Fewer wrong solutions than this, and an exercise's tests are barely tried. */
     private static final int MIN_MUTANTS = 4;
 
-    private static Workspace ws;
+    static Workspace ws;
     private static Checker checker;
     private static Proof proof;
 
@@ -45,7 +49,8 @@ class ExercisesProofTest {
     static void tearDown() throws Exception {
         checker.close();
         // Shown in ./mvnw verify's output (this module does not redirect test output).
-        System.out.println("Exercises: every stub fails its tests and every reference solution passes."
+        System.out.println("Exercises: the notes list every kept wrong solution, and the quick checks that run in-process"
+                + " fail on the stubs and pass on the solutions (the whole proof: ./mvnw verify -Pmaintainer)."
                 + " To work the exercises yourself, run ./exercises.sh (see exercises/README.md).");
     }
 
@@ -61,24 +66,38 @@ class ExercisesProofTest {
     }
 
     @TestFactory
-    Stream<DynamicContainer> everyStubFailsAndEverySolutionPasses() {
+    Stream<DynamicContainer> everyExerciseKeepsItsWrongSolutionsAndTheQuickCheckSeparatesStubFromSolution() {
         List<Exercise> exercises = ws.manifest().exercises();
         assertTrue(exercises.size() >= 10, "the course has at least 10 exercises, the manifest lists " + exercises.size());
-        return exercises.stream().map(ex -> DynamicContainer.dynamicContainer(ex.name(), Stream.of(
-                DynamicTest.dynamicTest("the stub fails its tests", () -> {
-                    Verdict v = proof.stub(ex);
-                    List<String> problems = Proof.stubProblems(ex, v);
-                    if (!problems.isEmpty()) {
-                        fail(String.join("\n", problems) + "\n" + new Report("./exercises.sh", false, false).verdict(ex, v));
-                    }
-                }),
-                DynamicTest.dynamicTest("the reference solution passes its tests", () -> {
-                    Verdict v = proof.solution(ex);
-                    if (!v.passed()) {
-                        fail("the reference solution fails:\n" + new Report("./exercises.sh", false, true).verdict(ex, v));
-                    }
-                }),
-                DynamicTest.dynamicTest("its notes list every wrong solution it keeps", () -> notesListEveryMutant(ex)))));
+        return exercises.stream().map(ex -> {
+            Stream<DynamicTest> notes = Stream.of(
+                    DynamicTest.dynamicTest("its notes list every wrong solution it keeps", () -> notesListEveryMutant(ex)));
+            if (forks(ex)) {
+                return DynamicContainer.dynamicContainer(ex.name(), notes);
+            }
+            return DynamicContainer.dynamicContainer(ex.name(), Stream.concat(Stream.of(
+                    DynamicTest.dynamicTest("the stub fails its quick check", () -> stubFails(proof, ex)),
+                    DynamicTest.dynamicTest("the reference solution passes its quick check", () -> {
+                        Verdict v = checker.check(ex, ws.solutionSources(ex), ws.testSources(ex));
+                        if (!v.passed()) {
+                            fail("the reference solution fails:\n" + new Report("./exercises.sh", false, true).verdict(ex, v));
+                        }
+                    })), notes));
+        });
+    }
+
+    /** Whether any of the exercise's quick test classes runs in a JVM of its own (Lincheck): seconds each. */
+    static boolean forks(Exercise ex) {
+        return ws.testSources(ex).values().stream()
+                .anyMatch(text -> text.contains("org.jetbrains.lincheck") || text.contains("lockfree.exercises.support.Races"));
+    }
+
+    static void stubFails(Proof proof, Exercise ex) {
+        Verdict v = proof.stub(ex);
+        List<String> problems = Proof.stubProblems(ex, v);
+        if (!problems.isEmpty()) {
+            fail(String.join("\n", problems) + "\n" + new Report("./exercises.sh", false, false).verdict(ex, v));
+        }
     }
 
     /**
@@ -86,7 +105,7 @@ class ExercisesProofTest {
      * still fits the reference solution it edits, and the notes a learner reads
      * (mutants/exNN_topic/README.md) name each one with the test that rejects it.
      */
-    private static void notesListEveryMutant(Exercise ex) throws Exception {
+    static void notesListEveryMutant(Exercise ex) throws Exception {
         List<Mutant> mutants = ws.mutants(ex);
         assertTrue(mutants.size() >= MIN_MUTANTS, ex.name() + " keeps " + mutants.size() + " wrong solutions under "
                 + ws.display(ws.mutantsDir(ex)) + "; every exercise keeps at least " + MIN_MUTANTS);

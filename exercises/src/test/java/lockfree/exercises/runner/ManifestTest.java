@@ -25,10 +25,10 @@ class ManifestTest {
             stub = ["src/main/java/lockfree/exercises/ex01_first_thing/First.java"]
             solution = ["solutions/ex01_first_thing/First.java"]
             tests = ["lockfree.exercises.ex01_first_thing.FirstTest"]
-            hint = \"\"\"
+            hints = [\"\"\"
             Line one.
             Line two.
-            \"\"\"
+            \"\"\", "The idea.", "The shape."]
 
             [[exercise]]
             name = "ex03_atomic_map_ops"
@@ -37,7 +37,7 @@ class ManifestTest {
             solution = ["solutions/ex03_atomic_map_ops/Chm.java"]
             tests = ["lockfree.exercises.ex03_atomic_map_ops.ChmTest", "lockfree.exercises.ex03_atomic_map_ops.RacesTest"]
             thorough = ["lockfree.exercises.ex03_atomic_map_ops.ChmStressTest"]
-            hint = "Use compute."
+            hints = ["Look at the map's own methods.", "Use compute.", "compute(uid, (k, v) -> ...)"]
             """;
 
     private Manifest load(String toml) throws Exception {
@@ -54,7 +54,8 @@ class ManifestTest {
         Exercise first = m.first();
         assertEquals("ex01_first_thing", first.name());
         assertEquals("stage 0", first.stage());
-        assertEquals("Line one.\nLine two.", first.hint(), "multi-line hints keep their lines, trimmed");
+        assertEquals(List.of("Line one.\nLine two.", "The idea.", "The shape."), first.hints(),
+                "three levels; multi-line hints keep their lines, trimmed");
         assertEquals(List.of("lockfree.exercises.ex01_first_thing.FirstTest"), first.tests());
         assertEquals("lockfree.exercises.ex01_first_thing", first.packageName());
         assertEquals(2, m.exercises().get(1).tests().size());
@@ -81,9 +82,9 @@ class ManifestTest {
 
     @Test
     void rejectsAMisspeltKey() {
-        String bad = TWO.replace("hint = \"Use compute.\"", "hints = \"Use compute.\"");
+        String bad = TWO.replace("hints = [\"Look", "hint = [\"Look");
         Exception e = assertThrows(Exception.class, () -> load(bad));
-        assertTrue(e.getMessage().contains("hints"), e.getMessage());
+        assertTrue(e.getMessage().contains("hint"), e.getMessage());
     }
 
     @Test

@@ -9,7 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ReportTest {
-    private static final Exercise EX = new Exercise("ex03_atomic_map_ops", "Atomic", "stage 1", "", "Use compute.",
+    private static final Exercise EX = new Exercise("ex03_atomic_map_ops", "Atomic", "stage 1", "",
+            List.of("Look at the map's own methods.", "Use compute.", "compute(uid, (k, v) -> ...)"),
             List.of("src/main/java/lockfree/exercises/ex03_atomic_map_ops/Chm.java"),
             List.of("solutions/ex03_atomic_map_ops/Chm.java"),
             List.of("lockfree.exercises.ex03_atomic_map_ops.ChmTest"), List.of());
@@ -79,6 +80,36 @@ class ReportTest {
         assertEquals("offer CAS loop wins", Report.words("offerCASLoopWins()"));
         assertEquals("ids in steps of 32 spread", Report.words("idsInStepsOf32Spread()"));
         assertEquals("[1] capacity 1", Report.words("[1] capacity 1"), "non-method names stay as they are");
+    }
+
+    /** A stub that only throws its TODOs gets one line, not a report of every test. */
+    @Test
+    void aStubsTodosAreOneLine() {
+        List<Verdict.Failure> todos = List.of(failure("t1", Checker.NOT_IMPLEMENTED + "Chm.bind"),
+                failure("t2", Checker.NOT_IMPLEMENTED + "Chm.bind"), failure("t3", Checker.NOT_IMPLEMENTED + "Chm.remove"));
+        String text = report.verdict(EX, new Verdict.Tested(EX.name(), 3, 0, todos, 0, 0));
+
+        assertTrue(text.startsWith("✗ ex03_atomic_map_ops: not implemented yet: Chm.bind, Chm.remove"), text);
+        assertFalse(text.contains("ChmTest"), "no test report for a stub: " + text);
+        assertEquals(2, text.lines().count(), text);
+    }
+
+    @Test
+    void theStubsTodoReadsAsOneLineFromTheException() {
+        UnsupportedOperationException todo = new UnsupportedOperationException("TODO: bind it");
+        todo.setStackTrace(new StackTraceElement[] {new StackTraceElement("lockfree.exercises.ex03_atomic_map_ops.Chm", "bind", "Chm.java", 42)});
+        assertEquals("not implemented yet: Chm.bind", Checker.message(new AssertionError("wrapped", todo)));
+        assertEquals("IllegalStateException: no", Checker.message(new IllegalStateException("no")));
+    }
+
+    @Test
+    void hintsComeOneLevelAtATimeAndTheLastSaysWhereTheSolutionIs() {
+        String first = report.hint(EX, 1);
+        String last = report.hint(EX, 3);
+        assertTrue(first.contains("Hint 1 of 3") && first.contains("a nudge") && first.contains("Look at the map's own methods."), first);
+        assertFalse(first.contains("Use compute."), "one level at a time: " + first);
+        assertTrue(first.contains("hint 3 again"), first);
+        assertTrue(last.contains("the shape of the code") && last.contains("./exercises.sh solution 3"), last);
     }
 
     @Test

@@ -54,4 +54,19 @@ class StateTest {
         assertEquals("ex02_relogin_kick", s.current());
         assertEquals(Set.of("ex01_rwlock_map"), s.done());
     }
+
+    @Test
+    void remembersHowManyLevelsOfEachHintWereShown() throws Exception {
+        Path file = dir.resolve(".workshop-state");
+        State s = State.load(file);
+        assertEquals(0, s.hintLevel("ex05_stamped_read"), "no hint shown yet");
+        s.hintLevel("ex05_stamped_read", 2);
+        s.hintLevel("ex09_mpsc_ring", 1);
+        s.save(file);
+
+        State again = State.load(file);
+        assertEquals(2, again.hintLevel("ex05_stamped_read"));
+        assertEquals(1, again.hintLevel("ex09_mpsc_ring"));
+        assertEquals(0, again.hintLevel("ex01_rwlock_map"));
+    }
 }
