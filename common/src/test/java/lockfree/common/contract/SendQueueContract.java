@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import lockfree.common.testkit.Concurrently;
+import lockfree.common.testkit.Patience;
 import java.time.Duration;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -46,8 +47,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 public abstract class SendQueueContract {
     /** The gateway's queue size, the plan's {@code make(chan []byte, 1024)}. */
     private static final int CAPACITY = 1024;
-    private static final Duration QUIET = Duration.ofSeconds(10);
-    private static final long DEADLINE_NANOS = TimeUnit.SECONDS.toNanos(15);
+    private static final Duration QUIET = Patience.seconds(10);
+    private static final long DEADLINE_NANOS = Patience.seconds(60).toNanos();
 
     private final List<RecordingOutbound<?>> outbounds = new ArrayList<>();
 

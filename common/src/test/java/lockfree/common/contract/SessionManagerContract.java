@@ -21,6 +21,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import lockfree.common.testkit.Concurrently;
+import lockfree.common.testkit.Patience;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -52,7 +53,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 public abstract class SessionManagerContract {
     private static final int THREADS = 4;
-    private static final long DEADLINE_NANOS = TimeUnit.SECONDS.toNanos(15);
+    private static final long DEADLINE_NANOS = Patience.seconds(60).toNanos();
 
     /* Session ids are only compared, so a per-test counter keeps failure messages readable. */
     private final AtomicLong ids = new AtomicLong();

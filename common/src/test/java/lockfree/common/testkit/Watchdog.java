@@ -17,10 +17,11 @@ import org.junit.jupiter.api.extension.ReflectiveInvocationContext;
  *
  * <p>Registered for every test of the build (auto-detected, like {@link LeakGuard}). Each test
  * body runs on a thread of its own, named after the test, while the thread that started it
- * watches: every {@link #LOOK} it takes a snapshot of all threads and compares it with the one
- * before ({@link Stalls}). A deadlock, or a thread waiting for a read-write lock's write lock
- * while read locks stay held, is a state no amount of waiting ends, so the test fails at once
- * with the threads named; the body's thread is interrupted and left behind (a thread parked in
+ * watches: once the test has run for a {@link #LOOK}, it takes a snapshot of all threads every
+ * quarter second and compares each with the one before ({@link Stalls}). A deadlock, or a thread
+ * waiting for a read-write lock's write lock while read locks stay held, seen in every snapshot of
+ * a whole look, is a state no amount of waiting ends, so the test fails with the threads named;
+ * the body's thread is interrupted and left behind (a thread parked in
  * {@code ReentrantReadWriteLock.lock()} cannot be woken any other way, which is why JUnit's own
  * {@code @Timeout} hangs on it). Only a test that keeps moving yet never ends meets the last
  * resort, {@link #BUDGET}: generous, scaled by {@link Patience}, and reported with the stacks.
@@ -28,8 +29,10 @@ import org.junit.jupiter.api.extension.ReflectiveInvocationContext;
  * <p>There is no per-test time limit: a correct test on a busy machine is slower, not stuck.
  */
 public final class Watchdog implements InvocationInterceptor {
-    /** How far apart the two snapshots are that must show the same stuck state. */
+    /** How long every snapshot must show the same stuck state before it is a verdict. */
     static final Duration LOOK = Patience.seconds(10);
+    /** How often a test still running after a look is sampled. */
+    private static final Duration EVERY = Duration.ofMillis(250);
     /** The last resort for a test that keeps moving but never ends. */
     static final Duration BUDGET = Patience.of(Duration.ofMinutes(10));
 
@@ -66,9 +69,8 @@ public final class Watchdog implements InvocationInterceptor {
 
     /** Runs {@code test} on a thread called {@code name}, watched as the class comment says. */
     static void watch(Body test, String name, Duration look, Duration budget) throws Throwable {
-        Stalls.Sample before = Stalls.sample();
         // Threads a previous test left stuck are never blamed for this one.
-        Set<Long> stuckAlready = before.blocked();
+        Set<Long> stuckAlready = Stalls.sample().blocked();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread body = new Thread(() -> {
             try {
@@ -80,14 +82,26 @@ public final class Watchdog implements InvocationInterceptor {
         body.setDaemon(true);
         body.start();
         long start = System.nanoTime();
-        while (true) {
-            body.join(look.toMillis());
+        // Most tests end within a look: they are never sampled (a snapshot of every thread stops
+        // the JVM for a moment).
+        body.join(look.toMillis());
+        Stalls.Sample before = Stalls.sample();
+        long stuckSince = -1;
+        while (body.isAlive()) {
+            body.join(EVERY.toMillis());
             if (!body.isAlive()) {
                 break;
             }
             Stalls.Sample now = Stalls.sample();
+            // Stuck means seen in every snapshot of a whole look, a quarter second apart, not at
+            // two moments: a writer that waits for readers again and again, legitimately, is often
+            // caught waiting at the same line seconds apart, and almost never at every quarter.
             Optional<String> verdict = now.explain(before, OURS, false, stuckAlready);
-            if (verdict.isPresent()) {
+            if (verdict.isEmpty()) {
+                stuckSince = -1;
+            } else if (stuckSince < 0) {
+                stuckSince = System.nanoTime();
+            } else if (System.nanoTime() - stuckSince >= look.toNanos()) {
                 body.interrupt();
                 throw new AssertionError(verdict.get() + "\n" + now.stacks(OURS));
             }
