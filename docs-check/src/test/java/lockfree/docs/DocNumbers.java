@@ -45,13 +45,14 @@ final class DocNumbers {
     private static final Pattern OPEN = Pattern.compile("^<!-- ?([a-z][a-z-]*)(:begin|:| ).*-->\\s*$");
     /**
      * The blocks a renderer writes: the benchmarks' Report (compare, jmh-table, jmh-conclusion,
-     * footprint-table, churn-table, jcstress-table) and the stress tool's DocTables (stress-*, redis-*).
+     * footprint-table, churn-table, jcstress-table, build-time), the stress tool's DocTables
+     * (stress-*, redis-*) and the exercise runner's SaveToVerdict (save-to-verdict).
      * Only these are skipped: a block of another name is prose in a comment's clothing, and whatever
      * it says is read like the rest of the page.
      */
     static final java.util.Set<String> RENDERED_BLOCKS = java.util.Set.of("compare", "jmh-table", "jmh-conclusion",
             "footprint-table", "churn-table", "jcstress-table", "stress-table", "stress-summary", "stress-targets",
-            "stress-profile", "stress-conclusion", "redis-publish", "redis-capacity", "build-time");
+            "stress-profile", "stress-conclusion", "redis-publish", "redis-capacity", "build-time", "save-to-verdict");
 
     /** A figure found in prose, where, and the line it is on. */
     record Figure(String doc, int line, String figure, String text) {
