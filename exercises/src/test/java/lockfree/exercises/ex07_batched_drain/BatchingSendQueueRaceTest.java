@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * interleavings. The contract's real consumer thread meets the bad interleaving on some runs only.
  */
 class BatchingSendQueueRaceTest {
-    private static final int INTERLEAVINGS = 300;
+    private static final int INTERLEAVINGS = 150;
 
     /**
      * "a" is queued and its drain scheduled; the event loop runs that drain while a producer

@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * every stage's send queue keeps on a real consumer thread, is the thorough check.
  */
 class WipSendQueueTest {
-    private static final int INVOCATIONS = 100;
+    private static final int INVOCATIONS = 20;
 
     /**
      * The stranded-message race. "a" is queued and its drain scheduled; then the event loop runs
