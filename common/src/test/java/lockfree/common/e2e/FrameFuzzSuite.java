@@ -46,8 +46,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * </ul>
  * {@code -Dlockfree.fuzz.inputs=N} runs N inputs (300 by default, a few seconds);
  * {@code -Dlockfree.fuzz.seed=S} another sequence. The maintainers' run ({@code @Tag("maintainer")},
- * {@code -Pmaintainer}) runs {@code -Dlockfree.fuzz.long.inputs} (50000 by default, about a minute
- * per stage on two cores). A failure names the seed and the input's index,
+ * {@code -Pmaintainer}) runs {@code -Dlockfree.fuzz.long.inputs} (15000 by default, some twenty
+ * seconds per stage on two cores). A failure names the seed and the input's index,
  * which reproduce it.
  */
 public abstract class FrameFuzzSuite extends HostileFixture {
@@ -80,7 +80,7 @@ public abstract class FrameFuzzSuite extends HostileFixture {
     @Tag("maintainer")
     @DisplayName("the same fuzzer over tens of thousands of inputs")
     void longFuzz() {
-        fuzz(Integer.getInteger("lockfree.fuzz.long.inputs", 50_000));
+        fuzz(Integer.getInteger("lockfree.fuzz.long.inputs", 15_000));
     }
 
     void fuzz(int inputs) {

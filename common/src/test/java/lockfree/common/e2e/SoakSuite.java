@@ -40,7 +40,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *
  * <p>{@code -Dlockfree.soak.seconds=N} sets the normal build's run (5 s by default); the
  * maintainers' run ({@code @Tag("maintainer")}, {@code -Pmaintainer}) lasts
- * {@code -Dlockfree.soak.long.seconds} (180 by default).
+ * {@code -Dlockfree.soak.long.seconds} (60 by default: a minute per stage, four in a CI run; a
+ * longer soak is one property away).
  */
 public abstract class SoakSuite extends HostileFixture {
     static final int CHURNERS = 4;
@@ -58,7 +59,7 @@ public abstract class SoakSuite extends HostileFixture {
     @Tag("maintainer")
     @DisplayName("the same soak for minutes: nothing acked lost, sessions back to the canary, heap after GC flat")
     void longSoak() throws Exception {
-        soak(Duration.ofSeconds(Long.getLong("lockfree.soak.long.seconds", 180)));
+        soak(Duration.ofSeconds(Long.getLong("lockfree.soak.long.seconds", 60)));
     }
 
     void soak(Duration length) throws Exception {
