@@ -2,6 +2,7 @@ package lockfree.common.testkit;
 
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -46,19 +47,26 @@ class WatchdogTest {
     @Test
     void aSlowTestThatKeepsMovingPassesAndItsFailureIsItsOwn() throws Throwable {
         ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-        // Waits on a lock for several looks, then gets it: slow, not stuck.
+        // The body waits on a lock for several looks, then gets it: slow, not stuck. The holder
+        // lets go only once the body is queued on the lock, so the watchdog sees it waiting
+        // whatever the machine's speed; how long it then holds is the slowness under test, not a
+        // wait for anything.
+        CountDownLatch held = new CountDownLatch(1);
         Thread holder = new Thread(() -> {
             lock.writeLock().lock();
             try {
-                Thread.sleep(4 * LOOK.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                held.countDown();
+                while (!lock.hasQueuedThreads()) {
+                    Thread.onSpinWait();
+                }
+                LockSupport.parkNanos(4 * LOOK.toNanos());
             } finally {
                 lock.writeLock().unlock();
             }
         });
+        holder.setDaemon(true);
         holder.start();
-        Thread.sleep(50);
+        held.await();
         Watchdog.watch(() -> {
             lock.writeLock().lock();
             lock.writeLock().unlock();
