@@ -1,9 +1,5 @@
 package lockfree.common.metrics;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.DefaultByteBufHolder;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.util.concurrent.FastThreadLocal;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.SingleWriterRecorder;
 
@@ -21,7 +17,8 @@ import java.util.concurrent.TimeUnit;
  * <p>What it costs per message, and why:
  * <ul>
  *   <li>No allocation. The offer already allocates one frame object per recipient; the offer
- *       time rides on it ({@link Stamped}, a {@code TextWebSocketFrame} with one more field).</li>
+ *       time rides on it (routing's {@code OutboundFrame}), and the write hands this class only
+ *       that time, a {@code long}.</li>
  *   <li>Two {@code System.nanoTime()} reads (a vDSO call, tens of nanoseconds): one at the offer,
  *       one at the write. Every message is measured, so the rare slow ones the tail is made of
  *       are never sampled away.</li>
@@ -45,30 +42,6 @@ public final class DeliveryLatency {
     private static final long HIGHEST_NANOS = TimeUnit.MINUTES.toNanos(1);
     private static final int DIGITS = 2;
 
-    /** A queued frame that remembers when it was offered; read back by the drain's write. */
-    public static final class Stamped extends TextWebSocketFrame {
-        final long offeredAtNanos;
-
-        public Stamped(ByteBuf content, long offeredAtNanos) {
-            super(content);
-            this.offeredAtNanos = offeredAtNanos;
-        }
-    }
-
-    /**
-     * A queued frame already encoded for the wire ({@code WireFrame}: header and payload, shared by
-     * a broadcast's recipients), with its offer time. The drain's write records the time and hands
-     * the channel {@link #content()} itself: a plain buffer, which the frame encoder lets pass.
-     */
-    public static final class StampedWire extends DefaultByteBufHolder {
-        final long offeredAtNanos;
-
-        public StampedWire(ByteBuf wire, long offeredAtNanos) {
-            super(wire);
-            this.offeredAtNanos = offeredAtNanos;
-        }
-    }
-
     /** One writing thread's recorder, and the histogram the reader swaps back into it. */
     private static final class Lane {
         final SingleWriterRecorder recorder = new SingleWriterRecorder(HIGHEST_NANOS, DIGITS);
@@ -76,14 +49,16 @@ public final class DeliveryLatency {
     }
 
     private final List<Lane> lanes = new CopyOnWriteArrayList<>();
-    private final FastThreadLocal<SingleWriterRecorder> mine = new FastThreadLocal<>() {
-        @Override
-        protected SingleWriterRecorder initialValue() {
-            Lane lane = new Lane();
-            lanes.add(lane); // once per thread, not per message
-            return lane.recorder;
-        }
-    };
+    /*
+     * Each writing thread finds its own recorder here. The JDK's ThreadLocal rather than Netty's
+     * FastThreadLocal (an array index on Netty's threads where this is a hashed lookup): metrics
+     * depends on no transport, and the lookup still reads only the writing thread's own map.
+     */
+    private final ThreadLocal<SingleWriterRecorder> mine = ThreadLocal.withInitial(() -> {
+        Lane lane = new Lane();
+        lanes.add(lane); // once per thread, not per message
+        return lane.recorder;
+    });
 
     // Reader side only, guarded by this: the window being summed and what the last one showed.
     private final Histogram window = new Histogram(HIGHEST_NANOS, DIGITS);
@@ -92,17 +67,12 @@ public final class DeliveryLatency {
     private long count;
     private double sumSeconds;
 
-    /** Called by the drain's write, on the channel's event loop. */
-    public void record(Object message) {
-        long offeredAt;
-        if (message instanceof Stamped frame) {
-            offeredAt = frame.offeredAtNanos;
-        } else if (message instanceof StampedWire wire) {
-            offeredAt = wire.offeredAtNanos;
-        } else {
-            return;
-        }
-        long nanos = System.nanoTime() - offeredAt;
+    /**
+     * Records one message written now that was offered at {@code offeredAtNanos}
+     * ({@code System.nanoTime()}). Called by the drain's write, on the channel's event loop.
+     */
+    public void record(long offeredAtNanos) {
+        long nanos = System.nanoTime() - offeredAtNanos;
         mine.get().recordValue(Math.max(0, Math.min(nanos, HIGHEST_NANOS)));
     }
 

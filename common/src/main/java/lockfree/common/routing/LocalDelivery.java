@@ -3,12 +3,10 @@ package lockfree.common.routing;
 import lockfree.common.contract.SendQueue;
 import lockfree.common.contract.Session;
 import lockfree.common.contract.SessionManager;
-import lockfree.common.metrics.DeliveryLatency;
 import lockfree.common.metrics.GatewayMetrics;
 import lockfree.common.protocol.WireFrame;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufHolder;
 
 import java.time.Duration;
 import java.util.function.Consumer;
@@ -75,7 +73,7 @@ public final class LocalDelivery {
         try {
             int[] queued = {0};
             sessions.forEachUser(s -> {
-                if (offer(s, new DeliveryLatency.StampedWire(wire.retainedDuplicate(), System.nanoTime()))
+                if (offer(s, OutboundFrame.encoded(wire.retainedDuplicate()))
                         == Router.Outcome.QUEUED) {
                     queued[0]++;
                 }
@@ -92,10 +90,10 @@ public final class LocalDelivery {
      * its life: the socket write, the queue's discard, or us when the queue refuses it.
      */
     Router.Outcome offer(Session s, ByteBuf frame) {
-        return offer(s, new DeliveryLatency.Stamped(frame.retainedDuplicate(), System.nanoTime()));
+        return offer(s, OutboundFrame.payload(frame.retainedDuplicate()));
     }
 
-    private Router.Outcome offer(Session s, ByteBufHolder message) {
+    private Router.Outcome offer(Session s, OutboundFrame message) {
         if (s.sendQueue().offer(message)) {
             if (s.fullSinceNanos() != 0) {
                 s.fullSinceNanos(0);

@@ -1,15 +1,20 @@
 package lockfree.common.transport;
 
 import lockfree.common.contract.Outbound;
-import lockfree.common.metrics.DeliveryLatency;
 import lockfree.common.metrics.GatewayMetrics;
+import lockfree.common.routing.OutboundFrame;
 
 import io.netty.channel.Channel;
 import io.netty.util.ReferenceCountUtil;
 
 import java.util.concurrent.RejectedExecutionException;
 
-/** A session's {@link Outbound}: its Netty channel, drained on the channel's event loop. */
+/**
+ * A session's {@link Outbound}: its Netty channel, drained on the channel's event loop. What its
+ * queue carries is routing's {@link OutboundFrame}s (routing's {@code LocalDelivery} is the only
+ * producer); the queue's element type is {@code Object} only because the contract names no
+ * transport or routing type.
+ */
 final class ChannelOutbound implements Outbound<Object> {
     private final Channel channel;
     private final GatewayMetrics metrics;
@@ -47,12 +52,10 @@ final class ChannelOutbound implements Outbound<Object> {
 
     @Override
     public void write(Object message) {
+        OutboundFrame frame = (OutboundFrame) message;
         metrics.messagesOut.inc();
-        metrics.deliveryLatency.record(message);
-        // A pre-encoded frame goes out as its bytes: a plain buffer passes the frame encoder
-        // untouched (the holder itself would not: the channel writes only buffers).
-        Object out = message instanceof DeliveryLatency.StampedWire wire ? wire.content() : message;
-        channel.write(out, channel.voidPromise());
+        metrics.deliveryLatency.record(frame.offeredAtNanos());
+        channel.write(frame.message(), channel.voidPromise());
     }
 
     @Override
