@@ -28,10 +28,12 @@ import java.nio.charset.StandardCharsets;
 final class FrameGuard extends ChannelInboundHandlerAdapter {
     private final FrameRate rate;
     private final GatewayMetrics metrics;
+    private final Connections connections;
 
-    FrameGuard(FrameRate rate, GatewayMetrics metrics) {
+    FrameGuard(FrameRate rate, GatewayMetrics metrics, Connections connections) {
         this.rate = rate;
         this.metrics = metrics;
+        this.connections = connections;
     }
 
     @Override
@@ -49,7 +51,7 @@ final class FrameGuard extends ChannelInboundHandlerAdapter {
         } else if (msg instanceof CloseWebSocketFrame close && !validClose(close.content())) {
             close.release();
             metrics.error(ErrorCode.PROTOCOL_ERROR);
-            SessionHandler.close(ctx.channel(), CloseCodes.PROTOCOL_ERROR, "invalid close frame");
+            connections.close(ctx.channel(), CloseCodes.PROTOCOL_ERROR, "invalid close frame");
         } else {
             ctx.fireChannelRead(msg);
         }

@@ -31,6 +31,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -54,6 +55,7 @@ public final class Gateway implements AutoCloseable {
     private final GatewayMetrics metrics;
     private final Router router;
     private final Tokens tokens;
+    private final Connections connections;
     private final AcceptGuard acceptGuard;
     private final ChannelGroup channels = new DefaultChannelGroup("connections", GlobalEventExecutor.INSTANCE);
     private final EventLoopGroup acceptor;
@@ -62,8 +64,11 @@ public final class Gateway implements AutoCloseable {
     private final Channel listener;
     private volatile boolean stopped;
 
-    private Gateway(Stage stage, GatewayConfig config, Function<LocalDelivery, Router> routerFactory,
-                    GatewayInitializer.PipelineEdit edit) {
+    /**
+     * @param pipeline each connection's handlers, in order: {@link GatewayInitializer#PIPELINE}
+     */
+    Gateway(Stage stage, GatewayConfig config, Function<LocalDelivery, Router> routerFactory,
+            List<GatewayInitializer.Step> pipeline) {
         if (config.secret() == null && !config.bind().isLoopbackAddress()) {
             throw new IllegalArgumentException("without --secret the gateway accepts any uid, so it only binds to "
                     + "loopback; set --secret (or GATEWAY_SECRET) to listen on " + config.bind().getHostAddress());
@@ -72,7 +77,8 @@ public final class Gateway implements AutoCloseable {
         this.config = config;
         this.sessions = stage.sessions().get();
         this.metrics = new GatewayMetrics(stage.name());
-        this.router = routerFactory.apply(new LocalDelivery(sessions, metrics, new ChannelSessionControl(metrics),
+        this.connections = new Connections(metrics);
+        this.router = routerFactory.apply(new LocalDelivery(sessions, metrics, new ChannelSessionControl(connections),
                 config.slowConsumerTimeout()));
         this.tokens = config.secret() == null ? null : new Tokens(config.secret());
         this.acceptGuard = new AcceptGuard(config.maxConnections(), config.fdReserve(), metrics);
@@ -99,8 +105,8 @@ public final class Gateway implements AutoCloseable {
                 // per-session queue then absorbs, and finally drops.
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(OutboundBudget.LOW_WATER, OutboundBudget.HIGH_WATER))
-                .childHandler(new GatewayInitializer(config, channels, api, stage.queues(), sessions, router,
-                        tokens, metrics, edit));
+                .childHandler(new GatewayInitializer(channels, GatewayInitializer.Parts.of(config, metrics, connections,
+                        api, stage.queues(), sessions, router, tokens), pipeline));
         try {
             this.listener = bootstrap.bind(new InetSocketAddress(config.bind(), config.port())).syncUninterruptibly().channel();
         } catch (Exception e) { // Netty rethrows the bind's checked exception (a port in use) unchanged
@@ -121,17 +127,12 @@ public final class Gateway implements AutoCloseable {
         return new Gateway(stage, config, config.redis() == null
                 ? LocalRouter::new
                 : local -> new RedisRouter(config.redis(), local, RedisRouter.Options.defaults()),
-                GatewayInitializer.NONE);
+                GatewayInitializer.PIPELINE);
     }
 
     /** Starts a gateway whose router the caller builds around this node's local delivery. */
     public static Gateway start(Stage stage, GatewayConfig config, Function<LocalDelivery, Router> routerFactory) {
-        return new Gateway(stage, config, routerFactory, GatewayInitializer.NONE);
-    }
-
-    /** The teeth test's deliberately broken gateways (see {@link GatewayInitializer.PipelineEdit}); local router. */
-    static Gateway startWithHole(Stage stage, GatewayConfig config, GatewayInitializer.PipelineEdit hole) {
-        return new Gateway(stage, config, LocalRouter::new, hole);
+        return new Gateway(stage, config, routerFactory, GatewayInitializer.PIPELINE);
     }
 
     public int port() {
@@ -198,7 +199,7 @@ public final class Gateway implements AutoCloseable {
         long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
         listener.close().syncUninterruptibly();
         for (Channel ch : channels) {
-            SessionHandler.shutdown(ch);
+            connections.shutdown(ch);
         }
         long left = deadline - System.nanoTime();
         if (left > 0) {

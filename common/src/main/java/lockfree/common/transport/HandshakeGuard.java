@@ -40,10 +40,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class HandshakeGuard extends ChannelInboundHandlerAdapter {
     static final String WS_PATH = "/ws";
-    /** Longest request line the HTTP decoder reads: RFC 9112 (3) asks for at least 8000 octets. */
-    static final int MAX_REQUEST_LINE = 8192;
-    /** Most bytes of request headers the HTTP decoder reads. */
-    static final int MAX_HEADERS = 8192;
 
     private final GatewayConfig config;
     private final GatewayMetrics metrics;
@@ -81,12 +77,12 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
             request.release();
             if (decoded.cause() instanceof TooLongHttpHeaderException) {
                 refuse(ctx, HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, ErrorCode.HEADERS_TOO_LARGE,
-                        "the request's headers are over " + MAX_HEADERS + " bytes");
+                        "the request's headers are over " + RequestGate.MAX_HEADERS + " bytes");
             } else if (decoded.cause() instanceof RequestGate.ChunkLineTooLong tooLong) {
                 refuse(ctx, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, ErrorCode.BAD_HTTP, tooLong.getMessage());
             } else if (decoded.cause() instanceof TooLongHttpLineException) {
                 refuse(ctx, HttpResponseStatus.REQUEST_URI_TOO_LONG, ErrorCode.URI_TOO_LONG,
-                        "the request line is over " + MAX_REQUEST_LINE + " bytes");
+                        "the request line is over " + RequestGate.MAX_REQUEST_LINE + " bytes");
             } else {
                 refuse(ctx, HttpResponseStatus.BAD_REQUEST, ErrorCode.BAD_HTTP, "not a valid HTTP/1.1 request");
             }

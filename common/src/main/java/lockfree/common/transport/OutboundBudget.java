@@ -56,16 +56,18 @@ final class OutboundBudget extends ChannelDuplexHandler {
     private final long budget;
     private final long stallNanos;
     private final GatewayMetrics metrics;
+    private final Connections connections;
     private MessageSizeEstimator.Handle sizes;
     private long queued;
     private long writtenAtStall;
     private ScheduledFuture<?> stallCheck;
     private boolean cut;
 
-    OutboundBudget(GatewayConfig config, GatewayMetrics metrics) {
+    OutboundBudget(GatewayConfig config, GatewayMetrics metrics, Connections connections) {
         this.budget = budget(config.maxFrameBytes());
         this.stallNanos = config.slowConsumerTimeout().toNanos();
         this.metrics = metrics;
+        this.connections = connections;
     }
 
     /**
@@ -125,7 +127,7 @@ final class OutboundBudget extends ChannelDuplexHandler {
         }
         if (pending(ch) > 0 && written(ch) - writtenAtStall < HIGH_WATER) {
             metrics.error(ErrorCode.NOT_READING);
-            if (!SessionHandler.closeSlowConsumer(ch, metrics)) {
+            if (!connections.closeSlowConsumer(ch)) {
                 ch.close(); // an HTTP connection: no close frame to say why
             }
         } else if (!ch.isWritable()) {

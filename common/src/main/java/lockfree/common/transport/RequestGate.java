@@ -53,15 +53,20 @@ import java.util.regex.Pattern;
  * (3.2.2: the target's authority replaces {@code Host}), so that every handler after this one sees
  * one form only.
  *
- * <p>A chunk-size line over {@link HandshakeGuard#MAX_REQUEST_LINE} (a long chunk extension) is
+ * <p>A chunk-size line over {@link #MAX_REQUEST_LINE} (a long chunk extension) is
  * reported as {@link ChunkLineTooLong}, which {@link HandshakeGuard} answers 413: Netty's decoder
  * reads chunk lines with its request-line reader and reports them as a request line too long, 414.
  */
 final class RequestGate extends ChannelDuplexHandler {
+    /** Longest request line the HTTP decoder reads: RFC 9112 (3) asks for at least 8000 octets. */
+    static final int MAX_REQUEST_LINE = 8192;
+    /** Most bytes of request headers the HTTP decoder reads. */
+    static final int MAX_HEADERS = 8192;
+
     /** A chunk line over the limit: the body is too large for us to read, not the request line. */
     static final class ChunkLineTooLong extends TooLongFrameException {
         ChunkLineTooLong() {
-            super("a chunk line (size and extensions) is over " + HandshakeGuard.MAX_REQUEST_LINE + " bytes");
+            super("a chunk line (size and extensions) is over " + MAX_REQUEST_LINE + " bytes");
         }
     }
 

@@ -13,13 +13,11 @@ import lockfree.common.routing.Router;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -28,15 +26,11 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One WebSocket connection's protocol: login, send, multicast, broadcast, ping; idle handling;
@@ -46,18 +40,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * send queue inside {@link LocalDelivery}.
  */
 final class SessionHandler extends ChannelInboundHandlerAdapter {
-    private static final Logger log = LoggerFactory.getLogger(SessionHandler.class);
-    private static final AttributeKey<Session> SESSION = AttributeKey.valueOf("lockfree.session");
-    private static final AttributeKey<Boolean> CLOSING = AttributeKey.valueOf("lockfree.closing");
-    /** How long a closing connection may take to flush its close frame before we cut it. */
-    private static final long CLOSE_GRACE_MILLIS = 1000;
-    private static final long LOG_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
-    /* Shared by every connection, so the log's volume is bounded for the whole process. */
-    private static final AtomicLong lastLogged = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
-    private static final AtomicLong unlogged = new AtomicLong();
-    /** Every unexpected error since the JVM started, logged or not: what the hostile suites watch. */
-    private static final AtomicLong unexpected = new AtomicLong();
-
     private final GatewayConfig config;
     private final SendQueue.Factory queues;
     private final SessionManager sessions;
@@ -65,12 +47,13 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     private final Tokens tokens;
     private final GatewayMetrics metrics;
     private final FrameRate rate;
+    private final Connections connections;
     private Session session;
     private ScheduledFuture<?> loginDeadline;
 
     /** @param tokens the login check, or null when the gateway runs without a secret (any uid logs in) */
     SessionHandler(GatewayConfig config, SendQueue.Factory queues, SessionManager sessions, Router router,
-                   Tokens tokens, GatewayMetrics metrics, FrameRate rate) {
+                   Tokens tokens, GatewayMetrics metrics, FrameRate rate, Connections connections) {
         this.config = config;
         this.queues = queues;
         this.sessions = sessions;
@@ -78,6 +61,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
         this.tokens = tokens;
         this.metrics = metrics;
         this.rate = rate;
+        this.connections = connections;
     }
 
     // ---- lifecycle -----------------------------------------------------------------------
@@ -106,12 +90,12 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
         ChannelOutbound outbound = new ChannelOutbound(ch, metrics);
         SendQueue<Object> queue = queues.create(config.queueCapacity(), outbound);
         session = Session.open(outbound, queue);
-        ch.attr(SESSION).set(session);
+        connections.attach(ch, session);
         sessions.add(session);
         loginDeadline = ctx.executor().schedule(() -> {
             if (session.userId() == 0) {
                 metrics.error(ErrorCode.LOGIN_TIMEOUT);
-                close(ch, CloseCodes.LOGIN_TIMEOUT, ErrorCode.LOGIN_TIMEOUT.wire());
+                connections.close(ch, CloseCodes.LOGIN_TIMEOUT, ErrorCode.LOGIN_TIMEOUT.wire());
             }
         }, config.loginTimeout().toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -128,7 +112,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
             ctx.writeAndFlush(new PingWebSocketFrame());
         } else {
             metrics.error(ErrorCode.IDLE_TIMEOUT);
-            close(ctx.channel(), CloseCodes.IDLE_TIMEOUT, ErrorCode.IDLE_TIMEOUT.wire());
+            connections.close(ctx.channel(), CloseCodes.IDLE_TIMEOUT, ErrorCode.IDLE_TIMEOUT.wire());
         }
     }
 
@@ -168,45 +152,20 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
             WebSocketCloseStatus status = corrupted.closeStatus();
             metrics.error(status == WebSocketCloseStatus.MESSAGE_TOO_BIG
                     ? ErrorCode.FRAME_TOO_BIG : ErrorCode.PROTOCOL_ERROR);
-            close(ctx.channel(), status.code(), status == WebSocketCloseStatus.MESSAGE_TOO_BIG
+            connections.close(ctx.channel(), status.code(), status == WebSocketCloseStatus.MESSAGE_TOO_BIG
                     ? ErrorCode.FRAME_TOO_BIG.wire() : ErrorCode.PROTOCOL_ERROR.wire());
         } else if (cause instanceof TooLongFrameException) {
             // A message fragmented into frames that are each small but add up to too much.
             metrics.error(ErrorCode.FRAME_TOO_BIG);
-            close(ctx.channel(), CloseCodes.MESSAGE_TOO_BIG, ErrorCode.FRAME_TOO_BIG.wire());
+            connections.close(ctx.channel(), CloseCodes.MESSAGE_TOO_BIG, ErrorCode.FRAME_TOO_BIG.wire());
         } else if (cause instanceof IOException || cause instanceof PrematureChannelClosureException) {
             // Reset by the peer, or gone in the middle of a request: nothing to say to it, and
             // nothing to log, since any client can do it as often as it likes.
             ctx.close();
         } else {
-            logUnexpected(ctx.channel(), cause);
+            UnexpectedErrors.report(ctx.channel(), cause);
             ctx.close();
         }
-    }
-
-    /*
-     * An error we did not foresee is worth a stack trace, but if a client can trigger it, it can
-     * trigger it in a loop: one stack trace per LOG_EVERY at most, the rest counted in the next.
-     * Every event loop may get here at once; the CAS lets exactly one of those that see the
-     * period over take it. A count that lands between another loop's getAndSet and its log line
-     * is reported with the next one: never lost, at worst late.
-     */
-    private static void logUnexpected(Channel ch, Throwable cause) {
-        unexpected.incrementAndGet();
-        long now = System.nanoTime();
-        long last = lastLogged.get();
-        if (now - last >= LOG_EVERY_NANOS && lastLogged.compareAndSet(last, now)) {
-            long quiet = unlogged.getAndSet(0);
-            log.warn("closing {} after an unexpected error{}", ch,
-                    quiet == 0 ? "" : " (" + quiet + " more since the last one were not logged)", cause);
-        } else {
-            unlogged.incrementAndGet();
-        }
-    }
-
-    /** How many errors no handler foresaw, in this JVM so far (logged or not). */
-    static long unexpectedErrors() {
-        return unexpected.get();
     }
 
     // ---- frames --------------------------------------------------------------------------
@@ -218,7 +177,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         try {
-            if (Boolean.TRUE.equals(ctx.channel().attr(CLOSING).get())) {
+            if (connections.closing(ctx.channel())) {
                 return; // we have said goodbye; whatever the client still sends is moot
             }
             open(ctx);
@@ -229,7 +188,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
                 }
             } else if (frame instanceof BinaryWebSocketFrame) {
                 metrics.error(ErrorCode.BINARY_FRAME);
-                close(ctx.channel(), CloseCodes.UNSUPPORTED_DATA, ErrorCode.BINARY_FRAME.wire());
+                connections.close(ctx.channel(), CloseCodes.UNSUPPORTED_DATA, ErrorCode.BINARY_FRAME.wire());
             }
         } finally {
             ReferenceCountUtil.release(frame);
@@ -288,7 +247,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
                 ErrorCode code = verdict == Tokens.Verdict.EXPIRED ? ErrorCode.TOKEN_EXPIRED : ErrorCode.AUTH_FAILED;
                 error(ctx, code, verdict == Tokens.Verdict.EXPIRED
                         ? "the token has expired" : "missing or invalid token for uid " + login.uid());
-                close(ctx.channel(), CloseCodes.POLICY_VIOLATION, code.wire());
+                connections.close(ctx.channel(), CloseCodes.POLICY_VIOLATION, code.wire());
                 return;
             }
         }
@@ -301,66 +260,8 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
         reply(ctx, Protocol.loginOk(ctx.alloc(), session.userId(), session.id()));
         if (displaced != null && displaced != session) {
             metrics.kicks.inc();
-            kick(ChannelSessionControl.channel(displaced));
+            connections.kick(displaced);
         }
-    }
-
-    /** Tells the displaced session why, then closes it; runs on that session's own event loop. */
-    static void kick(Channel ch) {
-        if (ch == null) {
-            return;
-        }
-        ch.eventLoop().execute(() -> {
-            if (ch.isActive() && !Boolean.TRUE.equals(ch.attr(CLOSING).get())) {
-                ch.writeAndFlush(new TextWebSocketFrame(Protocol.kicked(ch.alloc())));
-                close(ch, CloseCodes.KICKED, "login_elsewhere");
-            }
-        });
-    }
-
-    /**
-     * Called on the channel's event loop once its queue has been full, or its output unwritable,
-     * for the slow-consumer timeout. Returns false if the channel is not a WebSocket session.
-     */
-    static boolean closeSlowConsumer(Channel ch, GatewayMetrics metrics) {
-        if (ch.attr(SESSION).get() == null) {
-            return false;
-        }
-        if (ch.isActive() && !Boolean.TRUE.equals(ch.attr(CLOSING).get())) {
-            metrics.slowConsumerCloses.inc();
-            close(ch, CloseCodes.SLOW_CONSUMER, "slow_consumer");
-        }
-        return true;
-    }
-
-    /** Graceful shutdown of one session: flush its queue, then close with 1001. Any thread. */
-    static void shutdown(Channel ch) {
-        ch.eventLoop().execute(() -> {
-            Session s = ch.attr(SESSION).get();
-            if (s == null) {
-                ch.close(); // a plain HTTP connection
-                return;
-            }
-            s.sendQueue().scheduleDrain();
-            // A separate task: the event loop runs tasks in order, so the drain scheduled above
-            // (or one already pending) writes the queued messages before the close frame.
-            ch.eventLoop().execute(() -> close(ch, CloseCodes.GOING_AWAY, "server shutting down"));
-        });
-    }
-
-    /**
-     * Sends a close frame and closes once it is written. If it cannot be written (a slow consumer's
-     * socket is full) the connection is cut after a grace period anyway. Event loop only.
-     */
-    static void close(Channel ch, int code, String reason) {
-        if (Boolean.TRUE.equals(ch.attr(CLOSING).get()) || !ch.isActive()) {
-            return;
-        }
-        ch.attr(CLOSING).set(Boolean.TRUE);
-        ch.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
-        ch.eventLoop().schedule(() -> {
-            ch.close();
-        }, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     // ---- replies -------------------------------------------------------------------------

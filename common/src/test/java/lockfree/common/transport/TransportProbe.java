@@ -11,6 +11,6 @@ public final class TransportProbe {
 
     /** Errors no handler foresaw, in this JVM so far, logged or not. */
     public static long unexpectedErrors() {
-        return SessionHandler.unexpectedErrors();
+        return UnexpectedErrors.count();
     }
 }
