@@ -37,7 +37,8 @@ import java.util.concurrent.TimeUnit;
  * cleanup on close. One instance per channel, so every field is confined to the channel's event
  * loop and needs no synchronisation. The stage's code is reached through three calls only:
  * {@link SessionManager#add}/{@link SessionManager#bind}/{@link SessionManager#remove}, plus the
- * send queue inside {@link LocalDelivery}.
+ * send queue inside {@link LocalDelivery}. It decides when a connection ends (login timeout, idle,
+ * a protocol error, a kick); {@link Connections} ends it.
  */
 final class SessionHandler extends ChannelInboundHandlerAdapter {
     private final GatewayConfig config;
