@@ -1,6 +1,6 @@
 package lockfree.stage0.jcstress;
 
-import lockfree.common.contract.ReLoginRace;
+import lockfree.common.contract.OneUserRace;
 import lockfree.common.contract.Session;
 import lockfree.stage0.RwLockSessionManager;
 import org.openjdk.jcstress.annotations.Actor;
@@ -62,7 +62,7 @@ public class Stage0_02_ReLoginKick {
         private final Lock readLock = lock.readLock();
         private final Lock writeLock = lock.writeLock();
         private final Map<Long, Session> users = new HashMap<>();
-        private final ReLoginRace race = new ReLoginRace(this::bind, users::get);
+        private final OneUserRace race = new OneUserRace(this::bind, users::get);
 
         Session bind(Session s) {
             Session current;
@@ -82,7 +82,7 @@ public class Stage0_02_ReLoginKick {
             return current;
         }
 
-        // One line each: the race is ReLoginRace's, the same for every stage (sessions, coding).
+        // One line each: the race is OneUserRace's, the same for every stage (sessions, coding).
         @Actor public void loginB(III_Result r) { r.r1 = race.loginB(); }
         @Actor public void loginC(III_Result r) { r.r2 = race.loginC(); }
         @Arbiter public void bound(III_Result r) { r.r3 = race.bound(); }
@@ -96,7 +96,7 @@ public class Stage0_02_ReLoginKick {
     @Outcome(expect = FORBIDDEN, desc = "Anything else.")
     @State
     public static class RealManager {
-        private final ReLoginRace race = ReLoginRace.on(new RwLockSessionManager());
+        private final OneUserRace race = OneUserRace.on(new RwLockSessionManager(), 1, 2, 3);
 
         @Actor public void loginB(III_Result r) { r.r1 = race.loginB(); }
         @Actor public void loginC(III_Result r) { r.r2 = race.loginC(); }

@@ -1,6 +1,6 @@
 package lockfree.stage1.jcstress;
 
-import lockfree.common.contract.ReLoginRace;
+import lockfree.common.contract.OneUserRace;
 import lockfree.common.contract.Session;
 import lockfree.stage1.ConcurrentMapSessionManager;
 import org.openjdk.jcstress.annotations.Actor;
@@ -53,7 +53,7 @@ public class Stage1_02_ReLoginKick {
     @State
     public static class GetThenPut {
         private final ConcurrentHashMap<Long, Session> users = new ConcurrentHashMap<>();
-        private final ReLoginRace race = new ReLoginRace(this::bind, users::get);
+        private final OneUserRace race = new OneUserRace(this::bind, users::get);
 
         Session bind(Session s) {
             Session old = users.get(s.userId());
@@ -61,7 +61,7 @@ public class Stage1_02_ReLoginKick {
             return old;
         }
 
-        // One line each: the race is ReLoginRace's, the same for every stage (sessions, coding).
+        // One line each: the race is OneUserRace's, the same for every stage (sessions, coding).
         @Actor public void loginB(III_Result r) { r.r1 = race.loginB(); }
         @Actor public void loginC(III_Result r) { r.r2 = race.loginC(); }
         @Arbiter public void bound(III_Result r) { r.r3 = race.bound(); }
@@ -75,7 +75,7 @@ public class Stage1_02_ReLoginKick {
     @Outcome(expect = FORBIDDEN, desc = "Anything else.")
     @State
     public static class RealManager {
-        private final ReLoginRace race = ReLoginRace.on(new ConcurrentMapSessionManager());
+        private final OneUserRace race = OneUserRace.on(new ConcurrentMapSessionManager(), 1, 2, 3);
 
         @Actor public void loginB(III_Result r) { r.r1 = race.loginB(); }
         @Actor public void loginC(III_Result r) { r.r2 = race.loginC(); }
