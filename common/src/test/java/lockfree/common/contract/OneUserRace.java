@@ -49,15 +49,18 @@ public final class OneUserRace {
         sessions = new Session[ids.length];
         for (int i = 0; i < ids.length; i++) {
             sessions[i] = Session.detached(ids[i], USER);
+        }
+        add.accept(sessions[0]);
+        bind.apply(sessions[0]);
+        for (int i = 1; i < ids.length; i++) {
             add.accept(sessions[i]);
         }
-        bind.apply(sessions[0]);
     }
 
     /**
-     * Over a stage's manager: the sessions with these ids (A, B, and C if given; a sharded stage
-     * picks them by shard, and the answers still code them as 1, 2, 3) are added, and A is bound.
-     * A session that has completed its handshake is added before it logs in, as in the gateway.
+     * Over a stage's manager: A is added and bound, then the others are added (their handshakes
+     * are done; their logins are what races). The ids are A's, B's and C's if given: a sharded
+     * stage picks them by shard, and the answers still code the sessions as 1, 2, 3.
      */
     public static OneUserRace on(SessionManager manager, long a, long b, long... c) {
         long[] ids = new long[2 + c.length];
