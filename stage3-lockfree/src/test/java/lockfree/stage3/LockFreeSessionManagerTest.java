@@ -204,7 +204,7 @@ class LockFreeSessionManagerTest {
      * inside the window a reader finds the new session bound, and the old connection's close
      * runs. bind must still report the old session: the kick belongs to the moment of the put.
      * A bind that left out displaced entries CLOSED by now would return null here and lose the
-     * kick (BrokenSessionManagers.ClosedEntryFilter).
+     * kick (ClosedEntryFilter, in this package).
      */
     @Test
     void aSessionDisplacedAndThenRemovedInsideBindsWindowIsStillReportedForItsKick() {

@@ -1,6 +1,7 @@
 package lockfree.common.contract;
 
 import java.util.ArrayDeque;
+import java.util.Queue;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -12,18 +13,22 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@link SendQueueModel} finds both (their storage is a plain {@link ArrayBlockingQueue}: the
  * mistakes are in the signalling). The last keeps its count apart from its storage and lets the two
  * disagree; {@code SendQueueContractTeethTest} proves the contract's bound test finds it.
+ *
+ * <p>Stage 2's and stage 3's jcstress tests run {@link DrainFlagClearedLate} too, each over the
+ * storage of its own stage's queue ({@link DrainRace}): the same planted mistake under the model
+ * checker and on real threads.
  */
-final class BrokenSendQueues {
+public final class BrokenSendQueues {
     private BrokenSendQueues() {
     }
 
     /** Drains by polling until empty; subclasses decide when a drain gets scheduled. */
     abstract static class Coalescing<E> implements SendQueue<E> {
-        final ArrayBlockingQueue<E> queue;
+        final Queue<E> queue;
         final Outbound<E> outbound;
 
-        Coalescing(int capacity, Outbound<E> outbound) {
-            this.queue = new ArrayBlockingQueue<>(capacity);
+        Coalescing(Queue<E> queue, Outbound<E> outbound) {
+            this.queue = queue;
             this.outbound = outbound;
         }
 
@@ -60,11 +65,16 @@ final class BrokenSendQueues {
      * then clears it and leaves: the message is stranded until the next offer, which may never
      * come. Shown by {@link SendQueueModel.Race#OFFER_DURING_DRAIN}.
      */
-    static final class DrainFlagClearedLate<E> extends Coalescing<E> {
+    public static final class DrainFlagClearedLate<E> extends Coalescing<E> {
         private final AtomicBoolean pending = new AtomicBoolean();
 
         DrainFlagClearedLate(int capacity, Outbound<E> outbound) {
-            super(capacity, outbound);
+            this(new ArrayBlockingQueue<>(capacity), outbound);
+        }
+
+        /** Over the given storage, bounded by it (a jcstress test passes its stage's queue). */
+        public DrainFlagClearedLate(Queue<E> storage, Outbound<E> outbound) {
+            super(storage, outbound);
         }
 
         @Override
@@ -90,7 +100,7 @@ final class BrokenSendQueues {
         private final AtomicInteger wip = new AtomicInteger();
 
         WorkCounterResetToZero(int capacity, Outbound<E> outbound) {
-            super(capacity, outbound);
+            super(new ArrayBlockingQueue<>(capacity), outbound);
         }
 
         @Override

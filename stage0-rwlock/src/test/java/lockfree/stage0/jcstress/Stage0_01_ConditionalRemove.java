@@ -1,5 +1,6 @@
 package lockfree.stage0.jcstress;
 
+import lockfree.common.contract.OneUserRace;
 import lockfree.common.contract.Session;
 import lockfree.stage0.RwLockSessionManager;
 import org.openjdk.jcstress.annotations.Actor;
@@ -47,12 +48,6 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  */
 public class Stage0_01_ConditionalRemove {
 
-    static final long USER = 7;
-
-    static int code(Session s) {
-        return s == null ? 0 : (int) s.id();
-    }
-
     @JCStressTest
     @Outcome(id = "0, 2", expect = ACCEPTABLE, desc = "A's close first: nobody to kick, B bound.")
     @Outcome(id = "1, 0", expect = ACCEPTABLE_INTERESTING,
@@ -61,38 +56,31 @@ public class Stage0_01_ConditionalRemove {
     @State
     public static class Unconditional {
         private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-        private final Map<Long, Long> users = new HashMap<>();   // uid -> session id
+        private final Map<Long, Session> users = new HashMap<>();
+        private final OneUserRace race = new OneUserRace(this::bind, this::remove, users::get);
 
-        public Unconditional() {
-            users.put(USER, 1L);
-        }
-
-        @Actor
-        public void lateCloseOfA() {
+        Session bind(Session s) {
             lock.writeLock().lock();
             try {
-                users.remove(USER);   // the bug: whoever is bound now, not necessarily A
+                return users.put(s.userId(), s);
             } finally {
                 lock.writeLock().unlock();
             }
         }
 
-        @Actor
-        public void reLoginAsB(II_Result r) {
+        void remove(Session s) {
             lock.writeLock().lock();
             try {
-                Long displaced = users.put(USER, 2L);
-                r.r1 = displaced == null ? 0 : displaced.intValue();
+                users.remove(s.userId());   // the bug: whoever is bound now, not necessarily s
             } finally {
                 lock.writeLock().unlock();
             }
         }
 
-        @Arbiter
-        public void bound(II_Result r) {
-            Long bound = users.get(USER);
-            r.r2 = bound == null ? 0 : bound.intValue();
-        }
+        // One line each: the race is OneUserRace's, the same for every stage (sessions, coding).
+        @Actor public void lateCloseOfA() { race.closeA(); }
+        @Actor public void reLoginAsB(II_Result r) { r.r1 = race.loginB(); }
+        @Arbiter public void bound(II_Result r) { r.r2 = race.bound(); }
     }
 
     @JCStressTest
@@ -103,29 +91,11 @@ public class Stage0_01_ConditionalRemove {
     @Outcome(expect = FORBIDDEN, desc = "Anything else.")
     @State
     public static class RealManager {
-        private final RwLockSessionManager manager = new RwLockSessionManager();
-        private final Session a = Session.detached(1, USER);
-        private final Session b = Session.detached(2, USER);
+        // A bound, B added: B's handshake is done; its login frame is what races.
+        private final OneUserRace race = OneUserRace.on(new RwLockSessionManager(), 1, 2);
 
-        public RealManager() {
-            manager.add(a);
-            manager.bind(a);
-            manager.add(b);   // B's handshake is done; its login frame is what races
-        }
-
-        @Actor
-        public void lateCloseOfA() {
-            manager.remove(a);
-        }
-
-        @Actor
-        public void reLoginAsB(II_Result r) {
-            r.r1 = code(manager.bind(b));
-        }
-
-        @Arbiter
-        public void bound(II_Result r) {
-            r.r2 = code(manager.getByUserId(USER));
-        }
+        @Actor public void lateCloseOfA() { race.closeA(); }
+        @Actor public void reLoginAsB(II_Result r) { r.r1 = race.loginB(); }
+        @Arbiter public void bound(II_Result r) { r.r2 = race.bound(); }
     }
 }

@@ -1,5 +1,6 @@
 package lockfree.stage0.jcstress;
 
+import lockfree.common.contract.OneUserRace;
 import lockfree.common.contract.Session;
 import lockfree.stage0.RwLockSessionManager;
 import org.openjdk.jcstress.annotations.Actor;
@@ -49,12 +50,6 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  */
 public class Stage0_02_ReLoginKick {
 
-    static final long USER = 7;
-
-    static int code(Session s) {
-        return s == null ? 0 : (int) s.id();
-    }
-
     @JCStressTest
     @Outcome(id = "1, 2, 3", expect = ACCEPTABLE, desc = "B first (kicks A), then C (kicks B); C bound.")
     @Outcome(id = "3, 1, 2", expect = ACCEPTABLE, desc = "C first (kicks A), then B (kicks C); B bound.")
@@ -63,51 +58,34 @@ public class Stage0_02_ReLoginKick {
     @Outcome(expect = FORBIDDEN, desc = "Anything else.")
     @State
     public static class LookThenBind {
-        private final Lock readLock;
-        private final Lock writeLock;
+        private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+        private final Lock readLock = lock.readLock();
+        private final Lock writeLock = lock.writeLock();
         private final Map<Long, Session> users = new HashMap<>();
-        private final Session b = Session.detached(2, USER);
-        private final Session c = Session.detached(3, USER);
-
-        public LookThenBind() {
-            ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-            readLock = lock.readLock();
-            writeLock = lock.writeLock();
-            users.put(USER, Session.detached(1, USER));
-        }
+        private final OneUserRace race = new OneUserRace(this::bind, users::get);
 
         Session bind(Session s) {
             Session current;
             readLock.lock();
             try {
-                current = users.get(USER);
+                current = users.get(s.userId());
             } finally {
                 readLock.unlock();
             }
             // The window: the other login can look now and see the same `current`.
             writeLock.lock();
             try {
-                users.put(USER, s);
+                users.put(s.userId(), s);
             } finally {
                 writeLock.unlock();
             }
             return current;
         }
 
-        @Actor
-        public void loginB(III_Result r) {
-            r.r1 = code(bind(b));
-        }
-
-        @Actor
-        public void loginC(III_Result r) {
-            r.r2 = code(bind(c));
-        }
-
-        @Arbiter
-        public void bound(III_Result r) {
-            r.r3 = code(users.get(USER));
-        }
+        // One line each: the race is OneUserRace's, the same for every stage (sessions, coding).
+        @Actor public void loginB(III_Result r) { r.r1 = race.loginB(); }
+        @Actor public void loginC(III_Result r) { r.r2 = race.loginC(); }
+        @Arbiter public void bound(III_Result r) { r.r3 = race.bound(); }
     }
 
     @JCStressTest
@@ -118,31 +96,10 @@ public class Stage0_02_ReLoginKick {
     @Outcome(expect = FORBIDDEN, desc = "Anything else.")
     @State
     public static class RealManager {
-        private final RwLockSessionManager manager = new RwLockSessionManager();
-        private final Session b = Session.detached(2, USER);
-        private final Session c = Session.detached(3, USER);
+        private final OneUserRace race = OneUserRace.on(new RwLockSessionManager(), 1, 2, 3);
 
-        public RealManager() {
-            Session a = Session.detached(1, USER);
-            manager.add(a);
-            manager.bind(a);
-            manager.add(b);
-            manager.add(c);
-        }
-
-        @Actor
-        public void loginB(III_Result r) {
-            r.r1 = code(manager.bind(b));
-        }
-
-        @Actor
-        public void loginC(III_Result r) {
-            r.r2 = code(manager.bind(c));
-        }
-
-        @Arbiter
-        public void bound(III_Result r) {
-            r.r3 = code(manager.getByUserId(USER));
-        }
+        @Actor public void loginB(III_Result r) { r.r1 = race.loginB(); }
+        @Actor public void loginC(III_Result r) { r.r2 = race.loginC(); }
+        @Arbiter public void bound(III_Result r) { r.r3 = race.bound(); }
     }
 }

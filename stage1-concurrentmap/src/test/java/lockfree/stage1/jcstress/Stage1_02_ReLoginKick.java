@@ -1,5 +1,6 @@
 package lockfree.stage1.jcstress;
 
+import lockfree.common.contract.OneUserRace;
 import lockfree.common.contract.Session;
 import lockfree.stage1.ConcurrentMapSessionManager;
 import org.openjdk.jcstress.annotations.Actor;
@@ -43,12 +44,6 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  */
 public class Stage1_02_ReLoginKick {
 
-    static final long USER = 7;
-
-    static int code(Session s) {
-        return s == null ? 0 : (int) s.id();
-    }
-
     @JCStressTest
     @Outcome(id = "1, 2, 3", expect = ACCEPTABLE, desc = "B first (kicks A), then C (kicks B); C bound.")
     @Outcome(id = "3, 1, 2", expect = ACCEPTABLE, desc = "C first (kicks A), then B (kicks C); B bound.")
@@ -58,33 +53,18 @@ public class Stage1_02_ReLoginKick {
     @State
     public static class GetThenPut {
         private final ConcurrentHashMap<Long, Session> users = new ConcurrentHashMap<>();
-        private final Session b = Session.detached(2, USER);
-        private final Session c = Session.detached(3, USER);
-
-        public GetThenPut() {
-            users.put(USER, Session.detached(1, USER));
-        }
+        private final OneUserRace race = new OneUserRace(this::bind, users::get);
 
         Session bind(Session s) {
-            Session old = users.get(USER);
-            users.put(USER, s);   // the other login may have got the same `old` meanwhile
+            Session old = users.get(s.userId());
+            users.put(s.userId(), s);   // the other login may have got the same `old` meanwhile
             return old;
         }
 
-        @Actor
-        public void loginB(III_Result r) {
-            r.r1 = code(bind(b));
-        }
-
-        @Actor
-        public void loginC(III_Result r) {
-            r.r2 = code(bind(c));
-        }
-
-        @Arbiter
-        public void bound(III_Result r) {
-            r.r3 = code(users.get(USER));
-        }
+        // One line each: the race is OneUserRace's, the same for every stage (sessions, coding).
+        @Actor public void loginB(III_Result r) { r.r1 = race.loginB(); }
+        @Actor public void loginC(III_Result r) { r.r2 = race.loginC(); }
+        @Arbiter public void bound(III_Result r) { r.r3 = race.bound(); }
     }
 
     @JCStressTest
@@ -95,31 +75,10 @@ public class Stage1_02_ReLoginKick {
     @Outcome(expect = FORBIDDEN, desc = "Anything else.")
     @State
     public static class RealManager {
-        private final ConcurrentMapSessionManager manager = new ConcurrentMapSessionManager();
-        private final Session b = Session.detached(2, USER);
-        private final Session c = Session.detached(3, USER);
+        private final OneUserRace race = OneUserRace.on(new ConcurrentMapSessionManager(), 1, 2, 3);
 
-        public RealManager() {
-            Session a = Session.detached(1, USER);
-            manager.add(a);
-            manager.bind(a);
-            manager.add(b);
-            manager.add(c);
-        }
-
-        @Actor
-        public void loginB(III_Result r) {
-            r.r1 = code(manager.bind(b));
-        }
-
-        @Actor
-        public void loginC(III_Result r) {
-            r.r2 = code(manager.bind(c));
-        }
-
-        @Arbiter
-        public void bound(III_Result r) {
-            r.r3 = code(manager.getByUserId(USER));
-        }
+        @Actor public void loginB(III_Result r) { r.r1 = race.loginB(); }
+        @Actor public void loginC(III_Result r) { r.r2 = race.loginC(); }
+        @Arbiter public void bound(III_Result r) { r.r3 = race.bound(); }
     }
 }

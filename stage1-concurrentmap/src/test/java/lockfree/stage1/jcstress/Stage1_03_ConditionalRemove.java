@@ -1,5 +1,6 @@
 package lockfree.stage1.jcstress;
 
+import lockfree.common.contract.OneUserRace;
 import lockfree.common.contract.Session;
 import lockfree.stage1.ConcurrentMapSessionManager;
 import org.openjdk.jcstress.annotations.Actor;
@@ -42,12 +43,6 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  */
 public class Stage1_03_ConditionalRemove {
 
-    static final long USER = 7;
-
-    static int code(Session s) {
-        return s == null ? 0 : (int) s.id();
-    }
-
     @JCStressTest
     @Outcome(id = "1, 2", expect = ACCEPTABLE, desc = "Re-login first: A kicked, then A's close left B alone.")
     @Outcome(id = "0, 2", expect = ACCEPTABLE, desc = "A's close first: nobody to kick, B bound.")
@@ -57,29 +52,18 @@ public class Stage1_03_ConditionalRemove {
     @State
     public static class GetThenRemove {
         private final ConcurrentHashMap<Long, Session> users = new ConcurrentHashMap<>();
-        private final Session a = Session.detached(1, USER);
-        private final Session b = Session.detached(2, USER);
+        private final OneUserRace race = new OneUserRace(s -> users.put(s.userId(), s), this::remove, users::get);
 
-        public GetThenRemove() {
-            users.put(USER, a);
-        }
-
-        @Actor
-        public void lateCloseOfA() {
-            if (users.get(USER) == a) {
-                users.remove(USER);   // may remove B, put since the check
+        void remove(Session s) {
+            if (users.get(s.userId()) == s) {
+                users.remove(s.userId());   // may remove B, put since the check
             }
         }
 
-        @Actor
-        public void reLoginAsB(II_Result r) {
-            r.r1 = code(users.put(USER, b));
-        }
-
-        @Arbiter
-        public void bound(II_Result r) {
-            r.r2 = code(users.get(USER));
-        }
+        // One line each: the race is OneUserRace's, the same for every stage (sessions, coding).
+        @Actor public void lateCloseOfA() { race.closeA(); }
+        @Actor public void reLoginAsB(II_Result r) { r.r1 = race.loginB(); }
+        @Arbiter public void bound(II_Result r) { r.r2 = race.bound(); }
     }
 
     @JCStressTest
@@ -89,29 +73,11 @@ public class Stage1_03_ConditionalRemove {
     @Outcome(expect = FORBIDDEN, desc = "Anything else.")
     @State
     public static class RealManager {
-        private final ConcurrentMapSessionManager manager = new ConcurrentMapSessionManager();
-        private final Session a = Session.detached(1, USER);
-        private final Session b = Session.detached(2, USER);
+        // A bound, B added: B's handshake is done; its login frame is what races.
+        private final OneUserRace race = OneUserRace.on(new ConcurrentMapSessionManager(), 1, 2);
 
-        public RealManager() {
-            manager.add(a);
-            manager.bind(a);
-            manager.add(b);
-        }
-
-        @Actor
-        public void lateCloseOfA() {
-            manager.remove(a);
-        }
-
-        @Actor
-        public void reLoginAsB(II_Result r) {
-            r.r1 = code(manager.bind(b));
-        }
-
-        @Arbiter
-        public void bound(II_Result r) {
-            r.r2 = code(manager.getByUserId(USER));
-        }
+        @Actor public void lateCloseOfA() { race.closeA(); }
+        @Actor public void reLoginAsB(II_Result r) { r.r1 = race.loginB(); }
+        @Arbiter public void bound(II_Result r) { r.r2 = race.bound(); }
     }
 }

@@ -1,6 +1,6 @@
 package lockfree.stage1.jcstress;
 
-import lockfree.common.contract.Session;
+import lockfree.common.contract.TwoMapsRace;
 import lockfree.stage1.ConcurrentMapSessionManager;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.JCStressTest;
@@ -46,22 +46,9 @@ import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE_INTERESTING;
         desc = "Between the close's two steps: gone by session id, still bound by user id.")
 @State
 public class Stage1_04_TwoMapWindow {
-    private final ConcurrentMapSessionManager manager = new ConcurrentMapSessionManager();
-    private final Session session = Session.detached(1, 7);
+    private final TwoMapsRace race = new TwoMapsRace(new ConcurrentMapSessionManager());
 
-    public Stage1_04_TwoMapWindow() {
-        manager.add(session);
-        manager.bind(session);
-    }
-
-    @Actor
-    public void close() {
-        manager.remove(session);
-    }
-
-    @Actor
-    public void lookUp(II_Result r) {
-        r.r1 = manager.get(1) != null ? 1 : 0;
-        r.r2 = manager.getByUserId(7) != null ? 1 : 0;
-    }
+    // One line each: the race is TwoMapsRace's, the same for every stage.
+    @Actor public void close() { race.close(); }
+    @Actor public void lookUp(II_Result r) { r.r1 = race.foundById(); r.r2 = race.foundByUser(); }
 }

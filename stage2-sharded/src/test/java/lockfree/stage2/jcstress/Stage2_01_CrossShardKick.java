@@ -1,6 +1,6 @@
 package lockfree.stage2.jcstress;
 
-import lockfree.common.contract.Session;
+import lockfree.common.contract.OneUserRace;
 import lockfree.stage2.ShardedSessionManager;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
@@ -48,7 +48,7 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @Outcome(expect = FORBIDDEN, desc = "Anything else.")
 @State
 public class Stage2_01_CrossShardKick {
-    static final long USER = 7;
+    static final long USER = OneUserRace.USER;
     static final int USER_SHARD = Shards.of(USER);
     // Session ids 1..3 would be simpler to read, but their shards are fixed by the hash: pick ids
     // by shard instead and report them as 1 (A), 2 (B), 3 (C).
@@ -56,34 +56,10 @@ public class Stage2_01_CrossShardKick {
     static final long B = Shards.firstKey(0, s -> s < USER_SHARD);
     static final long C = Shards.firstKey(0, s -> s > USER_SHARD);
 
-    private final ShardedSessionManager manager = new ShardedSessionManager();
-    private final Session a = Session.detached(A, USER);
-    private final Session b = Session.detached(B, USER);
-    private final Session c = Session.detached(C, USER);
+    private final OneUserRace race = OneUserRace.on(new ShardedSessionManager(), A, B, C);
 
-    public Stage2_01_CrossShardKick() {
-        manager.add(a);
-        manager.bind(a);
-        manager.add(b);
-        manager.add(c);
-    }
-
-    int code(Session s) {
-        return s == null ? 0 : s == a ? 1 : s == b ? 2 : s == c ? 3 : -1;
-    }
-
-    @Actor
-    public void loginB(III_Result r) {
-        r.r1 = code(manager.bind(b));
-    }
-
-    @Actor
-    public void loginC(III_Result r) {
-        r.r2 = code(manager.bind(c));
-    }
-
-    @Arbiter
-    public void bound(III_Result r) {
-        r.r3 = code(manager.getByUserId(USER));
-    }
+    // One line each: the race is OneUserRace's, the same for every stage (sessions, coding).
+    @Actor public void loginB(III_Result r) { r.r1 = race.loginB(); }
+    @Actor public void loginC(III_Result r) { r.r2 = race.loginC(); }
+    @Arbiter public void bound(III_Result r) { r.r3 = race.bound(); }
 }

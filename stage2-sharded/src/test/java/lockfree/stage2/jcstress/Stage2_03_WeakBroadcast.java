@@ -1,6 +1,6 @@
 package lockfree.stage2.jcstress;
 
-import lockfree.common.contract.Session;
+import lockfree.common.contract.BroadcastRace;
 import lockfree.stage2.ShardedSessionManager;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.JCStressTest;
@@ -53,33 +53,9 @@ public class Stage2_03_WeakBroadcast {
     static final long L = Shards.firstKey(0, s -> s < Shards.of(E));
     static final long H = Shards.firstKey(0, s -> s > Shards.of(E));
 
-    private final ShardedSessionManager manager = new ShardedSessionManager();
-    private final Session l = Session.detached(1, L);
-    private final Session h = Session.detached(2, H);
+    private final BroadcastRace race = new BroadcastRace(new ShardedSessionManager(), L, H, E);
 
-    public Stage2_03_WeakBroadcast() {
-        Session e = Session.detached(3, E);
-        manager.add(e);
-        manager.bind(e);
-        manager.add(l);
-        manager.add(h);
-    }
-
-    @Actor
-    public void loginLThenH() {
-        manager.bind(l);
-        manager.bind(h);
-    }
-
-    @Actor
-    public void broadcast(III_Result r) {
-        int[] seen = new int[3];   // by user: L, H, E
-        manager.forEachUser(s -> {
-            long uid = s.userId();
-            seen[uid == L ? 0 : uid == H ? 1 : 2]++;
-        });
-        r.r1 = seen[0];
-        r.r2 = seen[1];
-        r.r3 = seen[2];
-    }
+    // One line each: the race is BroadcastRace's, the same for every stage.
+    @Actor public void loginLThenH() { race.loginLThenH(); }
+    @Actor public void broadcast(III_Result r) { int[] seen = race.broadcast(); r.r1 = seen[0]; r.r2 = seen[1]; r.r3 = seen[2]; }
 }

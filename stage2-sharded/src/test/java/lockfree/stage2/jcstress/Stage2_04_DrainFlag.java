@@ -1,6 +1,7 @@
 package lockfree.stage2.jcstress;
 
-import lockfree.common.contract.ManualEventLoop;
+import lockfree.common.contract.BrokenSendQueues;
+import lockfree.common.contract.DrainRace;
 import lockfree.stage2.BatchingSendQueue;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
@@ -10,7 +11,6 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.II_Result;
 
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE_INTERESTING;
@@ -30,8 +30,8 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * schedule three actors on this 2-CPU machine and skips such tests, so the second producer is the
  * event loop itself. The race is between the other producer's offer and the finishing drain.)
  *
- *   ClearAfter   (minimal model: the same queue and flag; the drain clears the flag after its
- *                 last, empty, poll)                                                     BROKEN
+ *   ClearAfter   (minimal model: common's BrokenSendQueues.DrainFlagClearedLate over the same
+ *                 LinkedBlockingQueue; the drain clears the flag after its last, empty, poll) BROKEN
  *   RealQueue    (BatchingSendQueue: clears the flag BEFORE its first poll)              FIXED
  *
  * ClearAfter: a producer whose offer lands between the drain's empty poll and the clear sees the
@@ -64,48 +64,13 @@ public class Stage2_04_DrainFlag {
     @Outcome(expect = FORBIDDEN, desc = "Anything else.")
     @State
     public static class ClearAfter {
-        private final ManualEventLoop<Integer> eventLoop = new ManualEventLoop<>();
-        private final LinkedBlockingQueue<Integer> queue = new LinkedBlockingQueue<>(16);
-        private final AtomicBoolean drainPending = new AtomicBoolean();
-        private final Runnable drain = this::drain;
+        private final DrainRace race = new DrainRace(
+                loop -> new BrokenSendQueues.DrainFlagClearedLate<>(new LinkedBlockingQueue<>(DrainRace.CAPACITY), loop));
 
-        public ClearAfter() {
-            offer(0);
-        }
-
-        private void offer(int m) { // private: called from the constructor, so no subclass may override it
-            queue.offer(m);
-            if (drainPending.compareAndSet(false, true)) {
-                eventLoop.execute(drain);
-            }
-        }
-
-        void drain() {
-            Integer m;
-            while ((m = queue.poll()) != null) {
-                eventLoop.write(m);
-            }
-            eventLoop.flush();
-            drainPending.set(false);   // the bug: too late, an offer since the last poll is missed
-        }
-
-        @Actor
-        public void producer1() {
-            offer(1);
-        }
-
-        @Actor
-        public void eventLoop() {
-            offer(2);   // a delivery handled on this event loop: the second producer
-            eventLoop.runPending();
-        }
-
-        @Arbiter
-        public void result(II_Result r) {
-            eventLoop.runPending();
-            r.r1 = eventLoop.written.size();
-            r.r2 = queue.size();
-        }
+        // One line each: the race is DrainRace's, the same for every queue (the offers, the drains).
+        @Actor public void producer1() { race.producer(); }
+        @Actor public void eventLoop() { race.eventLoop(); }
+        @Arbiter public void result(II_Result r) { race.runLater(); r.r1 = race.written(); r.r2 = race.stranded(); }
     }
 
     @JCStressTest
@@ -114,29 +79,10 @@ public class Stage2_04_DrainFlag {
     @Outcome(expect = FORBIDDEN, desc = "Anything else.")
     @State
     public static class RealQueue {
-        private final ManualEventLoop<Integer> eventLoop = new ManualEventLoop<>();
-        private final BatchingSendQueue<Integer> queue = new BatchingSendQueue<>(16, eventLoop);
+        private final DrainRace race = new DrainRace(loop -> new BatchingSendQueue<>(DrainRace.CAPACITY, loop));
 
-        public RealQueue() {
-            queue.offer(0);
-        }
-
-        @Actor
-        public void producer1() {
-            queue.offer(1);
-        }
-
-        @Actor
-        public void eventLoop() {
-            queue.offer(2);   // a delivery handled on this event loop: the second producer
-            eventLoop.runPending();
-        }
-
-        @Arbiter
-        public void result(II_Result r) {
-            eventLoop.runPending();
-            r.r1 = eventLoop.written.size();
-            r.r2 = queue.size();
-        }
+        @Actor public void producer1() { race.producer(); }
+        @Actor public void eventLoop() { race.eventLoop(); }
+        @Arbiter public void result(II_Result r) { race.runLater(); r.r1 = race.written(); r.r2 = race.stranded(); }
     }
 }

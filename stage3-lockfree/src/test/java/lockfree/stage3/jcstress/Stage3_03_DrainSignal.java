@@ -1,6 +1,7 @@
 package lockfree.stage3.jcstress;
 
-import lockfree.common.contract.ManualEventLoop;
+import lockfree.common.contract.BrokenSendQueues;
+import lockfree.common.contract.DrainRace;
 import lockfree.stage3.MpscSendQueue;
 import org.jctools.queues.MpscArrayQueue;
 import org.openjdk.jcstress.annotations.Actor;
@@ -9,8 +10,6 @@ import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.II_Result;
-
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE_INTERESTING;
@@ -28,7 +27,8 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * (A third, separate producer thread would make three actors; jcstress cannot schedule three
  * actors on this 2-CPU machine and skips such tests, so the second producer is the event loop.)
  *
- *   FlagNoRecheck  (minimal model: an MPSC queue and an AtomicBoolean "drain scheduled"; an offer
+ *   FlagNoRecheck  (minimal model: common's BrokenSendQueues.DrainFlagClearedLate over an MPSC
+ *                   queue: an AtomicBoolean "drain scheduled"; an offer
  *                   schedules only if it flips the flag false -> true; the drain writes until
  *                   the queue is empty, then clears the flag and exits)                   BROKEN
  *   RealQueue      (MpscSendQueue: a counter of signals instead of a flag; the drain
@@ -60,48 +60,13 @@ public class Stage3_03_DrainSignal {
     @Outcome(expect = FORBIDDEN, desc = "Anything else.")
     @State
     public static class FlagNoRecheck {
-        private final ManualEventLoop<Integer> eventLoop = new ManualEventLoop<>();
-        private final MpscArrayQueue<Integer> queue = new MpscArrayQueue<>(16);
-        private final AtomicBoolean scheduled = new AtomicBoolean();
-        private final Runnable drain = this::drain;
+        private final DrainRace race = new DrainRace(
+                loop -> new BrokenSendQueues.DrainFlagClearedLate<>(new MpscArrayQueue<>(DrainRace.CAPACITY), loop));
 
-        public FlagNoRecheck() {
-            offer(0);
-        }
-
-        private void offer(int m) { // private: called from the constructor, so no subclass may override it
-            queue.offer(m);
-            if (scheduled.compareAndSet(false, true)) {
-                eventLoop.execute(drain);
-            }
-        }
-
-        void drain() {
-            Integer m;
-            while ((m = queue.poll()) != null) {
-                eventLoop.write(m);
-            }
-            eventLoop.flush();
-            scheduled.set(false);   // the bug: an offer since the last poll is not looked at
-        }
-
-        @Actor
-        public void producer1() {
-            offer(1);
-        }
-
-        @Actor
-        public void eventLoop() {
-            offer(2);   // a delivery handled on this event loop: the second producer
-            eventLoop.runPending();
-        }
-
-        @Arbiter
-        public void result(II_Result r) {
-            eventLoop.runPending();
-            r.r1 = eventLoop.written.size();
-            r.r2 = queue.size();
-        }
+        // One line each: the race is DrainRace's, the same for every queue (the offers, the drains).
+        @Actor public void producer1() { race.producer(); }
+        @Actor public void eventLoop() { race.eventLoop(); }
+        @Arbiter public void result(II_Result r) { race.runLater(); r.r1 = race.written(); r.r2 = race.stranded(); }
     }
 
     @JCStressTest
@@ -110,29 +75,10 @@ public class Stage3_03_DrainSignal {
     @Outcome(expect = FORBIDDEN, desc = "Anything else.")
     @State
     public static class RealQueue {
-        private final ManualEventLoop<Integer> eventLoop = new ManualEventLoop<>();
-        private final MpscSendQueue<Integer> queue = new MpscSendQueue<>(16, eventLoop);
+        private final DrainRace race = new DrainRace(loop -> new MpscSendQueue<>(DrainRace.CAPACITY, loop));
 
-        public RealQueue() {
-            queue.offer(0);
-        }
-
-        @Actor
-        public void producer1() {
-            queue.offer(1);
-        }
-
-        @Actor
-        public void eventLoop() {
-            queue.offer(2);   // a delivery handled on this event loop: the second producer
-            eventLoop.runPending();
-        }
-
-        @Arbiter
-        public void result(II_Result r) {
-            eventLoop.runPending();
-            r.r1 = eventLoop.written.size();
-            r.r2 = queue.size();
-        }
+        @Actor public void producer1() { race.producer(); }
+        @Actor public void eventLoop() { race.eventLoop(); }
+        @Arbiter public void result(II_Result r) { race.runLater(); r.r1 = race.written(); r.r2 = race.stranded(); }
     }
 }

@@ -1,0 +1,34 @@
+package lockfree.common.contract;
+
+import org.jetbrains.lincheck.LincheckAssertionError;
+
+import java.util.List;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What "the model checker rejects it" means, for a planted bug and for a stage's documented
+ * window alike: the fixed race, run alone, fails, and for the right reason (a result no order of
+ * the operations explains, or a stranded message), not for a crash or a timeout.
+ */
+public final class ModelCheckTeeth {
+    private ModelCheckTeeth() {
+    }
+
+    /** Rejected by {@code race}: some explored interleaving answers what no sequential order does. */
+    public static void rejected(Supplier<? extends SessionManager> manager, SessionManagerModel.Race race) {
+        LincheckAssertionError e = assertThrows(LincheckAssertionError.class,
+                () -> SessionManagerModel.checkRaces(manager, List.of(race)));
+        assertTrue(e.getMessage().contains("Invalid execution results"),
+                "rejected for another reason than a result no order of the operations explains: " + e.getMessage());
+    }
+
+    /** Rejected by {@code race}: some explored interleaving strands a message. */
+    public static void rejected(SendQueue.Factory queues, SendQueueModel.Race race) {
+        LincheckAssertionError e = assertThrows(LincheckAssertionError.class,
+                () -> SendQueueModel.checkRaces(queues, List.of(race)));
+        assertTrue(e.getMessage().contains("stranded"), "rejected for another reason than a stranded message: " + e.getMessage());
+    }
+}
