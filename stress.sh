@@ -19,7 +19,7 @@ cd "$(dirname "$0")"
 
 if [ "${1:-}" = render ]; then
   [ -f stress/target/stress.jar ] || ./mvnw -q package -DskipTests -pl stress -am
-  exec java -cp stress/target/stress.jar lockfree.common.stress.DocTables docs/STRESS.md docs/REDIS.md README.md stage0-rwlock/README.md stage1-concurrentmap/README.md stage2-sharded/README.md stage3-lockfree/README.md
+  exec java -cp stress/target/stress.jar lockfree.stress.DocTables docs/STRESS.md docs/REDIS.md README.md stage0-rwlock/README.md stage1-concurrentmap/README.md stage2-sharded/README.md stage3-lockfree/README.md
 fi
 
 jars_missing=false
