@@ -110,7 +110,7 @@ class DocNumbersTest {
     /** The teeth: a hand-typed measurement in prose or pasted output is caught; the same figures rendered, in code, in a transcript's command or allowed are not. */
     @Test
     void aHandTypedMeasurementIsCaughtAndRenderedOrPlanFiguresPass() throws Exception {
-        Path fixtures = DocCommandsTest.ROOT.resolve("docs-check/src/test/resources/numbers");
+        Path fixtures = DocCommandsTest.ROOT.resolve("docs-tool/src/test/resources/numbers");
         List<String> bad = Files.readAllLines(fixtures.resolve("hand-typed.md"));
         List<String> good = Files.readAllLines(fixtures.resolve("rendered.md"));
         List<Allowed> plan = List.of(new Allowed("10-20x", "the plan's prediction (DESIGN.md), not a measurement", "good.md"));
@@ -142,7 +142,7 @@ class DocNumbersTest {
     /** The teeth of per-doc exceptions: a figure allowed in one doc is still caught in another. */
     @Test
     void aFigureAllowedInOneDocIsCaughtInAnother() throws Exception {
-        Path fixtures = DocCommandsTest.ROOT.resolve("docs-check/src/test/resources/numbers");
+        Path fixtures = DocCommandsTest.ROOT.resolve("docs-tool/src/test/resources/numbers");
         List<String> good = Files.readAllLines(fixtures.resolve("rendered.md"));
         List<Allowed> onlyElsewhere = List.of(new Allowed("10-20x", "the plan's prediction, in the other doc", "other.md"));
         List<Figure> caught = DocNumbers.unexplained(Map.of("good.md", good), onlyElsewhere);

@@ -26,8 +26,8 @@ class ConclusionsTest {
     private static final String PAGE = "Before.\n\n<!-- jmh-conclusion: run.json | stage=stage3,readPercent=95,threads=2 vs "
             + "stage=stage0,readPercent=95,threads=2 -->\n<!-- /jmh-conclusion -->\n\nAfter.\n";
 
-    private static Report.Row row(String method, int threads, double score, double error, String unit, double... forks) {
-        return new Report.Row("lockfree.bench.X." + method, threads, Map.of(), score, error, unit, forks);
+    private static JmhResults.Row row(String method, int threads, double score, double error, String unit, double... forks) {
+        return new JmhResults.Row("lockfree.bench.X." + method, threads, Map.of(), score, error, unit, forks);
     }
 
     @Test

@@ -16,19 +16,19 @@ class ReportTest {
 
     private static final String TABLE = "lockfree.bench.AllStages_01_SessionTable.getByUserIdMix";
 
-    private static Report.Row row(String stage, int threads, double score, double error, double... forkMeans) {
-        return new Report.Row(TABLE, threads, Map.of("stage", stage, "readPercent", "100", "users", "100000"),
+    private static JmhResults.Row row(String stage, int threads, double score, double error, double... forkMeans) {
+        return new JmhResults.Row(TABLE, threads, Map.of("stage", stage, "readPercent", "100", "users", "100000"),
                 score, error, "ns/op", forkMeans);
     }
 
     @Test
     void aResultWhoseErrorExceedsItsScoreIsNotResolvedAndRanksNothing() {
-        Report.Row noisy = row("stage0", 1, 740, 1533, 300, 1200);
-        Report.Row clear = row("stage1", 1, 100, 5, 98, 102);
+        JmhResults.Row noisy = row("stage0", 1, 740, 1533, 300, 1200);
+        JmhResults.Row clear = row("stage1", 1, 100, 5, 98, 102);
         assertFalse(noisy.resolved());
-        assertEquals("n.r. (740 ± 1533)", Report.cell(noisy));
-        assertEquals("n.r.", Report.timeRatio(clear, noisy));
-        assertEquals("n.r.", Report.timeRatio(noisy, clear));
+        assertEquals("n.r. (740 ± 1533)", Resolution.cell(noisy));
+        assertEquals("n.r.", Resolution.timeRatio(clear, noisy));
+        assertEquals("n.r.", Resolution.timeRatio(noisy, clear));
     }
 
     @Test
@@ -38,26 +38,26 @@ class ReportTest {
 
     @Test
     void aRatioIsPlainOnlyWhenIntervalsAndForkRangesAreApart() {
-        Report.Row base = row("stage0", 1, 200, 10, 195, 205);
-        Report.Row apart = row("stage1", 1, 100, 10, 97, 103);
-        Report.Row overlapping = row("stage2", 1, 185, 10, 180, 190);
+        JmhResults.Row base = row("stage0", 1, 200, 10, 195, 205);
+        JmhResults.Row apart = row("stage1", 1, 100, 10, 97, 103);
+        JmhResults.Row overlapping = row("stage2", 1, 185, 10, 180, 190);
         // Intervals apart (100 ± 4 against 200 ± 10), but one fork of each lies in the other's range.
-        Report.Row forksOverlap = row("stage3", 1, 100, 4, 60, 210);
-        assertEquals("×0.50", Report.timeRatio(apart, base));
-        assertEquals("×0.93 n.r.", Report.timeRatio(overlapping, base));
-        assertEquals("×0.50 n.r.", Report.timeRatio(forksOverlap, base));
-        assertTrue(Report.apart(base, apart) && Report.apart(apart, base));
+        JmhResults.Row forksOverlap = row("stage3", 1, 100, 4, 60, 210);
+        assertEquals("×0.50", Resolution.timeRatio(apart, base));
+        assertEquals("×0.93 n.r.", Resolution.timeRatio(overlapping, base));
+        assertEquals("×0.50 n.r.", Resolution.timeRatio(forksOverlap, base));
+        assertTrue(Resolution.apart(base, apart) && Resolution.apart(apart, base));
     }
 
     @Test
     void theLimitIsComparedAtOneThreadAndMarkedOneThreadOnlyAbove() {
-        List<Report.Row> rows = new ArrayList<>();
+        List<JmhResults.Row> rows = new ArrayList<>();
         for (int t : new int[] {1, 2}) {
             rows.add(row("stage0", t, 200, 10, 195, 205));
             rows.add(row("stage3", t, 50, 2, 49, 51));
         }
         rows.add(row("limit", 1, 25, 1, 24.5, 25.5));
-        String tables = new Report(rows).tables();
+        String tables = new CompareTables(new JmhResults(rows)).tables();
         assertTrue(tables.contains("| 100% | 1 | 200 ± 10.0 (lim ×8.00) | - | - | 50.0 ± 2.00 (×0.25; lim ×2.00) | - | 25.0 ± 1.00 (×0.13) |"),
                 tables);
         assertTrue(tables.contains("| 100% | 2 | 200 ± 10.0 | - | - | 50.0 ± 2.00 (×0.25) | - | 1 thread only |"), tables);
@@ -65,16 +65,16 @@ class ReportTest {
 
     @Test
     void stage3sTwoChangesAreSplitThroughTheBoxedTable() {
-        List<Report.Row> rows = List.of(row("stage0", 1, 200, 10, 195, 205), row("stage1", 1, 100, 5, 98, 102),
+        List<JmhResults.Row> rows = List.of(row("stage0", 1, 200, 10, 195, 205), row("stage1", 1, 100, 5, 98, 102),
                 row("stage3-boxed", 1, 80, 4, 79, 81), row("stage3", 1, 40, 2, 39, 41), row("limit", 1, 20, 1, 19.8, 20.2));
-        String tables = new Report(rows).tables();
+        String tables = new CompareTables(new JmhResults(rows)).tables();
         assertTrue(tables.contains("| 1 | 100 ± 5.00 (×0.50; lim ×5.00) | 80.0 ± 4.00 (×0.40; lim ×4.00) "
                 + "| 40.0 ± 2.00 (×0.20; lim ×2.00) | ×0.80 | ×0.50 | 20.0 ± 1.00 |"), tables);
     }
 
     @Test
     void aResultFromBeforeTheLimitRendersWithEmptyColumns() {
-        String tables = new Report(List.of(row("stage0", 1, 200, 10, 195, 205), row("stage1", 1, 100, 10, 97, 103)))
+        String tables = new CompareTables(new JmhResults(List.of(row("stage0", 1, 200, 10, 195, 205), row("stage1", 1, 100, 10, 97, 103))))
                 .tables();
         assertTrue(tables.contains("| 100% | 1 | 200 ± 10.0 | 100 ± 10.0 (×0.50) | - | - | - | - |"), tables);
     }
@@ -93,17 +93,17 @@ class ReportTest {
      * (met, missed, n.r.) is exercised exactly at its edge, with fork ranges inside the interval.
      * What the docs show is rendered from docs/bench/compare.json and checked by BenchmarksDocTest.
      */
-    private static Report.Row at(String stage, String readPercent, int threads, double score, double error) {
-        return new Report.Row(TABLE, threads, Map.of("stage", stage, "readPercent", readPercent, "users", "100000"),
+    private static JmhResults.Row at(String stage, String readPercent, int threads, double score, double error) {
+        return new JmhResults.Row(TABLE, threads, Map.of("stage", stage, "readPercent", readPercent, "users", "100000"),
                 score, error, "ns/op", new double[] {score - error / 2, score + error / 2});
     }
 
     @Test
     void aTargetIsMetOnlyWhenTheWorstCaseMeetsItAndMissedOnlyWhenTheBestCaseMisses() {
-        String tables = new Report(List.of(
+        String tables = new CompareTables(new JmhResults(List.of(
                 at("stage1", "0", 1, 500, 10), at("stage3", "0", 1, 400, 10),       // met: worst 410/490 <= 1
                 at("stage0", "95", 2, 1000, 50), at("stage3", "95", 2, 300, 10),    // missed: best 290/1050 > 0.1
-                at("limit", "100", 1, 100, 30), at("stage3", "100", 1, 140, 10)))  // n.r.: 130/130..150/70 straddles 1.5
+                at("limit", "100", 1, 100, 30), at("stage3", "100", 1, 140, 10))))  // n.r.: 130/130..150/70 straddles 1.5
                 .tables();
         assertTrue(tables.contains("| stage 3 / stage 1, 0% reads, 1 thr | ×0.80 (×0.76-×0.84) | ×1.00 | met |"), tables);
         assertTrue(tables.contains("| stage 3 / stage 0, 95% reads, 2 thr | ×0.30 (×0.28-×0.33) | ×0.10 | missed |"), tables);
@@ -126,22 +126,22 @@ class ReportTest {
                 "stage  queue  empty  after burst  full",
                 "# 2027-01-01T00:00:00Z",
                 "# OpenJDK 64-Bit Server VM 25.0.3+9-LTS, 4 cpus, max heap 6028 MiB");
-        assertEquals(new Report.Run("java -cp a:b lockfree.stage3.bench.QueueFootprint", "2 cores",
-                "OpenJDK 64-Bit Server VM 17.0.15+6", "2026-11-24 04:23 UTC"), Report.footprintRun(out));
-        assertEquals(new Report.Run(Report.NOT_RECORDED, Report.NOT_RECORDED, Report.NOT_RECORDED, Report.NOT_RECORDED),
-                Report.footprintRun(List.of("stage  queue  empty")), "what the output does not say is not recorded");
+        assertEquals(new Captions.Run("java -cp a:b lockfree.stage3.bench.QueueFootprint", "2 cores",
+                "OpenJDK 64-Bit Server VM 17.0.15+6", "2026-11-24 04:23 UTC"), Captions.footprintRun(out));
+        assertEquals(new Captions.Run(Captions.NOT_RECORDED, Captions.NOT_RECORDED, Captions.NOT_RECORDED, Captions.NOT_RECORDED),
+                Captions.footprintRun(List.of("stage  queue  empty")), "what the output does not say is not recorded");
     }
 
     /** A chapter's JMH table explains "n.r." only when one of its cells is n.r.: a legend for nothing misleads. */
     @Test
     void theNrLegendAppearsOnlyUnderATableWithAnNrCell() {
-        Report.Run run = new Report.Run("./bench.sh stage9", "2 cores", "JDK", "2026-12-01 10:00 UTC");
-        Report.Row narrow = new Report.Row("x.Bench.m", 1, Map.of("p", "1"), 20, 1, "ns/op", new double[] {20, 20});
-        Report.Row wide = new Report.Row("x.Bench.m", 1, Map.of("p", "2"), 20, 25, "ns/op", new double[] {10, 30});
-        String resolved = Report.jmhTable(List.of(narrow), List.of("a.json"), List.of(run));
+        Captions.Run run = new Captions.Run("./bench.sh stage9", "2 cores", "JDK", "2026-12-01 10:00 UTC");
+        JmhResults.Row narrow = new JmhResults.Row("x.Bench.m", 1, Map.of("p", "1"), 20, 1, "ns/op", new double[] {20, 20});
+        JmhResults.Row wide = new JmhResults.Row("x.Bench.m", 1, Map.of("p", "2"), 20, 25, "ns/op", new double[] {10, 30});
+        String resolved = RawTables.jmhTable(List.of(narrow), List.of("a.json"), List.of(run));
         assertFalse(resolved.contains("n.r."), resolved);
         assertTrue(resolved.contains("\nRendered by `./bench.sh report`.\n"), resolved);
-        String withNr = Report.jmhTable(List.of(narrow, wide), List.of("a.json"), List.of(run));
+        String withNr = RawTables.jmhTable(List.of(narrow, wide), List.of("a.json"), List.of(run));
         assertTrue(withNr.contains("| n.r. (20.0 ± 25.0) ns/op |") && withNr.contains("n.r.: not resolved, the interval is as wide "
                 + "as the score."), withNr);
     }

@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -21,7 +20,7 @@ import java.util.regex.Pattern;
  * Each comparison after a {@code |} names two results by selector ({@code key=value} pairs, comma
  * separated: {@code method}, {@code class}, {@code threads} or any JMH parameter) and renders one
  * sentence: the two scores with their 99.9% intervals, their ratio, and whether this run resolves
- * it, by the rule every table follows ({@link Report#apart}: both intervals and both ranges of fork
+ * it, by the rule every table follows ({@link Resolution#apart}: both intervals and both ranges of fork
  * means apart). A selector that matches no result, or more than one, is an error: a sentence never
  * quietly speaks of another result than the one its marker names.
  */
@@ -34,12 +33,10 @@ final class Conclusions {
 
     /** Every conclusion block of a page, rendered from the raw files its marker names (relative to {@code dir}). */
     static String render(String page, Path dir) throws IOException {
-        Matcher m = MARKER.matcher(page);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            List<Report.Row> rows = new ArrayList<>();
+        return Blocks.render(page, MARKER, m -> {
+            List<JmhResults.Row> rows = new ArrayList<>();
             for (String f : m.group(2).trim().split("\\s+")) {
-                rows.addAll(Report.read(dir.resolve(f)).rows());
+                rows.addAll(JmhResults.read(dir.resolve(f)).rows());
             }
             StringBuilder block = new StringBuilder();
             for (String comparison : m.group(3).substring(1).split("\\|")) {
@@ -51,10 +48,8 @@ final class Conclusions {
                 Map<String, String> b = selector(sides[1]);
                 block.append("- ").append(sentence(a, only(rows, a), b, only(rows, b))).append('\n');
             }
-            m.appendReplacement(out, Matcher.quoteReplacement(m.group(1) + "\n" + block + "\n" + m.group(5)));
-        }
-        m.appendTail(out);
-        return out.toString();
+            return "\n" + block + "\n";
+        });
     }
 
     static Map<String, String> selector(String text) throws IOException {
@@ -69,7 +64,7 @@ final class Conclusions {
         return s;
     }
 
-    private static boolean matches(Report.Row r, Map<String, String> selector) {
+    private static boolean matches(JmhResults.Row r, Map<String, String> selector) {
         for (Map.Entry<String, String> e : selector.entrySet()) {
             String actual = switch (e.getKey()) {
                 case "method" -> r.method();
@@ -84,8 +79,8 @@ final class Conclusions {
         return true;
     }
 
-    static Report.Row only(List<Report.Row> rows, Map<String, String> selector) throws IOException {
-        List<Report.Row> found = rows.stream().filter(r -> matches(r, selector)).toList();
+    static JmhResults.Row only(List<JmhResults.Row> rows, Map<String, String> selector) throws IOException {
+        List<JmhResults.Row> found = rows.stream().filter(r -> matches(r, selector)).toList();
         if (found.size() != 1) {
             throw new IOException(found.size() + " results match " + selector + ", not exactly one: name more of it");
         }
@@ -97,7 +92,7 @@ final class Conclusions {
      * verdict. A time (unit per operation) is compared as time, and at equal threads also as the
      * operations completed; a throughput as throughput.
      */
-    static String sentence(Map<String, String> selA, Report.Row a, Map<String, String> selB, Report.Row b) {
+    static String sentence(Map<String, String> selA, JmhResults.Row a, Map<String, String> selB, JmhResults.Row b) {
         List<String> shared = new ArrayList<>();
         List<String> onlyA = new ArrayList<>();
         List<String> onlyB = new ArrayList<>();
@@ -126,7 +121,7 @@ final class Conclusions {
         String over = (nameA.isEmpty() ? "the first" : nameA) + " over " + (nameB.isEmpty() ? "the second" : nameB);
         s.setCharAt(0, Character.toUpperCase(s.charAt(0)));
         if (!a.resolved() || !b.resolved()) {
-            Report.Row wide = !a.resolved() ? a : b;
+            JmhResults.Row wide = !a.resolved() ? a : b;
             String whose = wide == a ? nameA : nameB;
             return s.append("Not resolved: ").append(whose).append("'s 99.9% interval is as wide as its score, so no ratio is ")
                     .append("taken; ").append(remedy(a, b)).toString();
@@ -141,7 +136,7 @@ final class Conclusions {
         } else {
             s.append(String.format(Locale.ROOT, "%.2fx the throughput", ratio));
         }
-        if (Report.apart(a, b)) {
+        if (Resolution.apart(a, b)) {
             return s.append("; resolved: the 99.9% intervals and the ranges of fork means are apart.").toString();
         }
         boolean intervals = !(a.score() + a.error() < b.score() - b.error() || b.score() + b.error() < a.score() - a.error());
@@ -152,20 +147,20 @@ final class Conclusions {
     }
 
     /** What would resolve it: more forks always; where threads contend, more cores than this machine's two. */
-    private static String remedy(Report.Row a, Report.Row b) {
+    private static String remedy(JmhResults.Row a, JmhResults.Row b) {
         String forks = "more forks on a quiet machine would narrow the intervals";
         return (Math.max(a.threads(), b.threads()) > 1 ? forks + ", and more cores would give contention more room to show" : forks) + ".";
     }
 
     /** A score as the tables print it: score ± error, or n.r. with both in brackets. */
-    private static String score(Report.Row r) {
-        return Report.cell(r);
+    private static String score(JmhResults.Row r) {
+        return Resolution.cell(r);
     }
 
     /** A selector's pair in words: {@code stage=stage3} is "stage 3", {@code readPercent=95} "95% reads". */
     static String words(String key, String value) {
         return switch (key) {
-            case "stage" -> value.equals(Report.LIMIT) ? "the limit" : value.replace("stage", "stage ").replace("-boxed", " boxed");
+            case "stage" -> value.equals(Columns.LIMIT) ? "the limit" : value.replace("stage", "stage ").replace("-boxed", " boxed");
             case "readPercent" -> value.equals("0") ? "re-logins only" : value + "% reads";
             case "threads" -> value + (value.equals("1") ? " thread" : " threads");
             case "shards" -> value + (value.equals("1") ? " shard" : " shards");

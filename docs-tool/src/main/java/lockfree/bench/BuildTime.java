@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -30,18 +29,13 @@ final class BuildTime {
 
     /** Every build-time block of a page, rendered from the raw file its marker names (relative to {@code dir}). */
     static String render(String page, Path dir) throws IOException {
-        Matcher m = MARKER.matcher(page);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
+        return Blocks.render(page, MARKER, m -> {
             Path file = dir.resolve(m.group(2));
             if (!Files.isRegularFile(file)) {
                 throw new IOException("build-time: no raw file " + file + " (.ci/measure-build writes it)");
             }
-            String sentence = sentence(new ObjectMapper().readTree(file.toFile()), m.group(2));
-            m.appendReplacement(out, Matcher.quoteReplacement(m.group(1) + sentence + "\n" + m.group(4)));
-        }
-        m.appendTail(out);
-        return out.toString();
+            return sentence(new ObjectMapper().readTree(file.toFile()), m.group(2)) + "\n";
+        });
     }
 
     static String sentence(JsonNode run, String link) {

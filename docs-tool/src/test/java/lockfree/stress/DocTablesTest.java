@@ -21,7 +21,7 @@ class DocTablesTest {
      * The teeth tests render fixed copies of two earlier runs, not the committed results: their
      * assertions name that run's figures, and re-measuring the docs must not change what they check.
      */
-    private static final Path FIXTURES = ROOT.resolve("stress/src/test/resources/doc-tables");
+    private static final Path FIXTURES = ROOT.resolve("docs-tool/src/test/resources/doc-tables");
 
     @Test
     void everyStressTableInTheDocsIsItsJsonRendered() throws Exception {

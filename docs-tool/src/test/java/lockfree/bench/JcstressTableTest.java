@@ -38,7 +38,7 @@ class JcstressTableTest {
     @Test
     void theSummaryIsReadTestByTestWithItsRun() throws Exception {
         JcstressTable.Result r = JcstressTable.read(FIXTURE);
-        assertEquals(new Report.Run("RECORD=1 ./jcstress.sh all ci", "2 CPUs, load average (1, 5, 15 min) at the start "
+        assertEquals(new Captions.Run("RECORD=1 ./jcstress.sh all ci", "2 CPUs, load average (1, 5, 15 min) at the start "
                 + "0.10 0.20 0.30, at the end 1.90 0.80 0.40", "OpenJDK Runtime Environment (build 17.0.15+6-Debian-1deb12u1)",
                 "2026-12-01 10:00 UTC"), r.run());
         assertEquals(List.of("Stage9_01_Race.Broken", "Stage9_02_Publish.Fixed", "Stage9_03_Rare.Broken"),
@@ -110,7 +110,7 @@ class JcstressTableTest {
         copySources(dir);
         String rendered = Report.renderPage(PAGE, dir);
         assertEquals(rendered, Report.renderPage(rendered, dir), "rendering is stable");
-        assertEquals(List.of(), Report.captionProblems("page.md", rendered, dir));
+        assertEquals(List.of(), Captions.problems("page.md", rendered, dir));
 
         List<String> edits = List.of(
                 rendered.replace("| 100,000 |", "| 100,001 |"),                            // a count typed by hand
@@ -125,10 +125,10 @@ class JcstressTableTest {
             assertEquals(rendered, Report.renderPage(edited, dir), "rendering restores the raw file's table:\n" + edited);
         }
 
-        List<String> caption = Report.captionProblems("page.md", rendered.replace("date: 2026-12-01", "date: 2026-11-24"), dir);
+        List<String> caption = Captions.problems("page.md", rendered.replace("date: 2026-12-01", "date: 2026-11-24"), dir);
         assertTrue(caption.size() == 1 && caption.get(0).startsWith("page.md: jcstress-table run.txt: its caption disagrees"),
                 caption.toString());
-        List<String> none = Report.captionProblems("page.md", rendered.replace(CAPTION + "\n", ""), dir);
+        List<String> none = Captions.problems("page.md", rendered.replace(CAPTION + "\n", ""), dir);
         assertTrue(none.size() == 1 && none.get(0).contains("no caption line"), none.toString());
 
         // A re-run that sees the rare outcome: the same page now renders "seen".
@@ -174,7 +174,7 @@ class JcstressTableTest {
             }
             JcstressTable.Result r = JcstressTable.read(f);
             assertEquals(named, new TreeSet<>(r.tests().stream().map(JcstressTable.Test::name).toList()), f + ": every test read");
-            assertFalse(List.of(r.run().command(), r.run().date(), r.run().jdk(), r.run().machine()).contains(Report.NOT_RECORDED),
+            assertFalse(List.of(r.run().command(), r.run().date(), r.run().jdk(), r.run().machine()).contains(Captions.NOT_RECORDED),
                     f + " records its run: " + r.run());
             for (JcstressTable.Test t : r.tests()) {
                 assertTrue(t.runs() > 0, f + ": " + t.name() + " ran");

@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The chapters' stress conclusions are their runs' JSON rendered, and follow it when it changes. */
 class DocTablesConclusionsTest {
     private static final Path ROOT = Path.of(System.getProperty("user.dir")).toAbsolutePath().getParent();
-    private static final Path FIXTURES = ROOT.resolve("stress/src/test/resources/doc-tables");
+    private static final Path FIXTURES = ROOT.resolve("docs-tool/src/test/resources/doc-tables");
     private static final String PAGE = "Before.\n\n<!-- stress-conclusion: run.json | cpu stage3-lockfree vs stage0-rwlock -->\n"
             + "<!-- /stress-conclusion -->\n\nAfter.\n";
 

@@ -75,7 +75,7 @@ final class JcstressTable {
     }
 
     /** A raw file: the run it records and its tests, in the file's order. */
-    record Result(Report.Run run, List<Test> tests) {
+    record Result(Captions.Run run, List<Test> tests) {
     }
 
     static Result read(Path file) throws IOException {
@@ -83,10 +83,10 @@ final class JcstressTable {
     }
 
     static Result parse(List<String> lines, String file) throws IOException {
-        String command = Report.NOT_RECORDED;
-        String date = Report.NOT_RECORDED;
-        String jdk = Report.NOT_RECORDED;
-        String machine = Report.NOT_RECORDED;
+        String command = Captions.NOT_RECORDED;
+        String date = Captions.NOT_RECORDED;
+        String jdk = Captions.NOT_RECORDED;
+        String machine = Captions.NOT_RECORDED;
         Map<String, Test> tests = new LinkedHashMap<>();
         String name = null;
         String status = null;
@@ -94,12 +94,12 @@ final class JcstressTable {
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
             Matcher m;
-            if (name == null && command.equals(Report.NOT_RECORDED) && (m = COMMAND.matcher(line)).matches()) {
+            if (name == null && command.equals(Captions.NOT_RECORDED) && (m = COMMAND.matcher(line)).matches()) {
                 command = m.group(1).strip();
-            } else if (name == null && date.equals(Report.NOT_RECORDED) && (m = DATE_JDK.matcher(line)).matches()) {
+            } else if (name == null && date.equals(Captions.NOT_RECORDED) && (m = DATE_JDK.matcher(line)).matches()) {
                 date = m.group(1).strip();
                 jdk = m.group(2).strip();
-            } else if (name == null && machine.equals(Report.NOT_RECORDED) && (m = MACHINE.matcher(line)).matches()) {
+            } else if (name == null && machine.equals(Captions.NOT_RECORDED) && (m = MACHINE.matcher(line)).matches()) {
                 // Older files say "(shared with other jobs)" after the load: a judgement, not a record.
                 machine = m.group(1).strip();
             } else if ((m = TEST.matcher(line)).matches()) {
@@ -135,7 +135,7 @@ final class JcstressTable {
         if (tests.isEmpty()) {
             throw new IOException(file + " holds no jcstress test result");
         }
-        return new Result(new Report.Run(command, machine, jdk, date), List.copyOf(tests.values()));
+        return new Result(new Captions.Run(command, machine, jdk, date), List.copyOf(tests.values()));
     }
 
     /**
@@ -143,16 +143,10 @@ final class JcstressTable {
      * outcome's meaning read from its test's source under the page's {@code src/test/java}.
      */
     static String render(String page, Path dir) throws IOException {
-        Matcher m = MARKER.matcher(page);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            String file = m.group(2);
-            Result result = read(dir.resolve(file));
-            m.appendReplacement(out, Matcher.quoteReplacement(
-                    m.group(1) + "\n" + table(result, file, meanings(result, dir.resolve("src/test/java"))) + "\n" + m.group(4)));
-        }
-        m.appendTail(out);
-        return out.toString();
+        return Blocks.render(page, MARKER, m -> {
+            Result result = read(dir.resolve(m.group(2)));
+            return "\n" + table(result, m.group(2), meanings(result, dir.resolve("src/test/java"))) + "\n";
+        });
     }
 
     /** Each recorded outcome's declared words, by test name and outcome id. */
@@ -191,7 +185,7 @@ final class JcstressTable {
                         + "run lists, in the words of the test's own `@Outcome` declaration. Interesting: the outcome a broken "
                         + "variant is built to show. Forbidden: an outcome that must never occur; one seen fails `./jcstress.sh`. "
                         + "Rendered by `./bench.sh report`.\n\n")
-                .append(Report.caption(file, result.run())).toString();
+                .append(Captions.caption(file, result.run())).toString();
     }
 
     private static String kind(Expect e) {
