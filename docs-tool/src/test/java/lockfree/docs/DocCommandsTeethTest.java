@@ -1,7 +1,7 @@
 package lockfree.docs;
 
 import lockfree.docs.DocCommands.Command;
-import lockfree.docs.DocCommands.RunHere;
+import lockfree.docs.CommandRunner.RunHere;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -16,9 +16,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The check's teeth: fed a doc with one of each mistake (teeth/broken.md), it reports each one at
- * its line; fed a doc without any (teeth/good.md), it reports nothing, so the rejections come from
- * the mistakes and not from a check that rejects everything.
+ * The check's teeth: fed a doc and a table with one of each mistake (teeth/broken.md and
+ * teeth/broken.txt), it reports each one at its line; fed a doc and a table without any
+ * (teeth/good.md and teeth/good.txt), it reports nothing, so the rejections come from the mistakes
+ * and not from a check that rejects everything.
  */
 class DocCommandsTeethTest {
     /** A CI script: the smoke forms run, plus one only mentioned in a comment. */
@@ -38,8 +39,10 @@ class DocCommandsTeethTest {
         }
     }
 
-    private static List<String> check(String name, List<RunHere> table) throws IOException {
-        return DocCommands.check(Map.of(name, lines(name)), table, CI, DocCommandsTest.ROOT, Duration.ofSeconds(60));
+    private static List<String> check(String name, List<RunHere> runHere) throws IOException {
+        String tableName = name.replace(".md", ".txt");
+        return DocCommands.check(Map.of(name, lines(name)), runHere, CommandTable.parse(tableName, lines(tableName)), CI,
+                DocCommandsTest.ROOT, Duration.ofSeconds(60));
     }
 
     @BeforeAll
@@ -66,7 +69,7 @@ class DocCommandsTeethTest {
 
     @Test
     void aFailingCommandIsRejected() {
-        assertReported("broken.md:6: " + DocCommands.RAN + "failed with exit 2");
+        assertReported("broken.md:6: " + CommandRunner.RAN + "failed with exit 2");
     }
 
     @Test
@@ -77,34 +80,44 @@ class DocCommandsTeethTest {
 
     @Test
     void anUnclassifiedInlineCommandIsRejected() {
-        assertReported("broken.md:51: unclassified inline command: ./a-third-tool.sh --now");
+        assertReported("broken.md:48: unclassified inline command: ./a-third-tool.sh --now");
     }
 
     @Test
     void aDiffThatComparesNothingIsRejected() {
-        assertReported("broken.md:22: " + DocCommands.RAN + "compares nothing");
+        assertReported("broken.md:22: " + CommandRunner.RAN + "compares nothing");
     }
 
     @Test
     void notRunWithoutAReasonIsRejected() {
-        assertReported("broken.md:27: not run by CI without a reason");
+        assertReported("broken.txt:3: not run without a reason");
     }
 
     @Test
     void aCiFormThatCiDoesNotRunIsRejected() {
-        assertReported("broken.md:34: CI form not in .ci/run: ./bench.sh everything");
+        assertReported("broken.txt:4: CI form not in .ci/run: ./bench.sh everything");
     }
 
     @Test
     void aStaleClassificationIsRejected() {
-        assertReported("broken.md:41: marker covers no command");
-        assertReported("broken.md:47: marker above no fenced block");
+        assertReported("broken.txt:5: covers no command of broken.md");
         assertReported("run-here entry matches no documented command (stale): ./diff-stages.sh 9 9");
     }
 
     @Test
+    void aCommandTwoLinesClaimIsRejected() {
+        assertReported("broken.md:41: 2 lines of the table claim the command: ./jcstress.sh stage0 long");
+    }
+
+    @Test
+    void aClassificationWrittenIntoTheDocOrALineNotUnderstoodIsRejected() {
+        assertReported("broken.md:44: a classification in the doc");
+        assertReported("broken.txt:9: not understood");
+    }
+
+    @Test
     void nothingElseIsReported() {
-        assertEquals(10, broken.size(), String.join("\n", broken));
+        assertEquals(12, broken.size(), String.join("\n", broken));
     }
 
     @Test
@@ -131,19 +144,19 @@ class DocCommandsTeethTest {
 
     @Test
     void aChangedLineInAnyDiffFormatCountsAndOnlyInDoesNot() {
-        assertTrue(DocCommands.showsADifference("1c1\n< a\n---\n> b\n"));
-        assertTrue(DocCommands.showsADifference("--- a\n+++ b\n@@ -1 +1 @@\n-a\n+b\n"));
-        assertTrue(DocCommands.showsADifference("same\t\t\t\tsame\nleft\t\t\t      |\tright\n"));
-        assertTrue(!DocCommands.showsADifference("Only in a: java\nOnly in b: java\n"));
-        assertTrue(!DocCommands.showsADifference("--- a\n+++ b\n"));
-        assertTrue(!DocCommands.showsADifference(""));
+        assertTrue(CommandRunner.showsADifference("1c1\n< a\n---\n> b\n"));
+        assertTrue(CommandRunner.showsADifference("--- a\n+++ b\n@@ -1 +1 @@\n-a\n+b\n"));
+        assertTrue(CommandRunner.showsADifference("same\t\t\t\tsame\nleft\t\t\t      |\tright\n"));
+        assertTrue(!CommandRunner.showsADifference("Only in a: java\nOnly in b: java\n"));
+        assertTrue(!CommandRunner.showsADifference("--- a\n+++ b\n"));
+        assertTrue(!CommandRunner.showsADifference(""));
     }
 
     /** A serving command passes only when it prints where it listens and that address answers; it is stopped either way. */
     @Test
     void aServerThatNeverSaysWhereItListensFailsAndIsStopped(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         java.nio.file.Path pid = dir.resolve("pid");
-        String failure = DocCommands.run(RunHere.of("sleep 600 & echo $! > " + pid + "; wait").serving("/health"),
+        String failure = CommandRunner.run(RunHere.of("sleep 600 & echo $! > " + pid + "; wait").serving("/health"),
                 DocCommandsTest.ROOT, Duration.ofSeconds(3));
         assertTrue(failure != null && failure.startsWith("printed no 'listening http://...' line within 3 s"), failure);
         long sleeper = Long.parseLong(java.nio.file.Files.readString(pid).strip());
@@ -153,10 +166,10 @@ class DocCommandsTeethTest {
 
     @Test
     void aServerThatExitsOrDoesNotAnswerFails() {
-        String exits = DocCommands.run(RunHere.of("echo starting; exit 3").serving("/health"), DocCommandsTest.ROOT, Duration.ofSeconds(20));
+        String exits = CommandRunner.run(RunHere.of("echo starting; exit 3").serving("/health"), DocCommandsTest.ROOT, Duration.ofSeconds(20));
         assertTrue(exits != null && exits.startsWith("ended with exit 3 without printing where it listens"), exits);
         // Port 1 on loopback: nothing listens there, so the printed address refuses the request.
-        String silent = DocCommands.run(RunHere.of("echo '  listening  http://127.0.0.1:1  (NIO)'; sleep 600").serving("/health"),
+        String silent = CommandRunner.run(RunHere.of("echo '  listening  http://127.0.0.1:1  (NIO)'; sleep 600").serving("/health"),
                 DocCommandsTest.ROOT, Duration.ofSeconds(20));
         assertTrue(silent != null && silent.startsWith("said it listens on http://127.0.0.1:1, but GET /health failed"), silent);
     }
@@ -167,7 +180,7 @@ class DocCommandsTeethTest {
         String jar = "stage0-rwlock/target/stage0-rwlock-gateway.jar";
         assertTrue(java.nio.file.Files.isRegularFile(DocCommandsTest.ROOT.resolve(jar)), "the build packaged " + jar);
         // --port 0: a free port; the gateway prints the one it got.
-        assertEquals(null, DocCommands.run(RunHere.of("java -jar " + jar + " --port 0").serving("/health"),
+        assertEquals(null, CommandRunner.run(RunHere.of("java -jar " + jar + " --port 0").serving("/health"),
                 DocCommandsTest.ROOT, Duration.ofSeconds(60)));
     }
 }

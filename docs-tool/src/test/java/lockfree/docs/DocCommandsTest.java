@@ -1,7 +1,7 @@
 package lockfree.docs;
 
 import lockfree.docs.DocCommands.Command;
-import lockfree.docs.DocCommands.RunHere;
+import lockfree.docs.CommandRunner.RunHere;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -20,22 +20,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Every command README.md, the stage chapters, exercises/README.md and docs/*.md tell a reader to
- * run is run here, run by CI in a named form, or marked as not run with the reason (see
- * {@link DocCommands} for what counts as a command and the marker syntax).
+ * run is run here, run by CI in a named form, or listed as not run with the reason (see
+ * {@link DocCommands} for what counts as a command).
  *
  * <p>A new command in a doc fails this test until it is classified, in one of two ways:
  * <ul>
  *   <li>cheap (seconds, no network, nothing left running) and deterministic: add it to
  *       {@link #RUN_HERE} below, spelled as in the doc; the test then runs it from the repository
  *       root and needs exit 0 (a compare command: a shown difference);</li>
- *   <li>otherwise, a line right above its fenced block: {@code <!-- CI runs `FORM` -->} if
- *       {@code .ci/run} runs it in a smoke form FORM, or {@code <!-- not run by CI: REASON -->}.
- *       Add {@code for `PREFIX`} after the kind when the marker is for some of the block's commands
- *       only.</li>
+ *   <li>otherwise, a line in its doc's section of {@link #TABLE}: {@code COMMAND | CI runs `FORM`}
+ *       if {@code .ci/run} runs it in a smoke form FORM, or {@code COMMAND | not run: REASON}.</li>
  * </ul>
  */
 class DocCommandsTest {
     static final Path ROOT = Path.of(System.getProperty("user.dir")).toAbsolutePath().getParent();
+    /** How each documented command the build does not run is covered: CI's smoke form, or why not. */
+    static final Path TABLE = ROOT.resolve("docs-tool/commands.txt");
 
     /** The documented commands the build runs, as the docs spell them. */
     static final List<RunHere> RUN_HERE = List.of(
@@ -79,10 +79,10 @@ class DocCommandsTest {
             Each command above is unclassified, fails, or is classified wrongly. To classify a command:
               - cheap and deterministic: add it to DocCommandsTest.RUN_HERE, spelled as in the doc;
               - an inline command (a code span in prose): spell it as a fenced command that is classified, or
-              - otherwise, on the line right above its ``` fence (an inline command: above its paragraph):
-                  <!-- CI runs `FORM` -->           (FORM: a smoke form .ci/run runs)
-                  <!-- not run by CI: REASON -->
-                optionally limited: <!-- not run by CI for `PREFIX`, `PREFIX`: REASON -->
+              - otherwise, a line in its doc's [section] of docs-tool/commands.txt:
+                  COMMAND | CI runs `FORM`          (FORM: a smoke form .ci/run runs)
+                  COMMAND | not run: REASON
+                a COMMAND ending in " ..." is a prefix for every command of the doc that starts with it
             """;
 
     /** README.md, every stage chapter, exercises/README.md, docs/*.md: the docs that give commands. */
@@ -111,10 +111,11 @@ class DocCommandsTest {
         Map<String, List<String>> docs = docs();
         assertFalse(docs.values().stream().allMatch(List::isEmpty), "found the docs");
         String ci = Files.readString(ROOT.resolve(".ci/run"));
-        List<String> problems = DocCommands.check(docs, RUN_HERE, ci, ROOT, TIMEOUT);
+        CommandTable.Table table = CommandTable.parse(ROOT.relativize(TABLE).toString(), Files.readAllLines(TABLE));
+        List<String> problems = DocCommands.check(docs, RUN_HERE, table, ci, ROOT, TIMEOUT);
         // How to classify a command helps only with classification problems; a documented command
         // that fails when run is the command's (or the machine's) problem, and its output says which.
-        boolean classifying = problems.stream().anyMatch(p -> !p.contains(": " + DocCommands.RAN));
+        boolean classifying = problems.stream().anyMatch(p -> !p.contains(": " + CommandRunner.RAN));
         assertTrue(problems.isEmpty(), String.join("\n", problems) + (classifying ? HOW_TO : ""));
     }
 
