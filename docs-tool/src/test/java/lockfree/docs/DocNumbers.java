@@ -7,10 +7,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Finds measured-looking figures in a doc's hand-written prose: the parts a renderer does not
- * write. A measured number has one source, a committed raw result rendered between markers
+ * The numbers rule: a figure in a doc's prose comes from a rendered block or is a constant (of the
+ * plan, of an RFC or a tool's documentation, or a setting of this project, each listed with its
+ * source). A measured number has one source, a committed raw result rendered between markers
  * ({@code <!-- compare:begin -->}, {@code <!-- stress-table: ... -->}, ...); prose that quotes one
- * by hand drifts from it at the next run.
+ * by hand drifts from it at the next run. This class finds the measured-looking figures of the
+ * prose, the parts a renderer does not write.
  *
  * <p>Skipped, so never flagged: fenced code (a fence of output is read, see {@link #OUTPUT_FENCE}), HTML comments, rendered blocks (from a marker line
  * {@code <!-- NAME ... -->} to its closing {@code <!-- /NAME -->} or {@code <!-- NAME:end -->}),
@@ -18,24 +20,24 @@ import java.util.regex.Pattern;
  * Flagged: a number followed by a unit of time, size, rate, a ratio or a percentage.
  */
 final class DocNumbers {
+    /** A number: "7", "7,017", "0.19"; never ending in its comma ("remove(1, s)" is an argument list, not "1 s"). */
+    private static final String NUMBER = "\\d(?:[\\d,]*\\d)?(?:\\.\\d+)?";
+    /** A number or a range: "0.19-0.21", "2 to 3". */
+    private static final String AMOUNT = NUMBER + "(?:\\s?(?:-|–|to)\\s?" + NUMBER + ")?";
+    /** What makes a number after it a measurement: a time, a size, a rate, a ratio, a share, a count of runs. */
+    private static final String UNIT_AFTER = "ns|us|µs|ms|s|sec|seconds|KB|kB|MB|GB|B|bytes|msgs?/s|ops/s|ops/us|ns/op|/s"
+            + "|x|×|%|times|-fold|fold|(?:(?:thousand|million|billion)\\s)?(?:runs|samples)";
+    /** What makes a number before it a measurement: a ratio "×0.11", a machine's load "load average ~18". */
+    private static final String UNIT_BEFORE = "×|[Ll]oad(?: average)?(?: of| was| is)?\\s?[~≈]?";
     /**
-     * A figure with a unit: "228 ns", "7,017 B", "1.5x", "20 %", "167,756 /s", "0.2-0.4 ms", "2.7 times",
-     * "30-fold", "86 million runs", "190,000 samples"; a ratio "×0.11"; a score with its interval "228 ± 91.9";
-     * a machine's load "load average ~18".
+     * A measured-looking figure: an amount with a unit after it ("228 ns", "7,017 B", "0.2-0.4 ms",
+     * "2.7 times", "86 million runs") or before it ("×0.11", "load average ~18"), or a score with its
+     * interval ("228 ± 91.9"). Not after "stage ": "stage 1 runs the same test" names a stage.
      */
     static final Pattern FIGURE = Pattern.compile(
-            // (a number never ends with its comma: "remove(1, s)" is an argument list, not "1 s")
-            "(?<![\\w.,/-])(\\d(?:[\\d,]*\\d)?(?:\\.\\d+)?(?:\\s?(?:-|–|to)\\s?\\d[\\d,]*(?:\\.\\d+)?)?)\\s?"
-                    + "(ns|us|µs|ms|s|sec|seconds|KB|kB|MB|GB|B|bytes|msgs?/s|ops/s|ops/us|ns/op|/s|x|×|%|times|-fold|fold)(?![\\w/])"
-                    // a ratio written before its number: "×0.11", "x1.5"
-                    + "|(?<![\\w.])[×]\\d+(?:\\.\\d+)?(?:\\s?(?:-|–)\\s?\\d+(?:\\.\\d+)?)?"
-                    // a score with its interval: "228 ± 91.9", "3.04 ± 0.75"
-                    + "|(?<![\\w.])\\d[\\d,]*(?:\\.\\d+)?\\s?±\\s?\\d[\\d,]*(?:\\.\\d+)?"
-                    // a count of runs: "86 million runs", "190,000 samples" (jcstress's; its table renders
-                    // them), but not a verb: "stage 1 runs the same test"
-                    + "|(?<![\\w.,/-])(?<![Ss]tage )\\d(?:[\\d,]*\\d)?\\s(?:(?:thousand|million|billion)\\s)?(?:runs|samples)\\b"
-                    // a machine's load, which has no unit: "load average ~18", "a load of 2.5"
-                    + "|\\b[Ll]oad(?: average)?(?: of| was| is)?\\s?[~≈]?\\d+(?:\\.\\d+)?");
+            "(?<![\\w.,/-])(?<![Ss]tage )" + AMOUNT + "\\s?(?:" + UNIT_AFTER + ")(?![\\w/])"
+                    + "|(?<![\\w.])(?:" + UNIT_BEFORE + ")" + AMOUNT
+                    + "|(?<![\\w.])" + NUMBER + "\\s?±\\s?" + NUMBER);
     /**
      * Fences whose lines are read like prose (except a transcript's {@code $ } command lines): no
      * language, {@code text}, {@code console}, {@code output}. That is where a tool's output gets
@@ -62,14 +64,24 @@ final class DocNumbers {
         }
     }
 
+    /** Where a constant comes from: nothing of it is measured here. */
+    enum Source {
+        /** The plan's predictions (DESIGN.md), quoted beside the measurement. */
+        PLAN,
+        /** An RFC, or the documented value of a tool the workshop uses (Redis, JMH, JCTools). */
+        RFC,
+        /** A value this project sets: an option's default, a benchmark's parameter, a run's configured length. */
+        SETTING
+    }
+
     /**
-     * A figure allowed in the prose of the docs it names, because it is not a measurement, with the
-     * reason. Per doc: a figure explained in one doc is not thereby allowed in another, where the
-     * same characters may well be a measurement typed by hand.
+     * A figure that is a constant, not a measurement, allowed in the prose of the docs it names.
+     * Per doc: a figure explained in one doc is not thereby allowed in another, where the same
+     * characters may well be a measurement typed by hand.
      */
-    record Allowed(String figure, String reason, List<String> docs) {
-        Allowed(String figure, String reason, String... docs) {
-            this(figure, reason, List.of(docs));
+    record Constant(String figure, Source source, String what, List<String> docs) {
+        Constant(String figure, Source source, String what, String... docs) {
+            this(figure, source, what, List.of(docs));
         }
 
         boolean covers(Figure f) {
@@ -80,12 +92,12 @@ final class DocNumbers {
     private DocNumbers() {
     }
 
-    /** Every measured-looking figure in the docs' prose that the allow-list does not name for its doc. */
-    static List<Figure> unexplained(Map<String, List<String>> docs, List<Allowed> allowed) {
+    /** Every measured-looking figure in the docs' prose that is not a constant named for its doc. */
+    static List<Figure> unexplained(Map<String, List<String>> docs, List<Constant> constants) {
         List<Figure> out = new ArrayList<>();
         for (Map.Entry<String, List<String>> doc : docs.entrySet()) {
             for (Figure f : figures(doc.getKey(), doc.getValue())) {
-                boolean ok = allowed.stream().anyMatch(a -> a.covers(f));
+                boolean ok = constants.stream().anyMatch(c -> c.covers(f));
                 if (!ok) {
                     out.add(f);
                 }

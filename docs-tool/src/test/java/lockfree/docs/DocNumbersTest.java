@@ -1,6 +1,6 @@
 package lockfree.docs;
 
-import lockfree.docs.DocNumbers.Allowed;
+import lockfree.docs.DocNumbers.Constant;
 import lockfree.docs.DocNumbers.Figure;
 import org.junit.jupiter.api.Test;
 
@@ -10,23 +10,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import static lockfree.docs.DocNumbers.Source.PLAN;
+import static lockfree.docs.DocNumbers.Source.RFC;
+import static lockfree.docs.DocNumbers.Source.SETTING;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * No measured number is typed by hand into the docs' prose: measured figures are rendered from
- * committed raw results between markers (JMH: {@code Report}, stress and Redis:
- * {@code DocTables}), and the prose around them says what they show without quoting them.
- *
- * <p>A figure {@link DocNumbers} flags fails this test unless {@link #ALLOWED} names it for its
- * doc, with the reason it is not a measurement. Before adding an entry, try the prose without
- * the figure: point at the rendered table instead.
+ * The numbers rule: a figure in a doc's prose comes from a rendered block (JMH: {@code Report},
+ * stress and Redis: {@code DocTables}) or is a constant listed in {@link #CONSTANTS} for its doc,
+ * with its source (the plan, an RFC or a tool's documented value, or a setting of this project).
+ * Anything else {@link DocNumbers} flags is a measurement typed by hand, and fails the test. Before
+ * adding a constant, try the prose without the figure: point at the rendered table instead.
  */
 class DocNumbersTest {
-    private static final String PLAN = "the plan's prediction (DESIGN.md, from the seed plan), quoted beside the measurement";
-    private static final String MIX = "a benchmark workload's share of reads or writes (a parameter)";
-
     private static final String README = "README.md";
     private static final String BENCH = "docs/BENCHMARKS.md";
     private static final String STRESS = "docs/STRESS.md";
@@ -37,73 +35,67 @@ class DocNumbersTest {
     private static final String S2 = "stage2-sharded/README.md";
     private static final String S3 = "stage3-lockfree/README.md";
 
-    /**
-     * Figures that look measured but are not, each with its source and the docs it may appear in
-     * (a figure allowed in one doc is flagged in any other). Keep it short: reword first.
-     */
-    static final List<Allowed> ALLOWED = List.of(
-            new Allowed("2.2 ms", PLAN + ": the Go gateway's latency before", README, BENCH, STRESS, S1, S3),
-            new Allowed("0.2-0.3 ms", PLAN + ": the latency after all steps", README, BENCH, STRESS, S3),
-            new Allowed("0.2 ms", PLAN + ": the latency after all steps, short form", S3),
-            new Allowed("1 ms", "async-profiler's sampling interval (a setting)", STRESS),
-            new Allowed("0.8-1.0 ms", PLAN + ": the latency after step 1", S1),
-            new Allowed("0.5 ms", PLAN + ": the latency after step 2", S2),
-            new Allowed("2-3x", PLAN + ": step 1's throughput", README, S0, S1),
-            new Allowed("5-10x", PLAN + ": step 2's throughput", README, S0, S2),
-            new Allowed("10-20x", PLAN + ": step 3's throughput", README, S0, S3),
-            new Allowed("2-5x", PLAN + ": batching Redis publishes", README, REDIS),
-            new Allowed("30-fold", PLAN + ": step 2's lock contention", S2),
-            new Allowed("1x", PLAN + ": the baseline column of its table", README),
-            new Allowed("10%", PLAN + ": step 1's write latency; also ChurnMemory's growth threshold (a check's limit)",
-                    README, S0, S1, S3),
-            new Allowed("100%", MIX + "; also the plan's success rate", README, BENCH, STRESS, S0, S1, S2, S3),
-            new Allowed("95%", MIX, BENCH, S2),
-            new Allowed("90%", MIX, BENCH),
-            new Allowed("50%", MIX, BENCH),
-            new Allowed("5%", MIX, BENCH, S2),
-            new Allowed("0%", MIX, BENCH),
-            new Allowed("99.9%", "the confidence level of JMH's error intervals", README, BENCH, S0, S1, S2, S3),
-            new Allowed("1 s", "JMH's iteration time as configured; the Redis connector's longest retry delay", BENCH, REDIS),
-            new Allowed("200 ms", "jcstress's time per test in its ci mode (a setting)", S0, S1, S2, S3),
-            new Allowed("100 ms", "the JMH smoke run's iteration time; the stress coordinator's poll interval (settings)", BENCH, STRESS),
-            new Allowed("50 ms", "the Redis connector's first retry delay (a setting)", REDIS),
-            new Allowed("2 s", "Lettuce's command timeout as configured", REDIS),
-            new Allowed("5s", "a gateway option's default", PROTOCOL),
-            new Allowed("10s", "a gateway option's default", PROTOCOL),
-            new Allowed("60s", "a gateway or stress option's default", PROTOCOL, STRESS),
-            new Allowed("120s", "a stress option's default", STRESS),
-            new Allowed("10 s", "the gateway's log-rate interval (a setting)", PROTOCOL),
-            new Allowed("60 s", "Redis's default client-output-buffer-limit window", PROTOCOL, REDIS),
-            new Allowed("32 MB", "Redis's default client-output-buffer-limit for Pub/Sub", PROTOCOL, REDIS),
-            new Allowed("8 MB", "Redis's default client-output-buffer-limit for Pub/Sub, over time", PROTOCOL, REDIS),
-            new Allowed("2000 msg/s", "the stress tool's default rate (a setting)", STRESS),
-            new Allowed("512 bytes", "JCTools' padding constant of the padded queue, not a measurement", S3),
-            new Allowed("4 x", "a limit as a multiple of an option (--max-frame)", PROTOCOL),
-            new Allowed("1024 x", "a limit as a multiple of an option (--queue-capacity x --max-frame)", PROTOCOL));
+    private static final String MIX = "a benchmark workload's share of reads or writes (its readPercent parameter)";
+
+    /** Every constant the docs' prose may quote, its source, and the docs it may appear in (elsewhere it is flagged). */
+    static final List<Constant> CONSTANTS = List.of(
+            new Constant("2.2 ms", PLAN, "the Go gateway's latency before", README, BENCH, STRESS, S1, S3),
+            new Constant("0.2-0.3 ms", PLAN, "the latency after all steps", README, BENCH, STRESS, S3),
+            new Constant("0.2 ms", PLAN, "the latency after all steps, short form", S3),
+            new Constant("0.8-1.0 ms", PLAN, "the latency after step 1", S1),
+            new Constant("0.5 ms", PLAN, "the latency after step 2", S2),
+            new Constant("2-3x", PLAN, "step 1's throughput", README, S0, S1),
+            new Constant("5-10x", PLAN, "step 2's throughput", README, S0, S2),
+            new Constant("10-20x", PLAN, "step 3's throughput", README, S0, S3),
+            new Constant("2-5x", PLAN, "batching Redis publishes", README, REDIS),
+            new Constant("30-fold", PLAN, "step 2's lock contention", S2),
+            new Constant("1x", PLAN, "the baseline column of its table", README),
+            new Constant("10%", PLAN, "step 1's write latency; also ChurnMemory's growth bound", README, S0, S1, S3),
+            new Constant("100%", PLAN, "the plan's success rate; also a workload's " + MIX, README, BENCH, STRESS, S0, S1, S2, S3),
+            new Constant("95%", SETTING, MIX, BENCH, S2),
+            new Constant("90%", SETTING, MIX, BENCH),
+            new Constant("50%", SETTING, MIX, BENCH),
+            new Constant("5%", SETTING, MIX, BENCH, S2),
+            new Constant("0%", SETTING, MIX, BENCH),
+            new Constant("99.9%", RFC, "the confidence level of JMH's error intervals", README, BENCH, S0, S1, S2, S3),
+            new Constant("512 bytes", RFC, "JCTools' padding of the padded queue", S3),
+            new Constant("32 MB", RFC, "Redis's default client-output-buffer-limit for Pub/Sub", PROTOCOL, REDIS),
+            new Constant("8 MB", RFC, "Redis's default client-output-buffer-limit for Pub/Sub, over time", PROTOCOL, REDIS),
+            new Constant("60 s", RFC, "Redis's default client-output-buffer-limit window", PROTOCOL, REDIS),
+            new Constant("2 s", SETTING, "Lettuce's command timeout as the router configures it", REDIS),
+            new Constant("50 ms", SETTING, "the Redis connector's first retry delay", REDIS),
+            new Constant("1 s", SETTING, "JMH's iteration time in ./bench.sh all; the Redis connector's longest retry delay", BENCH, REDIS),
+            new Constant("200 ms", SETTING, "jcstress's time per test in its ci mode", S0, S1, S2, S3),
+            new Constant("100 ms", SETTING, "the JMH smoke run's iteration time; the stress coordinator's poll interval", BENCH, STRESS),
+            new Constant("1 ms", SETTING, "async-profiler's sampling interval in the stress tool's profile mode", STRESS),
+            new Constant("10 s", SETTING, "the gateway's log-rate interval", PROTOCOL),
+            new Constant("4 x", SETTING, "a limit as a multiple of an option (--max-frame)", PROTOCOL),
+            new Constant("1024 x", SETTING, "a limit as a multiple of an option (--queue-capacity x --max-frame)", PROTOCOL));
 
     @Test
     void theDocsProseQuotesNoMeasuredNumberByHand() throws Exception {
         Map<String, List<String>> docs = DocCommandsTest.docs();
         assertFalse(docs.isEmpty(), "found the docs");
-        List<Figure> found = DocNumbers.unexplained(docs, ALLOWED);
+        List<Figure> found = DocNumbers.unexplained(docs, CONSTANTS);
         assertTrue(found.isEmpty(), found.size() + " figures typed by hand into prose; render them from the raw "
-                + "result between markers, or say the finding without the number, or (not a measurement) add "
-                + "them to DocNumbersTest.ALLOWED with the reason:\n"
+                + "result between markers, or say the finding without the number, or (a constant, not a measurement) "
+                + "add them to DocNumbersTest.CONSTANTS with their source:\n"
                 + found.stream().map(Figure::toString).collect(Collectors.joining("\n")));
     }
 
-    /** Every allow-list entry is still used in each doc it names: a stale entry would let the figure back in unnoticed. */
+    /** Every constant is still in each doc it names, once only: a stale entry would let the figure back in unnoticed. */
     @Test
-    void everyAllowedFigureIsStillInEachOfItsDocs() throws Exception {
+    void everyConstantIsStillInEachOfItsDocs() throws Exception {
         Map<String, List<String>> docs = DocCommandsTest.docs();
-        for (Allowed a : ALLOWED) {
-            assertFalse(a.docs().isEmpty(), "an allowed figure names the docs it is allowed in: " + a.figure());
-            for (String doc : a.docs()) {
-                assertTrue(docs.containsKey(doc), "no such doc: " + doc + " (allowed: " + a.figure() + ")");
-                assertTrue(DocNumbers.figures(doc, docs.get(doc)).stream().anyMatch(f -> f.figure().equals(a.figure())),
-                        "allowed in " + doc + " but not there any more, drop the doc from its entry: " + a.figure());
+        for (Constant c : CONSTANTS) {
+            assertFalse(c.docs().isEmpty(), "a constant names the docs it is allowed in: " + c.figure());
+            for (String doc : c.docs()) {
+                assertTrue(docs.containsKey(doc), "no such doc: " + doc + " (constant: " + c.figure() + ")");
+                assertTrue(DocNumbers.figures(doc, docs.get(doc)).stream().anyMatch(f -> f.figure().equals(c.figure())),
+                        "a constant of " + doc + " but not there any more, drop the doc from its entry: " + c.figure());
             }
-            assertFalse(a.reason().isBlank(), "an allowed figure says why: " + a.figure());
+            assertFalse(c.what().isBlank(), "a constant says what it is: " + c.figure());
+            assertEquals(1, CONSTANTS.stream().filter(o -> o.figure().equals(c.figure())).count(), "listed once: " + c.figure());
         }
     }
 
@@ -113,16 +105,16 @@ class DocNumbersTest {
         Path fixtures = DocCommandsTest.ROOT.resolve("docs-tool/src/test/resources/numbers");
         List<String> bad = Files.readAllLines(fixtures.resolve("hand-typed.md"));
         List<String> good = Files.readAllLines(fixtures.resolve("rendered.md"));
-        List<Allowed> plan = List.of(new Allowed("10-20x", "the plan's prediction (DESIGN.md), not a measurement", "good.md"));
+        List<Constant> plan = List.of(new Constant("10-20x", PLAN, "step 3's throughput", "good.md"));
 
         List<String> caught = DocNumbers.unexplained(Map.of("bad.md", bad), plan).stream().map(Figure::figure).toList();
         assertEquals(List.of("228 ns", "2.3x", "7,017 B", "167,756 /s", "0.19-0.21 ms", "40 %", "×0.11", "2.7 times", "228 ± 91.9",
                         "86 million runs", "190,000 samples", "load average ~18", "3.5 ms", "2508.5 ms"), caught,
                 "each hand-typed measurement in the prose, a table row's, one after a stray comment and pasted output included");
         assertEquals(List.of(), DocNumbers.unexplained(Map.of("good.md", good), plan),
-                "rendered blocks, code, comments and allowed plan figures pass");
+                "rendered blocks, code, comments and the plan's constants pass");
         assertEquals(List.of("10-20x"), DocNumbers.unexplained(Map.of("good.md", good), List.of()).stream().map(Figure::figure).toList(),
-                "without its allow-list entry the plan figure is flagged too");
+                "not listed as a constant, the plan's figure is flagged too");
     }
 
     /**
@@ -139,12 +131,12 @@ class DocNumbersTest {
                 .map(Figure::figure).toList());
     }
 
-    /** The teeth of per-doc exceptions: a figure allowed in one doc is still caught in another. */
+    /** The teeth of per-doc constants: a figure listed for one doc is still caught in another. */
     @Test
     void aFigureAllowedInOneDocIsCaughtInAnother() throws Exception {
         Path fixtures = DocCommandsTest.ROOT.resolve("docs-tool/src/test/resources/numbers");
         List<String> good = Files.readAllLines(fixtures.resolve("rendered.md"));
-        List<Allowed> onlyElsewhere = List.of(new Allowed("10-20x", "the plan's prediction, in the other doc", "other.md"));
+        List<Constant> onlyElsewhere = List.of(new Constant("10-20x", PLAN, "step 3's throughput, in the other doc", "other.md"));
         List<Figure> caught = DocNumbers.unexplained(Map.of("good.md", good), onlyElsewhere);
         assertEquals(List.of("good.md:3: 10-20x"), caught.stream().map(f -> f.doc() + ":" + f.line() + ": " + f.figure()).toList(),
                 "the entry names other.md only");
