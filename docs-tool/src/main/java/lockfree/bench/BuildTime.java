@@ -1,5 +1,6 @@
 package lockfree.bench;
 
+import lockfree.docs.Blocks;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 

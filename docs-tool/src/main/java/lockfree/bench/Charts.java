@@ -28,7 +28,7 @@ final class Charts {
     }
 
     void write(Path out) throws IOException {
-        for (String rp : readPercents()) {
+        for (String rp : results.readPercents()) {
             XYChart chart = new XYChartBuilder().width(720).height(440)
                     .title("Session table, " + rp + "% reads: throughput vs threads (2 cores)")
                     .xAxisTitle("threads").yAxisTitle("million operations / s (all threads)").build();
@@ -38,8 +38,8 @@ final class Charts {
                 List<Double> x = new ArrayList<>();
                 List<Double> y = new ArrayList<>();
                 List<Double> err = new ArrayList<>();
-                for (int t : threadCounts("AllStages_01_SessionTable")) {
-                    Row r = table(s, rp, t);
+                for (int t : results.threadCounts("AllStages_01_SessionTable")) {
+                    Row r = results.table(s, rp, t);
                     if (r != null) {
                         // t threads each taking `score` ns per operation: t * 1000 / score Mops/s.
                         double thr = t * 1000.0 / r.score();
@@ -54,20 +54,20 @@ final class Charts {
             }
             BitmapEncoder.saveBitmap(chart, out.resolve("session-table-r" + rp).toString(), BitmapEncoder.BitmapFormat.PNG);
         }
-        if (queue("stage0", "oneProducer") != null) {
+        if (results.queue("stage0", "oneProducer") != null) {
             CategoryChart chart = new CategoryChartBuilder().width(720).height(440)
                     .title("Send queue: messages/us through one session's queue")
                     .xAxisTitle("producers").yAxisTitle("messages / us").build();
             chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
             for (String s : QUEUES) {
-                if (queue(s, "oneProducer") == null) {
+                if (results.queue(s, "oneProducer") == null) {
                     continue; // not in this run (an older JSON)
                 }
                 List<String> x = new ArrayList<>();
                 List<Double> y = new ArrayList<>();
                 List<Double> err = new ArrayList<>();
                 for (String g : new String[] {"oneProducer", "threeProducers"}) {
-                    Row r = queue(s, g);
+                    Row r = results.queue(s, g);
                     x.add(g.equals("oneProducer") ? "1" : "3");
                     y.add(r == null ? 0 : r.score());
                     err.add(r == null || Double.isNaN(r.error()) ? 0 : r.error());
@@ -76,7 +76,7 @@ final class Charts {
             }
             BitmapEncoder.saveBitmap(chart, out.resolve("send-queue").toString(), BitmapEncoder.BitmapFormat.PNG);
         }
-        if (counter("synchronizedCounter", 1) != null) {
+        if (results.counter("synchronizedCounter", 1) != null) {
             XYChart chart = new XYChartBuilder().width(720).height(440)
                     .title("Metrics counter: time per increment vs threads (2 cores)")
                     .xAxisTitle("threads").yAxisTitle("ns per increment, per thread").build();
@@ -85,8 +85,8 @@ final class Charts {
             for (String m : new String[] {"synchronizedCounter", "atomicLong", "longAdder"}) {
                 List<Double> x = new ArrayList<>();
                 List<Double> y = new ArrayList<>();
-                for (int t : threadCounts("Metrics_01_Counters")) {
-                    Row r = counter(m, t);
+                for (int t : results.threadCounts("Metrics_01_Counters")) {
+                    Row r = results.counter(m, t);
                     if (r != null) {
                         x.add((double) t);
                         y.add(r.score());
@@ -96,25 +96,5 @@ final class Charts {
             }
             BitmapEncoder.saveBitmap(chart, out.resolve("counters").toString(), BitmapEncoder.BitmapFormat.PNG);
         }
-    }
-
-    private Row table(String stage, String readPercent, int threads) {
-        return results.table(stage, readPercent, threads);
-    }
-
-    private Row queue(String stage, String group) {
-        return results.queue(stage, group);
-    }
-
-    private Row counter(String method, int threads) {
-        return results.counter(method, threads);
-    }
-
-    private java.util.TreeSet<Integer> threadCounts(String clazz) {
-        return results.threadCounts(clazz);
-    }
-
-    private List<String> readPercents() {
-        return results.readPercents();
     }
 }

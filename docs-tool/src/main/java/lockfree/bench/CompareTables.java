@@ -2,7 +2,6 @@ package lockfree.bench;
 
 import lockfree.bench.JmhResults.Row;
 
-import java.util.List;
 
 import static lockfree.bench.Resolution.cell;
 import static lockfree.bench.Resolution.speedup;
@@ -55,15 +54,15 @@ final class CompareTables {
           .append("the stage's, since each thread runs operations back to back). Last column: the limit's ")
           .append("time over stage 0's, where the limit ran.\n\n")
           .append("| prediction | workload | | stage 1 | stage 2 | stage 3 | limit |\n|---|---|---|---:|---:|---:|---:|\n");
-        int maxT = threadCounts("AllStages_01_SessionTable").stream().mapToInt(i -> i).filter(t -> t <= 2).max().orElse(1);
-        for (int t : threadCounts("AllStages_01_SessionTable")) {
+        int maxT = results.threadCounts("AllStages_01_SessionTable").stream().mapToInt(i -> i).filter(t -> t <= 2).max().orElse(1);
+        for (int t : results.threadCounts("AllStages_01_SessionTable")) {
             if (t > 2) {
                 continue; // 4 threads on 2 cores: in the full tables, not used for the verdict
             }
             predictionRow(md, "read latency -70% / -60% / -90%", "100% reads, " + t + " thr", "100", t,
                     new String[] {"×0.30", "×0.40", "×0.10"}, true);
         }
-        for (int t : threadCounts("AllStages_01_SessionTable")) {
+        for (int t : results.threadCounts("AllStages_01_SessionTable")) {
             if (t > 2) {
                 continue;
             }
@@ -75,30 +74,30 @@ final class CompareTables {
                     + maxT + " thr", rp, maxT, new String[] {"2-3x", "5-10x", "10-20x"}, false);
         }
         for (String g : new String[] {"oneProducer", "threeProducers"}) {
-            Row base = queue("stage0", g);
+            Row base = results.queue("stage0", g);
             md.append("| ring buffer: push latency -30..50% | send queue, ").append(g.equals("oneProducer") ? 1 : 3)
               .append(" producer(s), time per message | plan / measured | | | ×0.50-0.70 / ")
-              .append(timeRatioOfRates(queue("stage3", g), base)).append(" | ")
-              .append(timeRatioOfRates(queue(LIMIT, g), base)).append(" |\n");
+              .append(timeRatioOfRates(results.queue("stage3", g), base)).append(" | ")
+              .append(timeRatioOfRates(results.queue(LIMIT, g), base)).append(" |\n");
         }
-        for (int t : threadCounts("Metrics_01_Counters")) {
-            Row sync = counter("synchronizedCounter", t);
+        for (int t : results.threadCounts("Metrics_01_Counters")) {
+            Row sync = results.counter("synchronizedCounter", t);
             md.append("| atomic metrics: overhead -90% | counter increment, ").append(t).append(" thr")
-              .append(" | plan / AtomicLong, LongAdder | ×0.10 / ").append(timeRatio(counter("atomicLong", t), sync))
-              .append(", ").append(timeRatio(counter("longAdder", t), sync)).append(" | | | |\n");
+              .append(" | plan / AtomicLong, LongAdder | ×0.10 / ").append(timeRatio(results.counter("atomicLong", t), sync))
+              .append(", ").append(timeRatio(results.counter("longAdder", t), sync)).append(" | | | |\n");
         }
         md.append('\n');
     }
 
     private void predictionRow(StringBuilder md, String prediction, String workload, String readPercent, int t,
                                String[] plan, boolean time) {
-        Row base = table("stage0", readPercent, t);
+        Row base = results.table("stage0", readPercent, t);
         md.append("| ").append(prediction).append(" | ").append(workload).append(" | plan / measured |");
         for (int s = 1; s < STAGES.length; s++) {
-            Row r = table(STAGES[s], readPercent, t);
+            Row r = results.table(STAGES[s], readPercent, t);
             md.append(' ').append(plan[s - 1]).append(" / ").append(time ? timeRatio(r, base) : speedup(base, r)).append(" |");
         }
-        md.append(' ').append(t == 1 ? timeRatio(table(LIMIT, readPercent, t), base) : "1 thread only").append(" |\n");
+        md.append(' ').append(t == 1 ? timeRatio(results.table(LIMIT, readPercent, t), base) : "1 thread only").append(" |\n");
     }
 
     private static String header(String column) {
@@ -110,7 +109,7 @@ final class CompareTables {
     }
 
     private void sessionTable(StringBuilder md) {
-        Row any = find(r -> r.clazz().equals("AllStages_01_SessionTable"));
+        Row any = results.find(r -> r.clazz().equals("AllStages_01_SessionTable"));
         if (any == null) {
             return;
         }
@@ -126,13 +125,13 @@ final class CompareTables {
             md.append(' ').append(header(s)).append(" |");
         }
         md.append("\n|---:|---:|").append("---:|".repeat(TABLES.length)).append('\n');
-        for (String rp : readPercents()) {
-            for (int t : threadCounts("AllStages_01_SessionTable")) {
-                Row base = table("stage0", rp, t);
-                Row limit = t == 1 ? table(LIMIT, rp, t) : null;
+        for (String rp : results.readPercents()) {
+            for (int t : results.threadCounts("AllStages_01_SessionTable")) {
+                Row base = results.table("stage0", rp, t);
+                Row limit = t == 1 ? results.table(LIMIT, rp, t) : null;
                 md.append("| ").append(rp).append("% | ").append(t).append(t > 2 ? " (oversubscribed)" : "").append(" |");
                 for (String s : TABLES) {
-                    Row r = table(s, rp, t);
+                    Row r = results.table(s, rp, t);
                     if (s.equals(LIMIT) && t > 1) {
                         md.append(" 1 thread only |");
                         continue;
@@ -162,7 +161,7 @@ final class CompareTables {
 
     /** Stage 3's two changes measured one at a time, on the read path where the key type matters most. */
     private void boxingSplit(StringBuilder md) {
-        if (find(r -> r.clazz().equals("AllStages_01_SessionTable")) == null) {
+        if (results.find(r -> r.clazz().equals("AllStages_01_SessionTable")) == null) {
             return;
         }
         md.append("### Stage 3's two changes, one at a time (100% reads, ns/op)\n\n")
@@ -173,12 +172,12 @@ final class CompareTables {
           .append("stage 0's, then over the limit's.\n\n")
           .append("| threads | stage 1 | stage 3 boxed | stage 3 | lock-free map: stage 3 boxed ÷ stage 1 ")
           .append("| primitive key: stage 3 ÷ stage 3 boxed | limit |\n|---:|---:|---:|---:|---:|---:|---:|\n");
-        for (int t : threadCounts("AllStages_01_SessionTable")) {
-            Row base = table("stage0", "100", t);
-            Row limit = t == 1 ? table(LIMIT, "100", t) : null;
-            Row s1 = table("stage1", "100", t);
-            Row boxed = table("stage3-boxed", "100", t);
-            Row s3 = table("stage3", "100", t);
+        for (int t : results.threadCounts("AllStages_01_SessionTable")) {
+            Row base = results.table("stage0", "100", t);
+            Row limit = t == 1 ? results.table(LIMIT, "100", t) : null;
+            Row s1 = results.table("stage1", "100", t);
+            Row boxed = results.table("stage3-boxed", "100", t);
+            Row s3 = results.table("stage3", "100", t);
             md.append("| ").append(t).append(t > 2 ? " (oversubscribed)" : "").append(" | ")
               .append(timeCell(s1, base, limit)).append(" | ").append(timeCell(boxed, base, limit)).append(" | ")
               .append(timeCell(s3, base, limit)).append(" | ").append(timeRatio(boxed, s1)).append(" | ")
@@ -188,7 +187,7 @@ final class CompareTables {
     }
 
     private void sendQueue(StringBuilder md) {
-        Row any = queue("stage0", "oneProducer");
+        Row any = results.queue("stage0", "oneProducer");
         if (any == null) {
             return;
         }
@@ -203,11 +202,11 @@ final class CompareTables {
         }
         md.append("\n|---:|").append("---:|".repeat(QUEUES.length)).append('\n');
         for (String g : new String[] {"oneProducer", "threeProducers"}) {
-            Row base = queue("stage0", g);
-            Row limit = queue(LIMIT, g);
+            Row base = results.queue("stage0", g);
+            Row limit = results.queue(LIMIT, g);
             md.append("| ").append(g.equals("oneProducer") ? "1" : "3 (oversubscribed)").append(" |");
             for (String s : QUEUES) {
-                Row r = queue(s, g);
+                Row r = results.queue(s, g);
                 md.append(' ').append(cell(r));
                 if (r != null && r.resolved() && !s.equals(LIMIT)) {
                     String toBase = s.equals("stage0") || base == null ? "" : speedup(r, base);
@@ -225,43 +224,19 @@ final class CompareTables {
     }
 
     private void counters(StringBuilder md) {
-        Row any = counter("synchronizedCounter", 1);
+        Row any = results.counter("synchronizedCounter", 1);
         if (any == null) {
             return;
         }
         md.append("### Metrics counters: time per increment (").append(any.unit()).append(")\n\n")
           .append("No stages here, so no limit column: the ratio is to `synchronized`, the counter the plan replaces.\n\n")
           .append("| threads | synchronized | AtomicLong | LongAdder |\n|---:|---:|---:|---:|\n");
-        for (int t : threadCounts("Metrics_01_Counters")) {
-            Row sync = counter("synchronizedCounter", t);
+        for (int t : results.threadCounts("Metrics_01_Counters")) {
+            Row sync = results.counter("synchronizedCounter", t);
             md.append("| ").append(t).append(t > 2 ? " (oversubscribed)" : "").append(" | ").append(cell(sync)).append(" | ")
-              .append(cell(counter("atomicLong", t))).append(" (").append(timeRatio(counter("atomicLong", t), sync)).append(") | ")
-              .append(cell(counter("longAdder", t))).append(" (").append(timeRatio(counter("longAdder", t), sync)).append(") |\n");
+              .append(cell(results.counter("atomicLong", t))).append(" (").append(timeRatio(results.counter("atomicLong", t), sync)).append(") | ")
+              .append(cell(results.counter("longAdder", t))).append(" (").append(timeRatio(results.counter("longAdder", t), sync)).append(") |\n");
         }
         md.append('\n');
-    }
-
-    private Row table(String stage, String readPercent, int threads) {
-        return results.table(stage, readPercent, threads);
-    }
-
-    private Row queue(String stage, String group) {
-        return results.queue(stage, group);
-    }
-
-    private Row counter(String method, int threads) {
-        return results.counter(method, threads);
-    }
-
-    private Row find(java.util.function.Predicate<Row> p) {
-        return results.find(p);
-    }
-
-    private java.util.TreeSet<Integer> threadCounts(String clazz) {
-        return results.threadCounts(clazz);
-    }
-
-    private List<String> readPercents() {
-        return results.readPercents();
     }
 }

@@ -1,5 +1,6 @@
 package lockfree.bench;
 
+import lockfree.docs.Blocks;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -28,15 +28,15 @@ final class Targets {
           .append("the same bound on time (10x the throughput = x0.10 the time per operation, at equal threads).\n\n")
           .append("| target | ratio of times | measured (range) | bound | verdict |\n|---|---|---:|---:|---|\n");
         target(md, "a re-login no slower than stage 1's, 1 thread", "stage 3 / stage 1, 0% reads, 1 thr",
-                table("stage3", "0", 1), table("stage1", "0", 1), 1.0);
+                results.table("stage3", "0", 1), results.table("stage1", "0", 1), 1.0);
         for (String other : new String[] {"stage0", "stage1", "stage2"}) {
             target(md, "a re-login the fastest of the four, 2 threads", "stage 3 / " + other.replace("stage", "stage ")
-                    + ", 0% reads, 2 thr", table("stage3", "0", 2), table(other, "0", 2), 1.0);
+                    + ", 0% reads, 2 thr", results.table("stage3", "0", 2), results.table(other, "0", 2), 1.0);
         }
         target(md, "95/5 mix, 2 threads: 10x stage 0's throughput (plan: 10-20x)", "stage 3 / stage 0, 95% reads, 2 thr",
-                table("stage3", "95", 2), table("stage0", "95", 2), 0.1);
+                results.table("stage3", "95", 2), results.table("stage0", "95", 2), 0.1);
         target(md, "a read within 1.5x of the limit, 1 thread", "stage 3 / limit, 100% reads, 1 thr",
-                table("stage3", "100", 1), table(LIMIT, "100", 1), 1.5);
+                results.table("stage3", "100", 1), results.table(LIMIT, "100", 1), 1.5);
         md.append('\n');
     }
 
@@ -58,9 +58,5 @@ final class Targets {
         String verdict = worst <= bound ? "met" : best > bound ? "missed" : "n.r.";
         md.append(value).append(String.format(Locale.ROOT, " (×%.2f-×%.2f)", best, worst)).append(" | ").append(b)
           .append(" | ").append(verdict).append(" |\n");
-    }
-
-    private Row table(String stage, String readPercent, int threads) {
-        return results.table(stage, readPercent, threads);
     }
 }

@@ -1,5 +1,6 @@
 package lockfree.stress;
 
+import lockfree.docs.Blocks;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.IOException;
@@ -11,7 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -74,27 +74,20 @@ public final class DocTables {
 
     /** The page with every marked block rendered from its JSON (relative to {@code dir}). */
     static String render(String page, Path dir) throws IOException {
-        Matcher m = TABLE.matcher(page);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
+        String tables = Blocks.render(page, TABLE, m -> {
             Run run = run(dir.resolve(m.group(2)));
-            String table = caption(run) + "\n\n" + Report.markdown(run.repeats());
             // Blank lines around the table: Markdown ends a table only at a blank line.
-            m.appendReplacement(out, Matcher.quoteReplacement(m.group(1) + "\n" + table + "\n" + m.group(4)));
-        }
-        m.appendTail(out);
-        Matcher sm = SUMMARY.matcher(out.toString());
-        StringBuilder done = new StringBuilder();
-        while (sm.find()) {
+            return "\n" + caption(run) + "\n\n" + Report.markdown(run.repeats()) + "\n";
+        });
+        String summaries = Blocks.render(tables, SUMMARY, m -> {
             List<Run> runs = new ArrayList<>();
-            for (String file : sm.group(2).trim().split("\\s+")) {
+            for (String file : m.group(2).trim().split("\\s+")) {
                 runs.add(run(dir.resolve(file)));
             }
-            sm.appendReplacement(done, Matcher.quoteReplacement(sm.group(1) + "\n" + summary(runs) + "\n" + sm.group(4)));
-        }
-        sm.appendTail(done);
+            return "\n" + summary(runs) + "\n";
+        });
         // <!-- stress-profile: dir -->, <!-- stress-targets: file --> and <!-- stress-conclusion: file | ... --> blocks
-        return DocTablesConclusions.render(StressTargets.render(ProfileTable.render(done.toString(), dir), dir), dir);
+        return DocTablesConclusions.render(StressTargets.render(ProfileTable.render(summaries, dir), dir), dir);
     }
 
     /** Where a table's numbers come from: when, on what, with which arguments. */

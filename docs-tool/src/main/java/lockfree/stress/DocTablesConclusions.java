@@ -1,5 +1,6 @@
 package lockfree.stress;
 
+import lockfree.docs.Blocks;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,18 +40,14 @@ final class DocTablesConclusions {
     }
 
     static String render(String page, Path dir) throws IOException {
-        Matcher m = BLOCK.matcher(page);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
+        return Blocks.render(page, BLOCK, m -> {
             DocTables.Run run = DocTables.run(dir.resolve(m.group(2)));
             StringBuilder block = new StringBuilder();
             for (String comparison : m.group(3).substring(1).split("\\|")) {
                 block.append("- ").append(sentence(run, comparison.trim())).append('\n');
             }
-            m.appendReplacement(out, Matcher.quoteReplacement(m.group(1) + "\n" + block + "\n" + m.group(5)));
-        }
-        m.appendTail(out);
-        return out.toString();
+            return "\n" + block + "\n";
+        });
     }
 
     /** "p50 A vs B": the figure over A's repeats and over B's, their ratio of medians, and the verdict. */

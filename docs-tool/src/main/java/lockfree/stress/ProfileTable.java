@@ -1,5 +1,6 @@
 package lockfree.stress;
 
+import lockfree.docs.Blocks;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.IOException;
@@ -10,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -29,14 +29,7 @@ final class ProfileTable {
 
     /** The page with every profile block rendered from its directory (relative to {@code dir}). */
     static String render(String page, Path dir) throws IOException {
-        Matcher m = BLOCK.matcher(page);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            String tables = tables(dir.resolve(m.group(2)));
-            m.appendReplacement(out, Matcher.quoteReplacement(m.group(1) + "\n" + tables + "\n" + m.group(4)));
-        }
-        m.appendTail(out);
-        return out.toString();
+        return Blocks.render(page, BLOCK, m -> "\n" + tables(dir.resolve(m.group(2))) + "\n");
     }
 
     /** One table per scenario that has profiles in {@code dir}, stages in order, the limit last. */

@@ -1,5 +1,6 @@
 package lockfree.stress;
 
+import lockfree.docs.Blocks;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.IOException;
@@ -80,22 +81,10 @@ final class RedisCapacity {
     }
 
     static String render(String page, Path dir) throws IOException {
-        Matcher m = CAPACITY.matcher(page);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            String model = model(DocTables.run(dir.resolve(m.group(2))), DocTables.run(dir.resolve(m.group(3))),
-                    DocTables.run(dir.resolve(m.group(4))), publishes(dir.resolve(m.group(5))), m.group(2), m.group(3), m.group(4), m.group(5));
-            m.appendReplacement(out, Matcher.quoteReplacement(m.group(1) + "\n" + model + "\n" + m.group(7)));
-        }
-        m.appendTail(out);
-        Matcher p = PUBLISH.matcher(out.toString());
-        StringBuilder done = new StringBuilder();
-        while (p.find()) {
-            p.appendReplacement(done, Matcher.quoteReplacement(p.group(1) + "\n" + publishTable(publishes(dir.resolve(p.group(2))), p.group(2))
-                    + "\n" + p.group(4)));
-        }
-        p.appendTail(done);
-        return done.toString();
+        String models = Blocks.render(page, CAPACITY, m -> "\n" + model(DocTables.run(dir.resolve(m.group(2))),
+                DocTables.run(dir.resolve(m.group(3))), DocTables.run(dir.resolve(m.group(4))), publishes(dir.resolve(m.group(5))),
+                m.group(2), m.group(3), m.group(4), m.group(5)) + "\n");
+        return Blocks.render(models, PUBLISH, m -> "\n" + publishTable(publishes(dir.resolve(m.group(2))), m.group(2)) + "\n");
     }
 
     static String publishTable(List<Publish> publishes, String source) {

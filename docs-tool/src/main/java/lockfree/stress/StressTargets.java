@@ -1,11 +1,11 @@
 package lockfree.stress;
 
+import lockfree.docs.Blocks;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -29,15 +29,7 @@ final class StressTargets {
     }
 
     static String render(String page, Path dir) throws IOException {
-        Matcher m = BLOCK.matcher(page);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            DocTables.Run run = DocTables.run(dir.resolve(m.group(2)));
-            m.appendReplacement(out, Matcher.quoteReplacement(
-                    m.group(1) + "\n" + table(run.repeats(), m.group(2)) + "\n" + m.group(4)));
-        }
-        m.appendTail(out);
-        return out.toString();
+        return Blocks.render(page, BLOCK, m -> "\n" + table(DocTables.run(dir.resolve(m.group(2))).repeats(), m.group(2)) + "\n");
     }
 
     static String table(List<List<StageResult>> repeats, String file) {
