@@ -2,7 +2,8 @@ package lockfree.bench;
 
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -15,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ReportTest {
 
     private static final String TABLE = "lockfree.bench.AllStages_01_SessionTable.getByUserIdMix";
+    private static final Path FIXTURES = Path.of("src/test/resources/compare");
 
     private static JmhResults.Row row(String stage, int threads, double score, double error, double... forkMeans) {
         return new JmhResults.Row(TABLE, threads, Map.of("stage", stage, "readPercent", "100", "users", "100000"),
@@ -49,33 +51,32 @@ class ReportTest {
         assertTrue(Resolution.apart(base, apart) && Resolution.apart(apart, base));
     }
 
+    /**
+     * BENCHMARKS.md's compare block rendered from a committed JMH JSON fixture (src/test/resources/compare):
+     * made-up results, not measurements, chosen so that each rule is exercised at its edge.
+     */
+    private static String compareBlock(String fixture) throws IOException {
+        return Report.compareBlock(FIXTURES.resolve(fixture), fixture);
+    }
+
     @Test
-    void theLimitIsComparedAtOneThreadAndMarkedOneThreadOnlyAbove() {
-        List<JmhResults.Row> rows = new ArrayList<>();
-        for (int t : new int[] {1, 2}) {
-            rows.add(row("stage0", t, 200, 10, 195, 205));
-            rows.add(row("stage3", t, 50, 2, 49, 51));
-        }
-        rows.add(row("limit", 1, 25, 1, 24.5, 25.5));
-        String tables = new CompareTables(new JmhResults(rows)).tables();
+    void theLimitIsComparedAtOneThreadAndMarkedOneThreadOnlyAbove() throws IOException {
+        String tables = compareBlock("limit.json");
         assertTrue(tables.contains("| 100% | 1 | 200 ± 10.0 (lim ×8.00) | - | - | 50.0 ± 2.00 (×0.25; lim ×2.00) | - | 25.0 ± 1.00 (×0.13) |"),
                 tables);
         assertTrue(tables.contains("| 100% | 2 | 200 ± 10.0 | - | - | 50.0 ± 2.00 (×0.25) | - | 1 thread only |"), tables);
     }
 
     @Test
-    void stage3sTwoChangesAreSplitThroughTheBoxedTable() {
-        List<JmhResults.Row> rows = List.of(row("stage0", 1, 200, 10, 195, 205), row("stage1", 1, 100, 5, 98, 102),
-                row("stage3-boxed", 1, 80, 4, 79, 81), row("stage3", 1, 40, 2, 39, 41), row("limit", 1, 20, 1, 19.8, 20.2));
-        String tables = new CompareTables(new JmhResults(rows)).tables();
+    void stage3sTwoChangesAreSplitThroughTheBoxedTable() throws IOException {
+        String tables = compareBlock("boxed.json");
         assertTrue(tables.contains("| 1 | 100 ± 5.00 (×0.50; lim ×5.00) | 80.0 ± 4.00 (×0.40; lim ×4.00) "
                 + "| 40.0 ± 2.00 (×0.20; lim ×2.00) | ×0.80 | ×0.50 | 20.0 ± 1.00 |"), tables);
     }
 
     @Test
-    void aResultFromBeforeTheLimitRendersWithEmptyColumns() {
-        String tables = new CompareTables(new JmhResults(List.of(row("stage0", 1, 200, 10, 195, 205), row("stage1", 1, 100, 10, 97, 103))))
-                .tables();
+    void aResultFromBeforeTheLimitRendersWithEmptyColumns() throws IOException {
+        String tables = compareBlock("before-the-limit.json");
         assertTrue(tables.contains("| 100% | 1 | 200 ± 10.0 | 100 ± 10.0 (×0.50) | - | - | - | - |"), tables);
     }
 
@@ -89,22 +90,15 @@ class ReportTest {
     }
 
     /*
-     * A made-up row, not a measurement: the scores below are chosen so that each verdict's rule
-     * (met, missed, n.r.) is exercised exactly at its edge, with fork ranges inside the interval.
-     * What the docs show is rendered from docs/bench/compare.json and checked by BenchmarksDocTest.
+     * targets.json: each verdict's rule exercised exactly at its edge, with fork ranges inside the
+     * interval. Stage 3 over stage 1 at 0% reads, 1 thread (400 ± 10 over 500 ± 10): met, the worst
+     * case 410/490 is within 1; over stage 0 at 95% reads, 2 threads (300 ± 10 over 1000 ± 50):
+     * missed, the best case 290/1050 is above 0.1; over the limit at 100% reads (140 ± 10 over
+     * 100 ± 30): n.r., 130/130 to 150/70 straddles 1.5.
      */
-    private static JmhResults.Row at(String stage, String readPercent, int threads, double score, double error) {
-        return new JmhResults.Row(TABLE, threads, Map.of("stage", stage, "readPercent", readPercent, "users", "100000"),
-                score, error, "ns/op", new double[] {score - error / 2, score + error / 2});
-    }
-
     @Test
-    void aTargetIsMetOnlyWhenTheWorstCaseMeetsItAndMissedOnlyWhenTheBestCaseMisses() {
-        String tables = new CompareTables(new JmhResults(List.of(
-                at("stage1", "0", 1, 500, 10), at("stage3", "0", 1, 400, 10),       // met: worst 410/490 <= 1
-                at("stage0", "95", 2, 1000, 50), at("stage3", "95", 2, 300, 10),    // missed: best 290/1050 > 0.1
-                at("limit", "100", 1, 100, 30), at("stage3", "100", 1, 140, 10))))  // n.r.: 130/130..150/70 straddles 1.5
-                .tables();
+    void aTargetIsMetOnlyWhenTheWorstCaseMeetsItAndMissedOnlyWhenTheBestCaseMisses() throws IOException {
+        String tables = compareBlock("targets.json");
         assertTrue(tables.contains("| stage 3 / stage 1, 0% reads, 1 thr | ×0.80 (×0.76-×0.84) | ×1.00 | met |"), tables);
         assertTrue(tables.contains("| stage 3 / stage 0, 95% reads, 2 thr | ×0.30 (×0.28-×0.33) | ×0.10 | missed |"), tables);
         assertTrue(tables.contains("| stage 3 / limit, 100% reads, 1 thr | ×1.40 (×1.00-×2.14) | ×1.50 | n.r. |"), tables);
