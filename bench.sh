@@ -36,11 +36,11 @@ cd "$(dirname "$0")"
 MVN=(./mvnw -q -B)
 [[ "${BENCH_OFFLINE:-}" == 1 ]] && MVN+=(-o)
 
-# Compiles every stage's test classes and the benchmarks module, and writes each module's test
-# classpath to <module>/target/test.classpath. One Maven run for all modules.
+# Compiles every stage's test classes, the benchmarks module and the docs tooling (the report), and
+# writes each module's test classpath to <module>/target/test.classpath. One Maven run for all modules.
 build() {
     [[ "${BENCH_SKIP_BUILD:-}" == 1 ]] && return 0   # already built by an earlier ./bench.sh
-    "${MVN[@]}" -pl benchmarks -am test-compile dependency:build-classpath \
+    "${MVN[@]}" -pl benchmarks,docs-tool -am test-compile dependency:build-classpath \
         -Dmdep.outputFile=target/test.classpath -Dmdep.includeScope=test >&2
 }
 
@@ -59,13 +59,13 @@ stage_module() {
 
 load() { echo "# load average (1 5 15 min): $(cut -d' ' -f1-3 /proc/loadavg) at $(date -u +%FT%TZ)"; }
 # A JSON result (-rff X.json) gets its run log X-run.txt beside it: the command, machine, JDK and
-# date that the caption of every table rendered from it shows (Report).
+# date that the caption of every table rendered from it shows (docs-tool's Captions).
 run_log() {
     local command=$1 started=$2 before=$3 rff="" prev=""
     shift 3
     for a in "$@"; do [[ "$prev" == -rff ]] && rff=$a; prev=$a; done
     if [[ "$rff" == *.json ]]; then
-        java -cp "$(classpath benchmarks)" lockfree.bench.Report --run-log "$rff" "$command" "$started" "$before"
+        java -cp "$(classpath benchmarks)" lockfree.bench.RunLog "$rff" "$command" "$started" "$before"
     fi
 }
 
@@ -90,6 +90,7 @@ case "$mode" in
         build
         load
         java -cp "$(classpath benchmarks)" lockfree.bench.CompareStages "$@"
+        java -cp "$(classpath docs-tool)" lockfree.bench.Report docs/bench/compare.json docs/bench docs/BENCHMARKS.md
         load
         ;;
     churn)
@@ -100,7 +101,7 @@ case "$mode" in
         ;;
     report)
         build
-        java -cp "$(classpath benchmarks)" lockfree.bench.Report docs/bench/compare.json docs/bench docs/BENCHMARKS.md README.md stage*-*/README.md
+        java -cp "$(classpath docs-tool)" lockfree.bench.Report docs/bench/compare.json docs/bench docs/BENCHMARKS.md README.md stage*-*/README.md
         ;;
     jmh)
         build
@@ -127,7 +128,7 @@ case "$mode" in
         java -cp "$(classpath benchmarks)" org.openjdk.jmh.Main "${smoke[@]}" -rf json -rff benchmarks/target/jmh-smoke.json
         # ...and the tables and charts render from a JMH JSON (into target/, not docs/).
         rm -rf benchmarks/target/smoke-report
-        java -cp "$(classpath benchmarks)" lockfree.bench.Report benchmarks/target/jmh-smoke.json \
+        java -cp "$(classpath docs-tool)" lockfree.bench.Report benchmarks/target/jmh-smoke.json \
             benchmarks/target/smoke-report benchmarks/target/smoke-report/BENCHMARKS.md
         for column in limit stage3-boxed; do   # the limit and the boxed split must have run too
             grep -q "\"stage\" : \"$column\"" benchmarks/target/jmh-smoke.json \

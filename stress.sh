@@ -18,8 +18,13 @@ set -eu
 cd "$(dirname "$0")"
 
 if [ "${1:-}" = render ]; then
-  [ -f stress/target/stress.jar ] || ./mvnw -q package -DskipTests -pl stress -am
-  exec java -cp stress/target/stress.jar lockfree.common.stress.DocTables docs/STRESS.md docs/REDIS.md README.md stage0-rwlock/README.md stage1-concurrentmap/README.md stage2-sharded/README.md stage3-lockfree/README.md
+  # The renderers are the docs tooling's (docs-tool), run from its classes, as ./bench.sh report runs them.
+  if [ ! -f docs-tool/target/test.classpath ] || [ "${REBUILD:-}" = 1 ]; then
+    ./mvnw -q -B -pl docs-tool -am test-compile dependency:build-classpath \
+      -Dmdep.outputFile=target/test.classpath -Dmdep.includeScope=test >&2
+  fi
+  exec java -cp "docs-tool/target/classes:$(cat docs-tool/target/test.classpath)" lockfree.stress.DocTables \
+    docs/STRESS.md docs/REDIS.md README.md stage0-rwlock/README.md stage1-concurrentmap/README.md stage2-sharded/README.md stage3-lockfree/README.md
 fi
 
 jars_missing=false

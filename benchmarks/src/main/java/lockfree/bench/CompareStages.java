@@ -22,8 +22,8 @@ import java.util.Locale;
 
 /**
  * {@code ./bench.sh all}: runs every cross-stage benchmark in one JMH run and writes
- * {@code compare.json} (JMH's raw result), then renders the tables of docs/BENCHMARKS.md and the
- * charts from it ({@link Report}).
+ * {@code compare.json} (JMH's raw result) and its run log; bench.sh then renders the tables of
+ * docs/BENCHMARKS.md and the charts from it (docs-tool's {@code Report}).
  *
  * <p>JMH takes the thread count as a run option, not a parameter, so the session-table workload
  * is run once per thread count (1, 2, 4) and the counters once per 1..4; the results are merged
@@ -33,15 +33,15 @@ import java.util.Locale;
  *
  * <p><b>The shape of the run.</b> 4 forks of 1 warm-up and 3 measured iterations of 1 s each
  * (about 5.5 s per fork with the JVM's start and the 100,000-user set-up). The forks give each
- * result four independent fork means, so Report can apply the rule "a difference only where the
+ * result four independent fork means, so the report can apply the rule "a difference only where the
  * ranges do not overlap" to the forks, not only to JMH's interval over iterations. On 2 cores
  * three forks leave several of stage 3's targets "not resolved"; a fourth narrows the 99.9%
  * interval (12 iterations instead of 9) for a third more time, about half an hour on 2 cores.
  * One warm-up second is enough for these small loops to be compiled. The estimate is printed
  * before the run starts.
  *
- * <p>Usage: {@code CompareStages [--forks N] [--seconds S] [--out DIR] [--doc FILE]} (defaults:
- * 4 forks, iterations of 1 s, docs/bench, docs/BENCHMARKS.md; {@code --seconds 0.1} and
+ * <p>Usage: {@code CompareStages [--forks N] [--seconds S] [--out DIR]} (defaults:
+ * 4 forks, iterations of 1 s, docs/bench; {@code --seconds 0.1} and
  * {@code --forks 1} try the whole run out in a few minutes, numbers meaningless). The load average before each Runner.run goes into
  * {@code compare-run.txt} beside the JSON.
  */
@@ -72,7 +72,7 @@ public final class CompareStages {
         for (int threads : new int[] {2, 4}) {
             parts.add(new Part(AllStages_01_SessionTable.class, threads, AllStages_01_SessionTable.THREAD_SAFE));
         }
-        parts.add(new Part(AllStages_02_SendQueue.class, 0, Report.QUEUES));
+        parts.add(new Part(AllStages_02_SendQueue.class, 0, Columns.QUEUES));
         for (int threads = 1; threads <= 4; threads++) {
             parts.add(new Part(Metrics_01_Counters.class, threads, null));
         }
@@ -82,7 +82,7 @@ public final class CompareStages {
     private static String[] stagesWithLimit() {
         String[] all = java.util.Arrays.copyOf(AllStages_01_SessionTable.THREAD_SAFE,
                 AllStages_01_SessionTable.THREAD_SAFE.length + 1);
-        all[all.length - 1] = Report.LIMIT;
+        all[all.length - 1] = Columns.LIMIT;
         return all;
     }
 
@@ -96,19 +96,17 @@ public final class CompareStages {
         int forks = DEFAULT_FORKS;
         double seconds = 1;
         Path out = Path.of("docs/bench");
-        Path doc = Path.of("docs/BENCHMARKS.md");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--forks" -> forks = Integer.parseInt(args[++i]);
                 case "--seconds" -> seconds = Double.parseDouble(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
-                case "--doc" -> doc = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; usage: CompareStages [--forks N] [--seconds S] [--out DIR] [--doc FILE]");
+                        + "; usage: CompareStages [--forks N] [--seconds S] [--out DIR]");
             }
         }
         String shape = String.format(Locale.ROOT, "%d forks, %d warm-up + %d measured iterations of %s s",
-                forks, WARMUP_ITERATIONS, MEASURED_ITERATIONS, Report.num(seconds));
+                forks, WARMUP_ITERATIONS, MEASURED_ITERATIONS, String.format(Locale.ROOT, seconds >= 10 ? "%.1f" : "%.2f", seconds));
         System.out.printf(Locale.ROOT, "# %d trials x %s: about %.0f minutes%n",
                 parts().stream().mapToInt(Part::trials).sum(), shape, estimatedMinutes(forks, seconds));
         Files.createDirectories(out);
@@ -123,17 +121,16 @@ public final class CompareStages {
         try (PrintStream ps = new PrintStream(Files.newOutputStream(json), true, StandardCharsets.UTF_8)) {
             ResultFormatFactory.getInstance(ResultFormatType.JSON, ps).writeOut(results);
         }
-        loads.add("end " + Report.loadAverage());
+        loads.add("end " + RunLog.loadAverage());
         Path log = out.resolve("compare-run.txt");
-        Files.write(log, Report.runLog(("./bench.sh all " + String.join(" ", args)).strip(), start, Instant.now(), shape, loads), StandardCharsets.UTF_8);
+        Files.write(log, RunLog.runLog(("./bench.sh all " + String.join(" ", args)).strip(), start, Instant.now(), shape, loads), StandardCharsets.UTF_8);
         System.out.println("wrote " + json + " and " + log);
-        Report.main(new String[] {json.toString(), out.toString(), doc.toString()});
     }
 
     private static Collection<RunResult> run(Part part, int forks, double seconds, List<String> loads)
             throws RunnerException {
         String name = part.benchmark().getSimpleName() + (part.threads() > 0 ? " -t " + part.threads() : "");
-        String load = Report.loadAverage();
+        String load = RunLog.loadAverage();
         loads.add(name + ": load " + load);
         System.out.println("# load average before " + name + ": " + load);
         ChainedOptionsBuilder options = new OptionsBuilder()

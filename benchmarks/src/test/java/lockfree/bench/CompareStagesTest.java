@@ -22,7 +22,7 @@ class CompareStagesTest {
                 .filter(p -> p.benchmark() == AllStages_01_SessionTable.class).toList();
         assertEquals(List.of(1, 2, 4), tables.stream().map(CompareStages.Part::threads).toList());
         for (CompareStages.Part p : tables) {
-            assertEquals(p.threads() == 1, stages(p).contains(Report.LIMIT), "limit at -t " + p.threads());
+            assertEquals(p.threads() == 1, stages(p).contains(Columns.LIMIT), "limit at -t " + p.threads());
             assertTrue(stages(p).containsAll(List.of("stage0", "stage1", "stage2", "stage3", "stage3-boxed")));
         }
     }
@@ -31,7 +31,7 @@ class CompareStagesTest {
     void theSendQueueLimitRunsInBothGroups() {
         CompareStages.Part queue = CompareStages.parts().stream()
                 .filter(p -> p.benchmark() == AllStages_02_SendQueue.class).findFirst().orElseThrow();
-        assertTrue(stages(queue).contains(Report.LIMIT));
+        assertTrue(stages(queue).contains(Columns.LIMIT));
         assertEquals(0, queue.threads(), "the groups set their own thread counts");
     }
 
