@@ -119,12 +119,14 @@ public final class BrokenSendQueues {
 
     /**
      * A stack whose top node knows the stack's depth, and a separate count of what the drain has
-     * taken but not yet written; the two together are the queue's size, and an offer (which reads
-     * the stack, then the count) is refused when one more would pass the capacity. The drain takes
-     * the whole stack in one step and moves its depth into the count, and there is the mistake:
-     * the stack and the count are two words, so no order of updating them keeps their sum right
-     * for an offer that reads one before and one after. The subclasses are the two orders; each is
-     * shown by {@link SendQueueModel.BoundRace#WHILE_A_DRAIN_TAKES}. ({@code LimitSendQueue}
+     * taken but not yet written; the two together are the queue's size, and an offer is refused
+     * when one more would pass the capacity. The drain takes the whole stack in one step and moves
+     * its depth into the count, and there is the mistake: the stack and the count are two words,
+     * so no order of updating them keeps their sum right for an offer that reads one before the
+     * drain's two steps and the other after. The subclasses are the two orders of the drain, each
+     * with the offer's order of reads that makes it wrong one way only (with the other order of
+     * reads it would be wrong both ways); each is shown by
+     * {@link SendQueueModel.BoundRace#WHILE_A_DRAIN_TAKES}. ({@code LimitSendQueue}
      * moves nothing from one number to another: its running numbers make taking the stack change
      * no count.)
      */
@@ -157,13 +159,21 @@ public final class BrokenSendQueues {
             return n == null ? 0 : n.depth;
         }
 
+        /** What an offer read: the stack it pushes onto, and the queue's size as the two reads make it. */
+        record Seen(Node head, int size) {
+        }
+
+        /** The offer's two reads, the stack's and the count's, in the subclass's order. */
+        abstract Seen read();
+
         @Override
         public boolean offer(E message) {
             for (;;) {
-                Node h = head.get();
-                if (depth(h) + takenCount >= capacity) {
+                Seen seen = read();
+                if (seen.size() >= capacity) {
                     return false;
                 }
+                Node h = seen.head();
                 if (head.compareAndSet(h, new Node(message, h))) {
                     scheduleDrain();
                     return true;
@@ -222,11 +232,19 @@ public final class BrokenSendQueues {
 
     /**
      * Empties the stack with a getAndSet, and only then counts what it took: an offer between the
-     * two sees an empty stack and the old count, and is accepted past the capacity.
+     * two (or one that read the count before them) sees an empty stack and the old count, and is
+     * accepted past the capacity.
      */
     static final class CountedAfterTake<E> extends CountedApart<E> {
         CountedAfterTake(int capacity, Outbound<E> outbound) {
             super(capacity, outbound);
+        }
+
+        @Override
+        Seen read() {
+            int counted = takenCount;
+            Node h = head.get();
+            return new Seen(h, depth(h) + counted);
         }
 
         @Override
@@ -238,12 +256,18 @@ public final class BrokenSendQueues {
 
     /**
      * Counts the stack it read first, and then takes that stack with a CAS (reading again if a
-     * producer pushed meanwhile): an offer that read the stack before the count and the count
-     * after it sees the batch twice, and is refused below the capacity.
+     * producer pushed meanwhile): an offer that reads the stack before the drain's two steps and
+     * the count between them sees the batch twice, and is refused below the capacity.
      */
     static final class CountedFirst<E> extends CountedApart<E> {
         CountedFirst(int capacity, Outbound<E> outbound) {
             super(capacity, outbound);
+        }
+
+        @Override
+        Seen read() {
+            Node h = head.get();
+            return new Seen(h, depth(h) + takenCount);
         }
 
         @Override
