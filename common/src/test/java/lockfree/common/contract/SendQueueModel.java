@@ -103,14 +103,7 @@ public final class SendQueueModel {
         for (Race race : Race.values()) {
             options.addCustomScenario(scenario(race));
         }
-        synchronized (LOCK) {
-            factory = queues;
-            try {
-                options.check(SendQueueModel.class);
-            } finally {
-                factory = null;
-            }
-        }
+        run(queues, options, SendQueueModel.class);
         checkBoundRaces(queues, List.of(BoundRace.values()));
     }
 
@@ -118,24 +111,22 @@ public final class SendQueueModel {
     public static void checkRaces(SendQueue.Factory queues, List<Race> races) {
         ModelCheckingOptions options = ModelBudget.options(Spec.class, 0);
         races.forEach(r -> options.addCustomScenario(scenario(r)));
-        synchronized (LOCK) {
-            factory = queues;
-            try {
-                options.check(SendQueueModel.class);
-            } finally {
-                factory = null;
-            }
-        }
+        run(queues, options, SendQueueModel.class);
     }
 
     /** Only the bound's scenarios of {@code races}, against {@link BoundSpec}. */
     public static void checkBoundRaces(SendQueue.Factory queues, List<BoundRace> races) {
         ModelCheckingOptions options = ModelBudget.options(BoundSpec.class, 0);
         races.forEach(r -> options.addCustomScenario(scenario(r)));
+        run(queues, options, Bound.class);
+    }
+
+    /** Lincheck builds the model with no arguments, so the factory it uses is a static, one check at a time. */
+    private static void run(SendQueue.Factory queues, ModelCheckingOptions options, Class<?> model) {
         synchronized (LOCK) {
             factory = queues;
             try {
-                options.check(Bound.class);
+                options.check(model);
             } finally {
                 factory = null;
             }
@@ -205,8 +196,8 @@ public final class SendQueueModel {
     }
 
     /**
-     * The bound: a queue of {@value #BOUND} holds at most {@value #BOUND} messages, however
-     * producers and the drain interleave. The outbound is not writable while the threads run, so
+     * The bound: a queue of {@value #BOUND} accepts offers while fewer than {@value #BOUND}
+     * messages are queued and refuses the rest, however producers and the drain interleave. The outbound is not writable while the threads run, so
      * nothing is written and every accepted message stays queued: the number a specification can
      * state exactly. (A drain that writes frees room one message at a time, which no single step
      * of a specification matches.) A drain may still take messages out of the queue's storage
