@@ -27,11 +27,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * one more would pass the capacity. Nothing but a finished batch changes {@code done}, so while
  * nothing can be written a queue of capacity c accepts exactly c offers, drain running or not.
  *
- * <p>This queue's first two versions counted apart from the stack, and each failed the contract
- * on some runs: a drain that empties the stack and then adds what it took to a "taken" count
- * lets an offer in between see neither, and accept past the capacity (kept as
- * {@code BrokenSendQueues.CountedAfterTake}); one that adds to the count first lets an offer that
- * read the stack just before see both, and refuse below it.
+ * <p>Why no separate "taken" count beside the stack: the drain would have to move what it took
+ * from one number to the other, two words no order of updates keeps in sum. Emptying the stack
+ * and then counting lets an offer in between see neither, and accept past the capacity; counting
+ * and then emptying lets an offer that read the stack just before see both, and refuse below it.
+ * Both are kept as broken variants ({@code BrokenSendQueues.CountedAfterTake},
+ * {@code CountedFirst}) that the model checker's bound race rejects, the race this queue passes.
  *
  * <p>What it costs that an array queue does not: a 24-byte node per message.
  */

@@ -11,8 +11,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * Send queues with one planted mistake each. The first two are in the drain's hand-off, the two
  * ways a coalescing drain strands a message; {@code ModelCheckTeethTest} proves that
  * {@link SendQueueModel} finds both (their storage is a plain {@link ArrayBlockingQueue}: the
- * mistakes are in the signalling). The last keeps its count apart from its storage and lets the two
- * disagree; {@code SendQueueContractTeethTest} proves the contract's bound test finds it.
+ * mistakes are in the signalling). The last two keep their count apart from their storage and let
+ * the two disagree while a drain takes; {@code SendQueueContractTeethTest} proves that
+ * {@link SendQueueModel}'s bound race finds both.
  *
  * <p>Stage 2's and stage 3's jcstress tests run {@link DrainFlagClearedLate} too, each over the
  * storage of its own stage's queue ({@link DrainRace}): the same planted mistake under the model
@@ -117,15 +118,19 @@ public final class BrokenSendQueues {
     }
 
     /**
-     * The benchmarks' limit queue as it was first written: a stack whose top node knows the
-     * stack's depth, and a separate count of what the drain has taken but not yet written; the
-     * two together are the queue's size, and an offer is refused when one more would pass the
-     * capacity. The drain empties the stack with a getAndSet and only then adds what it took to
-     * the count: an offer between the two sees an empty stack and the old count, and is accepted
-     * past the capacity. (The fix is not to move the batch from one number to the other at all;
-     * see {@code LimitSendQueue}, whose running numbers make taking the stack change no count.)
+     * A stack whose top node knows the stack's depth, and a separate count of what the drain has
+     * taken but not yet written; the two together are the queue's size, and an offer is refused
+     * when one more would pass the capacity. The drain takes the whole stack in one step and moves
+     * its depth into the count, and there is the mistake: the stack and the count are two words,
+     * so no order of updating them keeps their sum right for an offer that reads one before the
+     * drain's two steps and the other after. The subclasses are the two orders of the drain, each
+     * with the offer's order of reads that makes it wrong one way only (with the other order of
+     * reads it would be wrong both ways); each is shown by
+     * {@link SendQueueModel.BoundRace#WHILE_A_DRAIN_TAKES}. ({@code LimitSendQueue}
+     * moves nothing from one number to another: its running numbers make taking the stack change
+     * no count.)
      */
-    static final class CountedAfterTake<E> implements SendQueue<E> {
+    abstract static class CountedApart<E> implements SendQueue<E> {
         static final class Node {
             final Object message;
             final Node next;
@@ -140,27 +145,35 @@ public final class BrokenSendQueues {
 
         private final int capacity;
         private final Outbound<E> outbound;
-        private final AtomicReference<Node> head = new AtomicReference<>();
+        final AtomicReference<Node> head = new AtomicReference<>();
         private final AtomicBoolean scheduled = new AtomicBoolean();
-        private final ArrayDeque<E> taken = new ArrayDeque<>(); // drain thread only
-        private volatile int takenCount;
+        final ArrayDeque<E> taken = new ArrayDeque<>(); // drain thread only
+        volatile int takenCount;
 
-        CountedAfterTake(int capacity, Outbound<E> outbound) {
+        CountedApart(int capacity, Outbound<E> outbound) {
             this.capacity = capacity;
             this.outbound = outbound;
         }
 
-        private static int depth(Node n) {
+        static int depth(Node n) {
             return n == null ? 0 : n.depth;
         }
+
+        /** What an offer read: the stack it pushes onto, and the queue's size as the two reads make it. */
+        record Seen(Node head, int size) {
+        }
+
+        /** The offer's two reads, the stack's and the count's, in the subclass's order. */
+        abstract Seen read();
 
         @Override
         public boolean offer(E message) {
             for (;;) {
-                Node h = head.get();
-                if (depth(h) + takenCount >= capacity) {
+                Seen seen = read();
+                if (seen.size() >= capacity) {
                     return false;
                 }
+                Node h = seen.head();
                 if (head.compareAndSet(h, new Node(message, h))) {
                     scheduleDrain();
                     return true;
@@ -180,17 +193,20 @@ public final class BrokenSendQueues {
             return depth(head.get()) + takenCount;
         }
 
-        /** Empties the stack into {@code taken}, in push order, and only then counts it. */
+        /** Moves the whole stack to {@code taken} and its depth to {@code takenCount}, in some order. */
+        abstract void take();
+
+        /** Appends the stack that was {@code top} to {@code taken}, in push order. */
         @SuppressWarnings("unchecked")
-        private void take() {
+        void append(Node top) {
             ArrayDeque<E> batch = new ArrayDeque<>();
-            for (Node n = head.getAndSet(null); n != null; n = n.next) {
+            for (Node n = top; n != null; n = n.next) {
                 batch.addFirst((E) n.message);
             }
             taken.addAll(batch);
-            takenCount = taken.size(); // too late: offers since the getAndSet counted none of the batch
         }
 
+        /** Takes before it looks at the outbound, as a batching drain does: taking must change no count. */
         private void drain() {
             scheduled.set(false);
             take();
@@ -211,6 +227,57 @@ public final class BrokenSendQueues {
             if (head.get() != null) {
                 scheduleDrain();
             }
+        }
+    }
+
+    /**
+     * Empties the stack with a getAndSet, and only then counts what it took: an offer between the
+     * two (or one that read the count before them) sees an empty stack and the old count, and is
+     * accepted past the capacity.
+     */
+    static final class CountedAfterTake<E> extends CountedApart<E> {
+        CountedAfterTake(int capacity, Outbound<E> outbound) {
+            super(capacity, outbound);
+        }
+
+        @Override
+        Seen read() {
+            int counted = takenCount;
+            Node h = head.get();
+            return new Seen(h, depth(h) + counted);
+        }
+
+        @Override
+        void take() {
+            append(head.getAndSet(null));
+            takenCount = taken.size(); // too late: offers since the getAndSet counted none of the batch
+        }
+    }
+
+    /**
+     * Counts the stack it read first, and then takes that stack with a CAS (reading again if a
+     * producer pushed meanwhile): an offer that reads the stack before the drain's two steps and
+     * the count between them sees the batch twice, and is refused below the capacity.
+     */
+    static final class CountedFirst<E> extends CountedApart<E> {
+        CountedFirst(int capacity, Outbound<E> outbound) {
+            super(capacity, outbound);
+        }
+
+        @Override
+        Seen read() {
+            Node h = head.get();
+            return new Seen(h, depth(h) + takenCount);
+        }
+
+        @Override
+        void take() {
+            Node top;
+            do {
+                top = head.get();
+                takenCount = taken.size() + depth(top); // too early: the batch is on the stack and in the count
+            } while (!head.compareAndSet(top, null));
+            append(top);
         }
     }
 }

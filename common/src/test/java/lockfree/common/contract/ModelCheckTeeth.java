@@ -11,7 +11,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * What "the model checker rejects it" means, for a planted bug and for a stage's documented
  * window alike: the fixed race, run alone, fails, and for the right reason (a result no order of
- * the operations explains, or a stranded message), not for a crash or a timeout.
+ * the operations explains, or a stranded message), not for a crash or a timeout. Lincheck's error,
+ * which {@link #rejected(SendQueue.Factory, SendQueueModel.BoundRace)} returns, prints the
+ * interleaving that showed it.
  */
 public final class ModelCheckTeeth {
     private ModelCheckTeeth() {
@@ -30,5 +32,14 @@ public final class ModelCheckTeeth {
         LincheckAssertionError e = assertThrows(LincheckAssertionError.class,
                 () -> SendQueueModel.checkRaces(queues, List.of(race)));
         assertTrue(e.getMessage().contains("stranded"), "rejected for another reason than a stranded message: " + e.getMessage());
+    }
+
+    /** Rejected by the bound's {@code race}: some explored interleaving accepts or refuses what no sequential order does. */
+    public static LincheckAssertionError rejected(SendQueue.Factory queues, SendQueueModel.BoundRace race) {
+        LincheckAssertionError e = assertThrows(LincheckAssertionError.class,
+                () -> SendQueueModel.checkBoundRaces(queues, List.of(race)));
+        assertTrue(e.getMessage().contains("Invalid execution results"),
+                "rejected for another reason than an offer no order of the operations explains: " + e.getMessage());
+        return e;
     }
 }

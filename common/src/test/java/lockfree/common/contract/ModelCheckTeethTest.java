@@ -13,7 +13,8 @@ import static lockfree.common.contract.ModelCheckTeeth.rejected;
  * fixed race that shows it, the same scenario every stage runs in {@link ModelCheckContract}
  * (there with random scenarios on top), within a few seconds and for the right reason
  * ({@link ModelCheckTeeth}); and a plain correct implementation passes every race, so a rejection
- * is about the bug, not about a kit that rejects everything. The session managers' planted bugs
+ * is about the bug, not about a kit that rejects everything. The bound's planted bugs are proved
+ * in {@code SendQueueContractTeethTest}, which runs in every build. The session managers' planted bugs
  * are written over the stage they break (stage 1's maps, stage 3's state machine), so their
  * teeth are proved there: {@code Stage1ModelCheckTeethTest}, {@code Stage3ModelCheckTeethTest}.
  *

@@ -367,21 +367,21 @@ public abstract class SendQueueContract {
      * message accepted stays queued, while the consumer thread keeps taking what the producers
      * push (each first offer submits a drain, and a third thread schedules more). However the
      * offers and the drain's takes interleave, a queue of capacity c accepts its first c offers and
-     * refuses the rest. A queue that keeps its count apart from its storage can miss either way,
-     * and the benchmarks' limit queue did, once each way: emptying its stack before counting what
-     * it took let an offer in between see neither and be accepted past the capacity; counting
-     * first let an offer that read the stack just before see both and be refused below it (each
-     * caught by {@link #aFullQueueRefusesOffersAndAcceptsAgainOnceDrained} on one run in several).
-     * {@code SendQueueContractTeethTest} shows this test rejects the first design every time; the
-     * second one's window is a few instructions wide, and the one-producer rounds meet it in some
-     * runs only.
+     * refuses the rest. A queue that keeps its count apart from its storage can miss either way:
+     * emptying the storage before counting what it took lets an offer in between see neither and
+     * be accepted past the capacity; counting first lets an offer that read the storage just
+     * before see both and be refused below it (the one-producer rounds check that every offer
+     * below the capacity passes). Real threads meet so narrow a window in some runs only, so the
+     * rejection of both designs is shown by the model checker's
+     * {@link SendQueueModel.BoundRace#WHILE_A_DRAIN_TAKES} ({@code SendQueueContractTeethTest});
+     * this test holds a correct queue to the same bound at full speed.
      */
     @Test
     void theBoundIsExactWhileADrainTakesWhatWasOffered() throws Exception {
         assertBoundExactWhileDraining(factory());
     }
 
-    /** The scenario of {@link #theBoundIsExactWhileADrainTakesWhatWasOffered}, callable on its own for the teeth test. */
+    /** The scenario of {@link #theBoundIsExactWhileADrainTakesWhatWasOffered}, callable on its own for the teeth test's control. */
     static void assertBoundExactWhileDraining(SendQueue.Factory factory) throws Exception {
         int capacity = 16;
         for (int round = 0; round < 300; round++) {
