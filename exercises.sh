@@ -10,10 +10,10 @@ cd "$(dirname "$0")"
 
 classpath_file=exercises/target/workshop.classpath
 # Rebuild when there is no build yet, or when something the runner is built from changed: the poms,
-# common, the runner, the tests. Not for your edits to the stubs: the runner compiles those itself.
+# common, the testkit, the runner, the tests. Not for your edits to the stubs: the runner compiles those itself.
 stale() {
   [ ! -f "$classpath_file" ] && return 0
-  [ -n "$(find pom.xml common/pom.xml common/src exercises/pom.xml exercises/src/test \
+  [ -n "$(find pom.xml common/pom.xml common/src testkit/pom.xml testkit/src exercises/pom.xml exercises/src/test \
             exercises/src/main/java/lockfree/exercises/runner -newer "$classpath_file" -print -quit)" ]
 }
 if stale; then

@@ -105,7 +105,7 @@ if [[ -z $filter ]]; then
 fi
 
 # Build: compile each stage's tests (the annotation processor generates the harness) and write its
-# test class path. -am also builds common, whose classes and test-jar the stages use.
+# test class path. -am also builds common and testkit, whose classes the stages use.
 mvn_cmd=${MVN:-./mvnw -q -B}
 build_modules=("${modules[@]}")
 [[ -n ${exercises_from:-} ]] && build_modules+=(exercises)

@@ -22,7 +22,7 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <pre>
  * java -jar stage0-rwlock/target/stage0-rwlock-gateway.jar --port 18080 &amp;
- * java -cp "common/target/test-classes:common/target/classes:$(cat cp.txt)" \
+ * java -cp "testkit/target/classes:common/target/classes:$(cat cp.txt)" \
  *     lockfree.common.testkit.DashboardScreenshot 18080 2000 3000 25 docs/dashboard.png
  * </pre>
  * Arguments: port, users, messages per second in all, seconds of load, output file.

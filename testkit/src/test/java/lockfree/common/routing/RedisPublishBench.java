@@ -43,8 +43,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Not a unit test (no assertions, runs for a minute). Run it from the repository root:
  * <pre>
- * mvn -q -B -o -pl common test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
- * java -cp common/target/test-classes:common/target/classes:$(cat common/target/cp.txt) \
+ * mvn -q -B -o -pl testkit -am test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
+ * java -cp testkit/target/test-classes:testkit/target/classes:$(cat testkit/target/cp.txt) \
  *     lockfree.common.routing.RedisPublishBench [redis://host:port]
  * </pre>
  * Without an argument it starts its own redis-server on a free loopback port.
