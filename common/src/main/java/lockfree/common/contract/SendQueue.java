@@ -24,7 +24,7 @@ package lockfree.common.contract;
  *       empty (everything accepted was written, or discarded after close), each accepted message
  *       exactly once, each producer's messages in its order. An offer that lands at any step of a
  *       running drain, including after its last poll, is written by that drain or by one it
- *       leaves scheduled. {@code SendQueueModel} (common's test kit) checks this in every
+ *       leaves scheduled. {@code SendQueueModel} (the testkit module) checks this in every
  *       interleaving Lincheck explores, {@code SendQueueContract} on real threads.</li>
  *   <li><b>Drains never overlap</b>: they run only through {@link Outbound#execute}, one at a
  *       time. Stages 0 and 1 schedule one drain task per offer (most find the queue empty);

@@ -24,7 +24,7 @@ import java.util.function.Consumer;
  * <h2>What each method promises while others run</h2>
  * "Linearizable" means: the call takes effect at one instant between its start and its return,
  * and its answer is the one the sequential rules of the method javadoc give at that instant.
- * {@code SessionManagerModel} (common's test kit) is those rules written as code, and Lincheck
+ * {@code SessionManagerModel} (the testkit module) is those rules written as code, and Lincheck
  * checks every stage against it in every interleaving it explores ({@code ModelCheckContract}).
  * <ul>
  *   <li><b>The user view</b>: {@link #bind}, {@link #remove} and {@link #getByUserId} are

@@ -33,7 +33,7 @@ public enum BrokenTransports {
 
     /**
      * A {@code /ws} request that is not version 13 skips the guard, and Netty's own handshaker
-     * factory answers hixie-76 and the drafts with a 101, as it did before the guard.
+     * factory answers hixie-76 and the drafts with a 101, which is what the guard is there to refuse.
      */
     ACCEPTS_PRE_RFC_HANDSHAKES(before("handshake-guard", () -> new ChannelInboundHandlerAdapter() {
             @Override
