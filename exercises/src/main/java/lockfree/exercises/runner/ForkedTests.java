@@ -135,6 +135,10 @@ final class ForkedTests {
                 cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
                 cmd.add("-XX:+IgnoreUnrecognizedVMOptions");
                 cmd.add("-XX:+EnableDynamicAgentLoading"); // Lincheck attaches its agent; JDK 21+ would warn
+                // Lincheck's agent appends to the boot class path, after which the JVM turns off class
+                // data sharing for all but boot classes and says so on every start; off from the start,
+                // it has nothing to say (the JVM starts while the learner edits, so its start-up is free).
+                cmd.add("-Xshare:off");
                 cmd.add("-Dlockfree.patience=" + Patience.FACTOR);
                 cmd.add("-cp");
                 cmd.add(dir + File.separator + File.pathSeparator + classPath);

@@ -2,12 +2,9 @@ package lockfree.exercises.ex01_rwlock_map;
 
 import lockfree.common.contract.Session;
 import lockfree.exercises.support.Races;
+import lockfree.exercises.support.SessionRaces;
 import lockfree.exercises.support.Together;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A race of two logins of ONE user, through every interleaving (Lincheck; it runs in a JVM of its
@@ -34,12 +31,8 @@ class RwLockUserMapRaceTest {
 
             Together.run(() -> replaced[0] = map.put(7, phone), () -> replaced[1] = map.put(7, laptop));
 
-            Session winner = map.get(7);
-            assertTrue(winner == phone || winner == laptop, "user 7 is bound to one of its logins");
-            Session loser = winner == phone ? laptop : phone;
-            assertSame(loser, winner == phone ? replaced[0] : replaced[1],
-                    "the login that won replaced the other one: put() returns what it replaced, read under the same write lock");
-            assertNull(winner == phone ? replaced[1] : replaced[0], "the login that lost came first and replaced nobody");
+            SessionRaces.assertOneWinnerReplacedTheOther(phone, laptop, replaced, map.get(7),
+                    ": put() returns what it replaced, read under the same write lock");
         });
     }
 }

@@ -2,10 +2,10 @@ package lockfree.exercises.ex02_relogin_kick;
 
 import lockfree.common.contract.Session;
 import lockfree.exercises.support.Races;
+import lockfree.exercises.support.SessionRaces;
 import lockfree.exercises.support.Together;
 import org.junit.jupiter.api.Test;
 
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -50,11 +50,8 @@ class RwLockSessionManagerRaceTest {
 
             Together.run(() -> displaced[0] = m.bind(a), () -> displaced[1] = m.bind(b));
 
-            Session winner = m.getByUserId(7);
-            assertTrue(winner == a || winner == b, "user 7 must be bound to one of its logins");
-            assertSame(winner == a ? b : a, winner == a ? displaced[0] : displaced[1],
-                    "the login that won must kick the other one: the displaced session comes out of the put itself");
-            assertNull(winner == a ? displaced[1] : displaced[0], "the login that lost came first and displaced nobody");
+            SessionRaces.assertOneWinnerReplacedTheOther(a, b, displaced, m.getByUserId(7),
+                    ": the displaced session comes out of the put itself, under the write lock");
         });
     }
 }

@@ -3,6 +3,7 @@ package lockfree.exercises.ex03_atomic_map_ops;
 import lockfree.common.contract.Session;
 import lockfree.exercises.support.Together;
 import lockfree.exercises.support.Races;
+import lockfree.exercises.support.SessionRaces;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -87,13 +88,8 @@ class ChmRacesTest {
 
             Together.run(() -> displaced[0] = m.bind(a), () -> displaced[1] = m.bind(b));
 
-            Session winner = m.getByUserId(7);
-            Session loser = winner == a ? b : a;
-            Session winnersKick = winner == a ? displaced[0] : displaced[1];
-            Session losersKick = winner == a ? displaced[1] : displaced[0];
-            assertTrue(winner == a || winner == b, "user 7 must be bound to one of its logins");
-            assertSame(loser, winnersKick, "the login that won must kick the other one");
-            assertNull(losersKick, "the login that lost came first and displaced nobody");
+            SessionRaces.assertOneWinnerReplacedTheOther(a, b, displaced, m.getByUserId(7),
+                    ": read what you displace and bind in one compute() call");
         });
     }
 }
