@@ -37,10 +37,20 @@ import java.util.function.Consumer;
 public final class ConcurrentMapSessionManager implements SessionManager {
 
     /** Session id -> session: every connection that completed the WebSocket handshake. */
-    private final ConcurrentHashMap<Long, Session> sessions = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, Session> sessions;
 
     /** User id -> session: the users that logged in. The broadcast path reads this one. */
-    private final ConcurrentHashMap<Long, Session> users = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, Session> users;
+
+    public ConcurrentMapSessionManager() {
+        this(new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
+    }
+
+    /** Over maps the caller also holds: for the tests' broken variants, which redo one step on them. */
+    ConcurrentMapSessionManager(ConcurrentHashMap<Long, Session> sessions, ConcurrentHashMap<Long, Session> users) {
+        this.sessions = sessions;
+        this.users = users;
+    }
 
     @Override
     public void add(Session session) {
