@@ -2,6 +2,7 @@ package lockfree.common.contract;
 
 import lockfree.common.testkit.SynchronizedStage;
 import org.jetbrains.lincheck.LincheckAssertionError;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -20,8 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * producer's offer sits between two steps of a drain (the stack emptied and not yet counted, or
  * counted and not yet emptied), a window of a few instructions that real threads on a busy machine
  * miss in many runs. Lincheck runs the drain as one thread's operation and places the offers at
- * every step of it, so both are rejected on every run, in well under a second each; so this runs
- * in every build, not only the maintainers'.
+ * every step of it, so both are rejected on every run. Model checking takes seconds a learner
+ * does not need on every build, so these run in the maintainers' ({@code -Pmaintainer}).
  */
 class SendQueueContractTeethTest {
 
@@ -31,6 +32,7 @@ class SendQueueContractTeethTest {
      * accepted: 5 messages in a queue of 4.
      */
     @Test
+    @Tag("maintainer")
     void aQueueThatCountsAfterItTakesIsRejected() {
         LincheckAssertionError e = rejected(BrokenSendQueues.CountedAfterTake::new, SendQueueModel.BoundRace.WHILE_A_DRAIN_TAKES);
         assertTrue(e.getMessage().contains("offer(5): true"), "rejected for accepting past the bound: " + e.getMessage());
@@ -41,12 +43,14 @@ class SendQueueContractTeethTest {
      * those 3, and the offer then reads the count: it sees 6 of 4, and is refused with 3 queued.
      */
     @Test
+    @Tag("maintainer")
     void aQueueThatCountsBeforeItTakesIsRejected() {
         LincheckAssertionError e = rejected(BrokenSendQueues.CountedFirst::new, SendQueueModel.BoundRace.WHILE_A_DRAIN_TAKES);
         assertTrue(e.getMessage().contains("offer(4): false"), "rejected for refusing below the bound: " + e.getMessage());
     }
 
     @Test
+    @Tag("maintainer")
     void aCorrectQueuePassesTheBoundRaces() {
         SendQueueModel.checkBoundRaces(SynchronizedStage.Queue::new, List.of(SendQueueModel.BoundRace.values()));
     }

@@ -19,6 +19,7 @@ import lockfree.common.transport.Gateway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -40,8 +41,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * absent when they start. Each fault test leaves every node running and the cluster healthy
  * (roles and slots may have moved), so the order of the tests does not matter. Without
  * redis-server and redis-cli the tests are skipped loudly, except
- * under CI, where they fail.
+ * under CI, where they fail. For maintainers ({@code -Pmaintainer}): the faults take half a minute,
+ * and routing is not what a learner changes.
  */
+@Tag("maintainer")
 class RedisShardedClusterTest extends CrossNodeChecks {
     private static RedisCluster cluster;
     private static RedisClusterClient backendClient;
