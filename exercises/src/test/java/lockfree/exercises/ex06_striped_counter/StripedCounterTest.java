@@ -37,14 +37,25 @@ class StripedCounterTest {
      * The layout the stub prescribes: PAD longs fill a 64-byte cache line, and an add lands in
      * cell {@code stripeOf(thread) * PAD} and in no other. Unpadded cells (PAD 1, or an index
      * without {@code * PAD}) still sum right, so only this test sees them; whether the padding
-     * pays is measured, not tested (the stub says where).
+     * pays is measured, not tested (the stub says where). The add runs on a thread of a stripe
+     * other than 0: stripe 0's cell is cell 0 with or without the padding, so a thread of stripe 0
+     * could not tell the two apart.
      */
     @Test
-    void anAddLandsInItsStripesPaddedCellOnly() {
+    void anAddLandsInItsStripesPaddedCellOnly() throws Exception {
         assertTrue(StripedCounter.PAD * Long.BYTES >= 64, "PAD = " + StripedCounter.PAD + " longs is less than a 64-byte line");
         StripedCounter c = new StripedCounter(8);
-        c.add(5);
-        int expected = c.stripeOf(Thread.currentThread().getId()) * StripedCounter.PAD;
+        Thread adder = null;
+        for (int i = 0; i < 1000 && adder == null; i++) {
+            Thread t = new Thread(() -> c.add(5), "adder");
+            if (c.stripeOf(t.getId()) != 0) {
+                adder = t;
+            }
+        }
+        assertTrue(adder != null, "no thread id of a stripe other than 0 among 1000 new threads: stripeOf uses the id's bits?");
+        adder.start();
+        adder.join();
+        int expected = c.stripeOf(adder.getId()) * StripedCounter.PAD;
         for (int i = 0; i < c.cells().length(); i++) {
             assertEquals(i == expected ? 5 : 0, c.cells().get(i), "cell " + i + " after add(5) on a thread of stripe "
                     + expected / StripedCounter.PAD + " (its cell is " + expected + ")");
