@@ -41,7 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * absent when they start. Each fault test leaves every node running and the cluster healthy
  * (roles and slots may have moved), so the order of the tests does not matter. Without
  * redis-server and redis-cli the tests are skipped loudly, except
- * under CI, where they fail. For maintainers ({@code -Pmaintainer}): the faults take half a minute,
+ * under CI, where they fail. For maintainers ({@code -Pmaintainer}): the faults are slow to inject,
  * and routing is not what a learner changes.
  */
 @Tag("maintainer")
