@@ -17,8 +17,8 @@ import java.util.regex.Pattern;
  * {@code <!-- jcstress-table: docs/jcstress-ci.txt -->} ... {@code <!-- /jcstress-table -->}.
  * One row per outcome the run lists, tests by name (class.variant): how many times jcstress ran the
  * test's actors, the outcome, its kind, what the test's {@code @Outcome} declares it means (read from
- * the test's source, {@link OutcomeDescriptions}), and how often it was seen; then the caption of the
- * run ({@link Report#caption}).
+ * the test's source and the kit's class it extends, {@link OutcomeDescriptions}), and how often it
+ * was seen; then the caption of the run ({@link Report#caption}).
  *
  * <p>The raw file is what {@code jcstress.sh} writes into {@code target/jcstress/summary.txt},
  * or one stage's part of it ({@code RECORD=1 ./jcstress.sh ...} writes each stage's part into
@@ -146,15 +146,24 @@ final class JcstressTable {
     static String render(String page, Path dir) throws IOException {
         return Blocks.render(page, MARKER, m -> {
             Result result = read(dir.resolve(m.group(2)));
-            return "\n" + table(result, m.group(2), meanings(result, dir.resolve("src/test/java"))) + "\n";
+            return "\n" + table(result, m.group(2), meanings(result, dir.resolve("src/test/java"), dir.resolve(KIT))) + "\n";
         });
     }
 
-    /** Each recorded outcome's declared words, by test name and outcome id. */
-    static Map<String, Map<String, String>> meanings(Result result, Path sourceRoot) throws IOException {
+    /**
+     * Where the outcomes a stage's test inherits are declared, from the chapter's folder: the test
+     * kit's sources (e.g. {@code OneUserRace.ReLoginOutcomes}).
+     */
+    static final String KIT = "../testkit/src/main/java";
+
+    /**
+     * Each recorded outcome's declared words, by test name and outcome id: read from the tests'
+     * sources under {@code roots}, the tests' own root first, then where the classes they extend are.
+     */
+    static Map<String, Map<String, String>> meanings(Result result, Path... roots) throws IOException {
         Map<String, Map<String, String>> words = new LinkedHashMap<>();
         for (Test t : result.tests()) {
-            List<OutcomeDescriptions.Declared> declared = OutcomeDescriptions.of(sourceRoot, t.name());
+            List<OutcomeDescriptions.Declared> declared = OutcomeDescriptions.of(t.name(), roots);
             Map<String, String> byId = new LinkedHashMap<>();
             for (Outcome o : t.outcomes()) {
                 byId.put(o.id(), OutcomeDescriptions.meaning(declared, o, t.name()));

@@ -22,20 +22,38 @@ import java.util.regex.Pattern;
  * {@code class} declaration belong to that class. A recorded outcome whose description or
  * expectation disagrees with the source's is an error: the test changed after the run was recorded,
  * and the run must be recorded again.
+ *
+ * <p>A test may take outcomes from the class it extends (the stages share a race's common outcomes
+ * from the test kit, e.g. {@code OneUserRace.ReLoginOutcomes}). They are resolved as jcstress's
+ * annotation processor sees them through Java's {@code @Inherited}: {@code @Outcome} and its
+ * container are inherited each on its own, so a class that declares one {@code @Outcome} keeps its
+ * superclass's container (two or more) besides, while a class that declares two or more has a
+ * container of its own, which replaces the inherited one. The superclass's source is found by the
+ * test file's imports (or its package, or the file itself) under the given source roots.
  */
 final class OutcomeDescriptions {
     /** One declared outcome: its ids (none for the default outcome), its expectation as jcstress prints it, its words. */
     record Declared(List<String> ids, JcstressTable.Expect expect, String desc) {
     }
 
-    private static final Pattern OUTCOME_OR_CLASS = Pattern.compile("@Outcome\\s*\\(|\\bclass\\s+(\\w+)");
+    private static final Pattern OUTCOME_OR_CLASS = Pattern.compile(
+            "@Outcome\\s*\\(|\\bclass\\s+(\\w+)(?:\\s*<[^{]*?>)?(?:\\s+extends\\s+([\\w.]+))?");
+    private static final Pattern IMPORT = Pattern.compile("\\bimport\\s+([\\w.]+)\\s*;");
+    private static final Pattern PACKAGE = Pattern.compile("\\bpackage\\s+([\\w.]+)\\s*;");
     private static final Pattern STRING = Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"");
     private static final Pattern EXPECT = Pattern.compile("expect\\s*=\\s*(?:Expect\\.)?(\\w+)");
 
     private final Map<String, List<Declared>> byClass;
+    /** The name each class extends, as the source writes it ({@code OneUserRace.ReLoginOutcomes}). */
+    private final Map<String, String> superOf;
+    private final String pkg;
+    private final List<String> imports;
 
-    private OutcomeDescriptions(Map<String, List<Declared>> byClass) {
+    private OutcomeDescriptions(Map<String, List<Declared>> byClass, Map<String, String> superOf, String pkg, List<String> imports) {
         this.byClass = byClass;
+        this.superOf = superOf;
+        this.pkg = pkg;
+        this.imports = imports;
     }
 
     /** What the class {@code simpleName} of this source declares, or nothing. */
@@ -47,12 +65,16 @@ final class OutcomeDescriptions {
     static OutcomeDescriptions parse(String source) throws IOException {
         String code = withoutComments(source);
         Map<String, List<Declared>> byClass = new HashMap<>();
+        Map<String, String> superOf = new HashMap<>();
         List<Declared> pending = new ArrayList<>();
         Matcher m = OUTCOME_OR_CLASS.matcher(code);
         int from = 0;
         while (m.find(from)) {
             if (m.group(1) != null) {
                 byClass.put(m.group(1), List.copyOf(pending));
+                if (m.group(2) != null) {
+                    superOf.put(m.group(1), m.group(2));
+                }
                 pending.clear();
                 from = m.end();
                 continue;
@@ -61,11 +83,20 @@ final class OutcomeDescriptions {
             pending.add(annotation(code.substring(m.end(), end)));
             from = end + 1;
         }
-        return new OutcomeDescriptions(byClass);
+        Matcher p = PACKAGE.matcher(code);
+        List<String> imports = new ArrayList<>();
+        for (Matcher i = IMPORT.matcher(code); i.find(); ) {
+            imports.add(i.group(1));
+        }
+        return new OutcomeDescriptions(byClass, superOf, p.find() ? p.group(1) : "", List.copyOf(imports));
     }
 
-    /** The declared outcomes of the source file of {@code testName} (package.Outer[.Inner]) under {@code sourceRoot}. */
-    static List<Declared> of(Path sourceRoot, String testName) throws IOException {
+    /**
+     * The outcomes of the test {@code testName} (package.Outer[.Inner]): its own and those it
+     * inherits, read from the sources under {@code roots} (the test's own source root first, then
+     * the roots of the classes it may extend).
+     */
+    static List<Declared> of(String testName, Path... roots) throws IOException {
         String[] parts = testName.split("\\.");
         // The outer class is the first capitalised part: package parts are lower case.
         int first = 0;
@@ -75,19 +106,79 @@ final class OutcomeDescriptions {
         if (first == parts.length) {
             throw new IOException("not a class name: " + testName);
         }
-        Path file = sourceRoot;
-        for (int i = 0; i < first; i++) {
-            file = file.resolve(parts[i]);
+        String outer = String.join(".", java.util.Arrays.copyOfRange(parts, 0, first + 1));
+        Path file = source(outer, roots);
+        if (file == null) {
+            throw new IOException("no source for " + testName + " at " + roots[0].resolve(outer.replace('.', '/') + ".java")
+                    + ": the outcome descriptions are read from it");
         }
-        file = file.resolve(parts[first] + ".java");
-        if (!Files.isRegularFile(file)) {
-            throw new IOException("no source for " + testName + " at " + file + ": the outcome descriptions are read from it");
-        }
-        List<Declared> d = parse(Files.readString(file)).byClass.get(parts[parts.length - 1]);
-        if (d == null || d.isEmpty()) {
+        Inherited d = inherited(parse(Files.readString(file)), parts[parts.length - 1], file, roots, 0);
+        if (d.all().isEmpty()) {
             throw new IOException(file + " declares no @Outcome for " + parts[parts.length - 1]);
         }
-        return d;
+        return d.all();
+    }
+
+    /** What one class presents, as javac's {@code getAnnotation} does: the container of several, and a single one. */
+    private record Inherited(List<Declared> container, Declared single) {
+        List<Declared> all() {
+            List<Declared> all = new ArrayList<>(container);
+            if (single != null) {
+                all.add(single);
+            }
+            return List.copyOf(all);
+        }
+    }
+
+    private static Inherited inherited(OutcomeDescriptions source, String simpleName, Path file, Path[] roots, int depth)
+            throws IOException {
+        List<Declared> own = source.byClass.get(simpleName);
+        if (own == null) {
+            throw new IOException(file + " declares no class " + simpleName);
+        }
+        String parent = source.superOf.get(simpleName);
+        Inherited up = new Inherited(List.of(), null);
+        if (parent != null) {
+            if (depth > 20) {
+                throw new IOException(file + ": " + simpleName + " extends too deep a chain of classes");
+            }
+            String parentSimple = parent.substring(parent.lastIndexOf('.') + 1);
+            Path parentFile = source.resolve(parent, file, roots);
+            if (parentFile == null) {
+                throw new IOException(file + ": " + simpleName + " extends " + parent + ", whose source is under none of "
+                        + List.of(roots) + ": the outcomes it may inherit are read from it");
+            }
+            OutcomeDescriptions parentSource = parentFile.equals(file) ? source : parse(Files.readString(parentFile));
+            up = inherited(parentSource, parentSimple, parentFile, roots, depth + 1);
+        }
+        // @Outcome and its container are each @Inherited: one declared here hides only the inherited single one,
+        // two or more (a container) hide only the inherited container.
+        return new Inherited(own.size() >= 2 ? own : up.container(), own.size() == 1 ? own.get(0) : up.single());
+    }
+
+    /** The file of a class this source names ({@code Name} or {@code Outer.Nested}): this file, an import, or this package. */
+    private Path resolve(String name, Path file, Path[] roots) {
+        String head = name.split("\\.")[0];
+        if (byClass.containsKey(head)) {
+            return file;
+        }
+        for (String imported : imports) {
+            if (imported.endsWith("." + head)) {
+                return source(imported, roots);
+            }
+        }
+        return source(pkg.isEmpty() ? head : pkg + "." + head, roots);
+    }
+
+    /** The source file of the top-level class {@code qualified} under the first root that has it, or null. */
+    private static Path source(String qualified, Path[] roots) {
+        for (Path root : roots) {
+            Path f = root.resolve(qualified.replace('.', '/') + ".java");
+            if (Files.isRegularFile(f)) {
+                return f;
+            }
+        }
+        return null;
     }
 
     /**

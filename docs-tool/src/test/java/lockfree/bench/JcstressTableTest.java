@@ -93,6 +93,67 @@ class JcstressTableTest {
                         .declared("B"));
     }
 
+    /**
+     * A test's outcomes include those it inherits, as jcstress sees them through {@code @Inherited}: one
+     * {@code @Outcome} of its own adds to the superclass's (a container of two or more); two or more of its
+     * own replace them. The superclass is found by the test file's import under the kit's root.
+     */
+    @Test
+    void aTestTakesTheOutcomesOfTheKitClassItExtends(@TempDir Path dir) throws Exception {
+        Path kit = dir.resolve("testkit/src/main/java");
+        Path tests = dir.resolve("stage9/src/test/java");
+        Files.createDirectories(kit.resolve("lockfree/kit"));
+        Files.createDirectories(tests.resolve("lockfree/stage9/jcstress"));
+        Files.writeString(kit.resolve("lockfree/kit/Race.java"), """
+                package lockfree.kit;
+                public final class Race {
+                    @Outcome(id = "1, 2", expect = ACCEPTABLE, desc = "B first.")
+                    @Outcome(expect = FORBIDDEN, desc = "Anything else.")
+                    public abstract static class Outcomes {
+                    }
+                }
+                """);
+        Files.writeString(tests.resolve("lockfree/stage9/jcstress/Stage9_09_Kit.java"), """
+                package lockfree.stage9.jcstress;
+                import lockfree.kit.Race;
+                public class Stage9_09_Kit {
+                    @Outcome(id = "1, 1", expect = ACCEPTABLE_INTERESTING, desc = "Both saw A.")
+                    public static class Broken extends Race.Outcomes {
+                    }
+                    @Outcome(id = "1, 1", expect = FORBIDDEN, desc = "Both saw A.")
+                    @Outcome(expect = ACCEPTABLE, desc = "Its own default.")
+                    public static class Listed extends Race.Outcomes {
+                    }
+                    public static class Silent extends Broken {
+                    }
+                }
+                """);
+        OutcomeDescriptions.Declared b = new OutcomeDescriptions.Declared(List.of("1, 2"), JcstressTable.Expect.ACCEPTABLE, "B first.");
+        OutcomeDescriptions.Declared other = new OutcomeDescriptions.Declared(List.of(), JcstressTable.Expect.FORBIDDEN, "Anything else.");
+        OutcomeDescriptions.Declared both = new OutcomeDescriptions.Declared(List.of("1, 1"), JcstressTable.Expect.INTERESTING, "Both saw A.");
+        assertEquals(List.of(b, other, both), OutcomeDescriptions.of("lockfree.stage9.jcstress.Stage9_09_Kit.Broken", tests, kit));
+        assertEquals(List.of(b, other, both), OutcomeDescriptions.of("lockfree.stage9.jcstress.Stage9_09_Kit.Silent", tests, kit),
+                "a class of the same file is a superclass too, and what it inherits comes along");
+        assertEquals(List.of(new OutcomeDescriptions.Declared(List.of("1, 1"), JcstressTable.Expect.FORBIDDEN, "Both saw A."),
+                        new OutcomeDescriptions.Declared(List.of(), JcstressTable.Expect.ACCEPTABLE, "Its own default.")),
+                OutcomeDescriptions.of("lockfree.stage9.jcstress.Stage9_09_Kit.Listed", tests, kit),
+                "two of its own replace the inherited container");
+
+        // The words of an inherited outcome are the kit's: a run that recorded others disagrees with the source.
+        JcstressTable.Outcome seen = new JcstressTable.Outcome("1, 2", 5, "50.00%", JcstressTable.Expect.ACCEPTABLE, "B first.");
+        assertEquals("B first.", OutcomeDescriptions.meaning(
+                OutcomeDescriptions.of("lockfree.stage9.jcstress.Stage9_09_Kit.Broken", tests, kit), seen, "Broken"));
+        Files.writeString(kit.resolve("lockfree/kit/Race.java"),
+                Files.readString(kit.resolve("lockfree/kit/Race.java")).replace("B first.", "B, then C."));
+        List<OutcomeDescriptions.Declared> edited = OutcomeDescriptions.of("lockfree.stage9.jcstress.Stage9_09_Kit.Broken", tests, kit);
+        assertTrue(assertThrows(IOException.class, () -> OutcomeDescriptions.meaning(edited, seen, "Broken")).getMessage()
+                .contains("the test changed since the run"));
+
+        // Without the kit's root the superclass's outcomes cannot be read: an error, not a table without them.
+        assertTrue(assertThrows(IOException.class, () -> OutcomeDescriptions.of("lockfree.stage9.jcstress.Stage9_09_Kit.Broken", tests))
+                .getMessage().contains("extends Race.Outcomes, whose source is under none of"));
+    }
+
     private static void copySources(Path dir) throws IOException {
         try (Stream<Path> files = Files.walk(SOURCES)) {
             for (Path f : files.filter(Files::isRegularFile).toList()) {

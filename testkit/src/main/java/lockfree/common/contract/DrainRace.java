@@ -1,6 +1,11 @@
 package lockfree.common.contract;
 
+import org.openjdk.jcstress.annotations.Outcome;
+
 import java.util.function.Function;
+
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
+import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 /**
  * The state of the stages' drain races under jcstress (Stage2_04_DrainFlag, Stage3_03_DrainSignal):
@@ -10,9 +15,10 @@ import java.util.function.Function;
  * every drain scheduled since ({@link #runLater}), as the event loop would later; a message still
  * queued after that ({@link #stranded}) was stranded.
  *
- * <p>Each stage's test keeps its outcomes and names the queue it runs: its own real queue, or the
- * broken {@link BrokenSendQueues.DrainFlagClearedLate} over its queue's storage. (jcstress takes
- * no {@code @Actor} from a superclass, so each test class keeps one-line actors that call these.)
+ * <p>Each stage's test names the queue it runs: its own real queue, or the broken
+ * {@link BrokenSendQueues.DrainFlagClearedLate} over its queue's storage, and takes the outcomes
+ * every variant agrees on from {@link Outcomes}. (jcstress takes no {@code @Actor} from a
+ * superclass, so each test class keeps one-line actors that call these.)
  */
 public final class DrainRace {
     /** Room for every message of the race: no offer is refused, so only a drain can lose one. */
@@ -50,5 +56,23 @@ public final class DrainRace {
     /** Messages left in the queue with no drain scheduled to write them. */
     public int stranded() {
         return queue.size();
+    }
+
+    /**
+     * The outcomes of the drain race (result: r1 = messages written, r2 = messages stranded) that
+     * every variant agrees on: all three messages written, and nothing else. A test class extends
+     * this and adds, with one {@code @Outcome} of its own, its verdict on a stranded message
+     * ("2, 1" and "1, 2"): what the broken drain is built to show, or what the stage's queue must
+     * never do.
+     *
+     * <p>jcstress reads a test's {@code @Outcome}s as Java presents them: {@code @Outcome} is
+     * {@code @Inherited}, and so is the container that holds several. A class with one
+     * {@code @Outcome} of its own therefore keeps these two as well; a class that declared two or
+     * more would have a container of its own, which replaces this one, and would have to list
+     * every outcome again. (The docs' table of each run reads the outcomes the same way.)
+     */
+    @Outcome(id = "3, 0", expect = ACCEPTABLE, desc = "All three written.")
+    @Outcome(expect = FORBIDDEN, desc = "Anything else.")
+    public abstract static class Outcomes {
     }
 }

@@ -1,8 +1,13 @@
 package lockfree.common.contract;
 
+import org.openjdk.jcstress.annotations.Outcome;
+
 import java.util.function.Consumer;
 import java.util.function.LongFunction;
 import java.util.function.UnaryOperator;
+
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
+import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 /**
  * The state of the stages' jcstress races around one user's sessions: user 7 is online on
@@ -15,7 +20,8 @@ import java.util.function.UnaryOperator;
  * <p>Every answer is a session coded as a number: 0 = nobody, 1 = A, 2 = B, 3 = C. Each stage's
  * test keeps its outcomes and names what it runs: its own manager ({@link #on}), or a minimal
  * model of a broken step over the stage's map. (jcstress takes no {@code @Actor} from a
- * superclass, so each test class keeps one-line actors that call these.)
+ * superclass, so each test class keeps one-line actors that call these.) The re-login tests also
+ * share the outcomes every variant agrees on: {@link ReLoginOutcomes}.
  */
 public final class OneUserRace {
     public static final long USER = 7;
@@ -97,5 +103,25 @@ public final class OneUserRace {
             }
         }
         return s == null ? 0 : -1;
+    }
+
+    /**
+     * The outcomes of the re-login race (result: r1 = the session bind(B) displaced, r2 = the one
+     * bind(C) displaced, r3 = who user 7 is bound to at the end) that every variant agrees on: the
+     * two orders of the logins, each kicking what it replaced, and nothing else. A test class
+     * extends this and adds, with one {@code @Outcome} of its own, its verdict on "both logins
+     * displaced A" ("1, 1, 2" and "1, 1, 3"): what a broken variant is built to show, or what the
+     * stage's manager must never do, in its chapter's words.
+     *
+     * <p>jcstress reads a test's {@code @Outcome}s as Java presents them: {@code @Outcome} is
+     * {@code @Inherited}, and so is the container that holds several. A class with one
+     * {@code @Outcome} of its own therefore keeps these three as well; a class that declared two
+     * or more would have a container of its own, which replaces this one, and would have to list
+     * every outcome again. (The docs' table of each run reads the outcomes the same way.)
+     */
+    @Outcome(id = "1, 2, 3", expect = ACCEPTABLE, desc = "B first (kicks A), then C (kicks B); C bound.")
+    @Outcome(id = "3, 1, 2", expect = ACCEPTABLE, desc = "C first (kicks A), then B (kicks C); B bound.")
+    @Outcome(expect = FORBIDDEN, desc = "Anything else.")
+    public abstract static class ReLoginOutcomes {
     }
 }
