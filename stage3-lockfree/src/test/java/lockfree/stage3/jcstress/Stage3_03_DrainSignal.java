@@ -1,9 +1,7 @@
 package lockfree.stage3.jcstress;
 
-import lockfree.common.contract.BrokenSendQueues;
 import lockfree.common.contract.DrainRace;
 import lockfree.stage3.MpscSendQueue;
-import org.jctools.queues.MpscArrayQueue;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.JCStressTest;
@@ -11,7 +9,6 @@ import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.II_Result;
 
-import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE_INTERESTING;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 /*
@@ -26,19 +23,17 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * (A third, separate producer thread would make three actors; jcstress cannot schedule three
  * actors on this 2-CPU machine and skips such tests, so the second producer is the event loop.)
  *
- *   FlagNoRecheck  (minimal model: common's BrokenSendQueues.DrainFlagClearedLate over an MPSC
- *                   queue: an AtomicBoolean "drain scheduled"; an offer
- *                   schedules only if it flips the flag false -> true; the drain writes until
- *                   the queue is empty, then clears the flag and exits)                   BROKEN
  *   RealQueue      (MpscSendQueue: a counter of signals instead of a flag; the drain
  *                   subtracts what it has seen and goes round again if anything is left) FIXED
  *
- * FlagNoRecheck strands a message when an offer lands after the drain's last (empty) poll but
- * before it clears the flag: the producer sees the flag still set and schedules nothing, and the
- * drain exits without looking again. In MpscSendQueue that producer's increment makes the drain's
- * getAndAdd(-missed) return non-zero, and the drain goes round again; a producer that comes after
- * the decrement finds zero and schedules a new drain. (Stage 2's BatchingSendQueue closes the same
- * window differently: it clears its flag BEFORE polling.)
+ * The broken variant is the flag cleared after the drain's last (empty) poll, with no re-check:
+ * Stage2_04_DrainFlag.ClearAfter, run in stage 2's chapter against the same DrainRace. It does not
+ * depend on either stage's queue, so it is written and run once, there. Its race: an offer that
+ * lands after the last poll but before the clear sees the flag still set and schedules nothing,
+ * and the drain exits without looking again. In MpscSendQueue that producer's increment makes
+ * the drain's getAndAdd(-missed) return non-zero, and the drain goes round again; a producer that
+ * comes after the decrement finds zero and schedules a new drain. (Stage 2's BatchingSendQueue
+ * closes the same window differently: it clears its flag BEFORE polling.)
  *
  * Result: r1 = messages written, r2 = messages stranded in the queue.
  *
@@ -51,20 +46,6 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * here, so it has one source.
  */
 public class Stage3_03_DrainSignal {
-
-    @JCStressTest
-    @Outcome(id = {"2, 1", "1, 2"}, expect = ACCEPTABLE_INTERESTING,
-            desc = "Offered while the drain was finishing, saw the flag still set: stranded.")
-    @State
-    public static class FlagNoRecheck extends DrainRace.Outcomes {
-        private final DrainRace race = new DrainRace(
-                loop -> new BrokenSendQueues.DrainFlagClearedLate<>(new MpscArrayQueue<>(DrainRace.CAPACITY), loop));
-
-        // One line each: the race is DrainRace's, the same for every queue (the offers, the drains).
-        @Actor public void producer1() { race.producer(); }
-        @Actor public void eventLoop() { race.eventLoop(); }
-        @Arbiter public void result(II_Result r) { race.runLater(); r.r1 = race.written(); r.r2 = race.stranded(); }
-    }
 
     @JCStressTest
     @Outcome(id = {"2, 1", "1, 2"}, expect = FORBIDDEN, desc = "A message stranded.")
