@@ -41,7 +41,7 @@ final class StressTargets {
         noWorse(md, "broadcast p50, stage 3 no worse than stage 0", s3, s0, s -> s.latency().p50());
         noWorse(md, "broadcast p99, stage 3 no worse than stage 0", s3, s0, s -> s.latency().p99());
         for (Report.Column c : cols) {
-            if (!c.limit()) {
+            if (isStage(c.name())) {
                 withinOfLimit(md, "CPU per delivery of " + c.name() + " within 1.3x of the limit's", c, limit, 1.3,
                         StageResult::cpuMicrosPerDelivery);
             }
@@ -49,6 +49,15 @@ final class StressTargets {
         return md.append("\nFrom [").append(file).append("](").append(file).append("), ")
                 .append(repeats.size()).append(" interleaved run(s) per column; rendered by `./stress.sh render`.\n")
                 .toString();
+    }
+
+    /**
+     * Whether a column is one of the four stages ({@code stageN-...}). Only they are held to the
+     * 1.3x bound: the limit is the yardstick, and the peers (ws, vertx) are what a user would run
+     * instead, measured beside the stages, not held to a bound of this project's.
+     */
+    static boolean isStage(String column) {
+        return column.startsWith("stage");
     }
 
     private static Report.Column column(List<Report.Column> cols, String name) {

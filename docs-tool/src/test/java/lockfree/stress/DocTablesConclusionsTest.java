@@ -68,6 +68,13 @@ class DocTablesConclusionsTest {
         twoRepeats(dir, "stage3-lockfree", 1.06);
         String rerun = DocTables.render(rendered, dir);
         assertTrue(rerun.contains("; not resolved: the ranges of the runs overlap, so this run ranks neither"), rerun);
+        assertTrue(rerun.contains("would give the stages' differences room to show."), "two stages: contention could separate them");
+        // Against a peer (or the limit), contention is not what would separate them: no such advice.
+        Path peer = Files.createDirectories(dir.resolve("peer"));
+        Files.writeString(peer.resolve("run.json"), Files.readString(dir.resolve("run.json")).replace("stage0-rwlock", "vertx"));
+        String beside = DocTables.render(PAGE.replace("vs stage0-rwlock", "vs vertx"), peer);
+        assertTrue(beside.contains("; not resolved: the ranges of the runs overlap, so this run ranks neither; more "
+                + "interleaved repeats (REPEAT=N) on a quiet machine would narrow the ranges.\n"), beside);
     }
 
     @Test

@@ -3,6 +3,8 @@ package lockfree.stress;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Stage 3's end-to-end targets take the repeat rule: a verdict only where the ranges allow one. */
 class StressTargetsTest {
@@ -25,5 +27,14 @@ class StressTargetsTest {
         assertEquals("missed", StressTargets.within(spread(30, 28, 35, 5), spread(10, 9, 11, 5), 1.3));
         assertEquals("n.r.", StressTargets.within(spread(13, 12, 14, 5), spread(10, 9.5, 10.5, 5), 1.3));
         assertEquals("n.r. (one run)", StressTargets.within(spread(11, 11, 11, 1), spread(10, 10, 10, 1), 1.3));
+    }
+
+    @Test
+    void onlyTheStagesAreStages() {
+        assertTrue(StressTargets.isStage("stage0-rwlock"));
+        assertTrue(StressTargets.isStage("stage3-lockfree"));
+        assertFalse(StressTargets.isStage("limit"));
+        assertFalse(StressTargets.isStage("ws"));
+        assertFalse(StressTargets.isStage("vertx"));
     }
 }

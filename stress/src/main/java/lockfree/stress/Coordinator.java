@@ -41,6 +41,8 @@ final class Coordinator {
     private static final Duration POLL = Duration.ofMillis(100);
     /** How long a settled round is still listened to for late or duplicate deliveries. */
     private static final Duration LINGER = Duration.ofSeconds(1);
+    /** How often the warm-up reads the targets' /metrics: a scrape interval at the short end of usual. */
+    private static final Duration SCRAPE_EVERY = Duration.ofSeconds(1);
 
     private final StressSettings settings;
     private final PrintStream out;
@@ -257,8 +259,10 @@ final class Coordinator {
                 out.printf("   warming up: %d %s%n", settings.warmup(),
                         settings.scenario() == Scenario.BROADCAST ? "pushes" : "messages per user");
                 GatewayCounters before = GatewayCounters.read(gateways, settings.cluster());
-                round(workers, k -> "WARMUP " + settings.warmup() + ' ' + audience.apply(k));
-                awaitSettled(workers, gateways, before);
+                try (Scraper scraper = Scraper.start(gateways)) {
+                    round(workers, k -> "WARMUP " + settings.warmup() + ' ' + audience.apply(k));
+                    awaitSettled(workers, gateways, before);
+                }
                 // Every client forgets the warm-up before any starts the measured round: with a
                 // router, a client that reset late would book another's first measured
                 // deliveries in the tally it is about to throw away.
@@ -386,6 +390,52 @@ final class Coordinator {
             TimeUnit.MILLISECONDS.sleep(POLL.toMillis());
         }
         return true;
+    }
+
+    /**
+     * Reads every target's {@code /metrics} once a {@link #SCRAPE_EVERY} while the warm-up runs, as
+     * a Prometheus server would scrape a gateway in service. Why in the warm-up: a gateway's first
+     * reads of its latency summary swap the histograms its event loops record into, and the code
+     * the JIT compiled for recording meets a histogram it has not seen, is thrown away and compiled
+     * again. That happens once in a gateway's life; without scrapes here it would happen at the
+     * read just before the measured round, and be measured as if every delivery paid for it. No
+     * scrapes in the measured round itself: the reads before and after it are its only ones.
+     */
+    private static final class Scraper implements AutoCloseable {
+        private final Thread thread;
+
+        private Scraper(Thread thread) {
+            this.thread = thread;
+        }
+
+        static Scraper start(List<GatewayProcess> gateways) {
+            Thread t = new Thread(() -> {
+                try {
+                    while (!Thread.currentThread().isInterrupted()) {
+                        TimeUnit.MILLISECONDS.sleep(SCRAPE_EVERY.toMillis());
+                        for (GatewayProcess g : gateways) {
+                            try {
+                                g.metrics();
+                            } catch (IOException e) {
+                                // A missed scrape changes nothing measured; the reads that count
+                                // (before and after a round) report their own failures.
+                            }
+                        }
+                    }
+                } catch (InterruptedException e) {
+                    // closed: the warm-up is over
+                }
+            }, "warm-up-scraper");
+            t.setDaemon(true);
+            t.start();
+            return new Scraper(t);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            thread.interrupt();
+            thread.join();
+        }
     }
 
     /** Where a settling round's counts come from. */

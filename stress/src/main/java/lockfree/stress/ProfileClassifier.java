@@ -33,12 +33,21 @@ final class ProfileClassifier {
         POLL("event-loop poll and idle (epoll_wait)",
                 "^(__)?epoll_(p)?wait", "^(__x64_sys_|do_)epoll_(p)?wait.*_\\[k\\]$",
                 "^io/netty/channel/epoll/Native\\.epoll", "^sun/nio/ch/EPoll\\.wait"),
-        JVM("JVM (GC, JIT compiler, VM threads)",
-                // Thread names (the profiler's "threads" option roots every stack in one) and HotSpot's C++.
-                // The profiler cuts long names ("C1 CompilerThre"), so only their starts are matched.
-                "^\\[(GC Thread|G1 |C1 Compiler|C2 Compiler|VM Thread|VM Periodic|Service Thread|"
-                        + "Monitor Deflation|Sweeper|Common-Cleaner|Finalizer|Reference Handl|Signal Dispatch)",
-                "^(G1|GC|CollectedHeap|MemAllocator|CompileBroker|SafepointSynchronize|VMThread)[A-Za-z]*::"),
+        // The JVM's own work, in three parts, because they answer different questions: GC grows
+        // with what the delivery path allocates and with every new object it stores into an old
+        // one (G1's refinement threads scan the cards those stores dirty, e.g. a long-lived queue
+        // array taking a new frame); the JIT shrinks as the warm-up grows; the rest is fixed.
+        // Thread names (the profiler's "threads" option roots every stack in one) and HotSpot's
+        // C++ frames; the profiler cuts long names ("C1 CompilerThre"), so only starts are matched.
+        GC("JVM: garbage collection (pauses, G1 refinement)",
+                "^\\[(GC Thread|G1 )",
+                // G1BarrierSetC1/C2 are the compilers emitting G1's barriers: JIT work, not GC.
+                "^(G1(?!BarrierSetC)|GC|CollectedHeap|MemAllocator)[A-Za-z0-9]*::"),
+        JIT("JVM: JIT compilers", "^\\[(C1 Compiler|C2 Compiler|Sweeper)", "^CompileBroker::"),
+        VM("JVM: other VM threads",
+                "^\\[(VM Thread|VM Periodic|Service Thread|Monitor Deflation|Common-Cleaner|Finalizer|"
+                        + "Reference Handl|Signal Dispatch)",
+                "^(SafepointSynchronize|VMThread)[A-Za-z]*::"),
         QUEUE("send queue and drain",
                 "^lockfree/stage\\d/[A-Za-z]*SendQueue", "^org/jctools/queues/", "^io/netty/channel/ChannelOutboundBuffer"),
         SESSIONS("session-table lookup",

@@ -55,13 +55,20 @@ class ProfileClassifierTest {
     }
 
     @Test
-    void jvmThreadsAndHotSpotFramesAreTheJvm() {
-        assertEquals(Category.JVM, of("[C2 CompilerThre tid=12];thread_native_entry;Thread::call_run;"
+    void jvmThreadsAndHotSpotFramesAreTheJvmsGcJitOrVm() {
+        assertEquals(Category.JIT, of("[C2 CompilerThre tid=12];thread_native_entry;Thread::call_run;"
                 + "CompileBroker::compiler_thread_loop;C2Compiler::compile_method;PhaseIdealLoop::build_loop_tree"));
-        assertEquals(Category.JVM, of("[GC Thread#0 tid=9];thread_native_entry;WorkerThread::run;G1ParTask::work"));
+        // the compiler emitting G1's write barrier is still the compiler
+        assertEquals(Category.JIT, of("[C2 CompilerThre tid=12];thread_native_entry;Thread::call_run;"
+                + "CompileBroker::compiler_thread_loop;C2Compiler::compile_method;G1BarrierSetC2::post_barrier"));
+        assertEquals(Category.GC, of("[GC Thread#0 tid=9];thread_native_entry;WorkerThread::run;G1ParTask::work"));
+        assertEquals(Category.GC, of("[G1 Refine#0 tid=27403];thread_native_entry;Thread::call_run;"
+                + "G1ConcurrentRefineThread::run_service;G1RemSet::refine_card_concurrently"));
         // a GC triggered by an allocation on an event loop
-        assertEquals(Category.JVM, of(LOOP + ";io/netty/buffer/PooledByteBufAllocator.newDirectBuffer;"
+        assertEquals(Category.GC, of(LOOP + ";io/netty/buffer/PooledByteBufAllocator.newDirectBuffer;"
                 + "OptoRuntime::new_array_C;MemAllocator::allocate;G1CollectedHeap::attempt_allocation_slow"));
+        assertEquals(Category.VM, of("[VM Periodic Tas tid=27415];thread_native_entry;Thread::call_run;"
+                + "WatcherThread::run;PeriodicTask::real_time_tick"));
     }
 
     @Test
