@@ -68,6 +68,7 @@ class DocNumbersTest {
             new Constant("200 ms", SETTING, "jcstress's time per test in its ci mode", S0, S1, S2, S3),
             new Constant("100 ms", SETTING, "the JMH smoke run's iteration time; the stress coordinator's poll interval", BENCH, STRESS),
             new Constant("1 ms", SETTING, "async-profiler's sampling interval in the stress tool's profile mode", STRESS),
+            new Constant("1.3x", SETTING, "the stages' bound on CPU per delivery beside the limit's (StressTargets)", STRESS),
             new Constant("10 s", SETTING, "the gateway's log-rate interval", PROTOCOL),
             new Constant("4 x", SETTING, "a limit as a multiple of an option (--max-frame)", PROTOCOL),
             new Constant("1024 x", SETTING, "a limit as a multiple of an option (--queue-capacity x --max-frame)", PROTOCOL));

@@ -15,10 +15,11 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * every drain scheduled since ({@link #runLater}), as the event loop would later; a message still
  * queued after that ({@link #stranded}) was stranded.
  *
- * <p>Each stage's test names the queue it runs: its own real queue, or the broken
- * {@link BrokenSendQueues.DrainFlagClearedLate} over its queue's storage, and takes the outcomes
- * every variant agrees on from {@link Outcomes}. (jcstress takes no {@code @Actor} from a
- * superclass, so each test class keeps one-line actors that call these.)
+ * <p>Each stage's test runs its own queue on it and takes the outcomes every variant agrees on
+ * from {@link Outcomes}. Stage 2's test also runs the broken
+ * {@link BrokenSendQueues.DrainFlagClearedLate}: it depends on neither stage's queue, so it is
+ * written and run once, for both. (jcstress takes no {@code @Actor} from a superclass, so each
+ * test class keeps one-line actors that call these.)
  */
 public final class DrainRace {
     /** Room for every message of the race: no offer is refused, so only a drain can lose one. */
