@@ -21,42 +21,72 @@ class ProfileTableTest {
     private static final Path ROOT = Path.of(System.getProperty("user.dir")).toAbsolutePath().getParent();
     private static final List<Path> PAGES = List.of(ROOT.resolve("docs/STRESS.md"), ROOT.resolve("stage3-lockfree/README.md"));
 
-    private static void write(Path dir, String scenario, String target, long syscall, long netty, double cpuPerDelivery)
-            throws Exception {
+    /** One profiled run: samples in two categories, and its measured CPU per delivery. */
+    private static Map<String, Object> run(long syscall, long netty, double cpuPerDelivery) {
         Map<Category, Long> samples = new EnumMap<>(Category.class);
         samples.put(Category.SYSCALL, syscall);
         samples.put(Category.NETTY, netty);
+        return ProfileSession.repeat(1, 8, cpuPerDelivery * 8 / 1e6, cpuPerDelivery, samples,
+                ProfileSession.mode(true, "2", List.of()));
+    }
+
+    @SafeVarargs
+    private static void write(Path dir, String scenario, String target, Map<String, Object>... runs) throws Exception {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("target", target);
         doc.put("scenario", scenario);
         doc.put("command", "--profile p --users 4");
         doc.put("date", "2026-01-02T03:04:05Z");
-        doc.put("mode", ProfileSession.mode(true, "2", List.of()));
-        doc.put("delivered", 8);
-        doc.put("cpuMicrosPerDelivery", cpuPerDelivery);
-        doc.put("categories", ProfileSession.categories(samples, cpuPerDelivery));
+        doc.put("repeats", List.of(runs));
         LoadClient.JSON.writeValue(dir.resolve(scenario + "-" + target + ".json").toFile(), doc);
     }
 
     @Test
     void oneTablePerScenarioStagesInOrderTheLimitLast(@TempDir Path dir) throws Exception {
         Path p = Files.createDirectories(dir.resolve("profile"));
-        write(p, "unicast", "limit", 1, 1, 10);
-        write(p, "unicast", "stage3-lockfree", 3, 1, 40);
-        write(p, "unicast", "stage0-rwlock", 1, 3, 20);
-        write(p, "broadcast", "stage0-rwlock", 0, 2, 8);
+        write(p, "unicast", "limit", run(1, 1, 10));
+        write(p, "unicast", "stage3-lockfree", run(3, 1, 40));
+        write(p, "unicast", "stage0-rwlock", run(1, 3, 20));
+        write(p, "broadcast", "stage0-rwlock", run(0, 2, 8));
         String page = ProfileTable.render("a\n<!-- stress-profile: profile -->\nold\n<!-- /stress-profile -->\nb\n", dir);
         assertTrue(page.startsWith("a\n<!-- stress-profile: profile -->\n\n**unicast**"), page);
         assertTrue(page.contains("| category | stage0-rwlock | stage3-lockfree | limit |"), page);
         assertTrue(page.contains("| kernel send and receive path (syscalls) | 25.0% / 5.00 | 75.0% / 30.00 | 50.0% / 5.00 |"), page);
         assertTrue(page.contains("| Netty pipeline and WebSocket encoder | 75.0% / 15.00 | 25.0% / 10.00 | 50.0% / 5.00 |"), page);
         assertTrue(page.contains("| **all (measured gateway CPU)** | 100% / 20.00 | 100% / 40.00 | 100% / 10.00 |"), page);
+        assertTrue(page.contains("- stage0-rwlock: 1 run, 4 samples, 8 deliveries, cpu every 1ms"), page);
+        // one run each: a difference from the limit is never called resolved
+        assertTrue(page.contains("| kernel send and receive path (syscalls) | (+0.00) | (+25.00) |"), page);
+        assertTrue(page.contains("| **all (measured gateway CPU)** | (+10.00) | (+30.00) |"), page);
         assertTrue(page.indexOf("**broadcast**") > page.indexOf("**unicast**"), page);
         assertTrue(page.contains("| category | stage0-rwlock |\n"), page);
+        assertTrue(!page.contains("**broadcast**, above"), "no limit in broadcast, so no differences: " + page);
         assertTrue(page.endsWith("<!-- /stress-profile -->\nb\n"), page);
         assertTrue(!page.contains("old"), page);
         // rendering is a fixed point: what the docs check relies on
         assertEquals(page, ProfileTable.render(page, dir));
+    }
+
+    @Test
+    void repeatsShowMedianAndRangeAndADifferenceIsResolvedOnlyWhereTheRangesDoNotOverlap(@TempDir Path dir)
+            throws Exception {
+        Path p = Files.createDirectories(dir.resolve("profile"));
+        // stage 3: half kernel, half Netty, 10-14 us; the limit: three quarters kernel, 8-9 us
+        write(p, "broadcast", "stage3-lockfree", run(1, 1, 12), run(1, 1, 10), run(1, 1, 14));
+        write(p, "broadcast", "limit", run(3, 1, 8), run(3, 1, 9), run(3, 1, 8));
+        String page = ProfileTable.tables(p);
+        assertTrue(page.contains("each the median [min-max] of the target's profiled runs"), page);
+        assertTrue(page.contains("| kernel send and receive path (syscalls) | 50.0% / 6.00 [5.00-7.00] | 75.0% / 6.00 [6.00-6.75] |"), page);
+        assertTrue(page.contains("| Netty pipeline and WebSocket encoder | 50.0% / 6.00 [5.00-7.00] | 25.0% / 2.00 [2.00-2.25] |"), page);
+        assertTrue(page.contains("| **all (measured gateway CPU)** | 100% / 12.00 [10.00-14.00] | 100% / 8.00 [8.00-9.00] |"), page);
+        assertTrue(page.contains("- stage3-lockfree: 3 runs, 6 samples, 24 deliveries"), page);
+        // kernel: 5-7 against 6-6.75 overlap; Netty and the total are apart
+        assertTrue(page.contains("| category | stage3-lockfree |\n|---|---:|\n"), page);
+        assertTrue(page.contains("| kernel send and receive path (syscalls) | (+0.00) |\n"), page);
+        assertTrue(page.contains("| Netty pipeline and WebSocket encoder | +4.00 |\n"), page);
+        assertTrue(page.contains("| **all (measured gateway CPU)** | +4.00 |\n"), page);
+        // a category neither target has samples in is zero on both sides, not resolved
+        assertTrue(page.contains("| routing | (+0.00) |\n"), page);
     }
 
     @Test
@@ -71,14 +101,14 @@ class ProfileTableTest {
             }
             assertEquals(text, DocTables.render(text, page.getParent()), page + " differs from its profile JSON; ./stress.sh render");
         }
-        assertEquals(2, blocks, "STRESS.md's and stage 3's chapter's profile blocks");
+        assertEquals(3, blocks, "STRESS.md's two (G1 and the Parallel collector) and stage 3's chapter's profile blocks");
     }
 
     /** The check's teeth: a cell edited by hand no longer matches the rendering. */
     @Test
     void aHandEditedCellIsCaught(@TempDir Path dir) throws Exception {
         Path p = Files.createDirectories(dir.resolve("profile"));
-        write(p, "unicast", "stage0-rwlock", 1, 3, 20);
+        write(p, "unicast", "stage0-rwlock", run(1, 3, 20));
         String page = ProfileTable.render("<!-- stress-profile: profile -->\n<!-- /stress-profile -->\n", dir);
         String edited = page.replace("25.0% / 5.00", "20.0% / 4.00");
         assertNotEquals(page, edited);

@@ -19,9 +19,15 @@ import java.util.concurrent.TimeUnit;
  * {@code ./bench.sh flame} uses) is loaded into every target JVM at launch, idle, and
  * {@code jcmd JVMTI.agent_load} starts it just before the measured send phase and stops it just
  * after, so the profile covers the same window as the run's gateway CPU and delivered count. Each
- * target gets a collapsed-stack file under {@code target/stress/profile} and a JSON in DIR:
- * samples per {@link ProfileClassifier.Category}, their share, and CPU microseconds per delivery
- * per category (the share of the run's measured gateway CPU per delivery).
+ * target gets a collapsed-stack file per repeat under {@code target/stress/profile} and a JSON in
+ * DIR with one entry per repeat: samples per {@link ProfileClassifier.Category}, their share, and
+ * CPU microseconds per delivery per category (the share of that repeat's measured gateway CPU per
+ * delivery). With {@code --repeat N} the targets are profiled N times, interleaved like measured
+ * runs, so the docs can show each category's median and range instead of one run, in which a
+ * single burst of JIT compiling or a collection moves a whole column.
+ *
+ * <p>A profiled run is not a measured one: the profiler costs CPU too, so its CPU per delivery is
+ * not the results tables' (those come from runs without it).
  *
  * <p>The CPU event is async-profiler's {@code cpu}: perf_events where the kernel allows it, else a
  * timer without kernel frames. Which one ran is recorded: whether kernel frames were seen, the
@@ -36,6 +42,8 @@ final class ProfileSession {
     private final Path library;
     private final Path jcmd;
     private final String command;
+    /* Each target's repeats so far, in order; the coordinator profiles one target at a time. */
+    private final Map<String, List<Map<String, Object>>> repeats = new LinkedHashMap<>();
 
     private ProfileSession(Path dir, Path collapsedDir, Path library, Path jcmd, String command) {
         this.dir = dir;
@@ -43,16 +51,6 @@ final class ProfileSession {
         this.library = library;
         this.jcmd = jcmd;
         this.command = command;
-    }
-
-    /**
-     * Refuses {@code --profile} with {@code --repeat}: a profiled run is not a measured one (the
-     * profiler costs CPU), so repeating it would only put that cost into every repeat's numbers.
-     */
-    static void check(Path profile, StressSettings settings) {
-        if (profile != null && settings.repeats() > 1) {
-            throw new IllegalArgumentException("--profile runs once: drop --repeat (profile and measure in separate runs)");
-        }
     }
 
     /** Extracts the agent from the tool's class path into {@code root/target/stress/profile}. */
@@ -79,8 +77,10 @@ final class ProfileSession {
         return out;
     }
 
+    /** The collapsed stacks of the target's next repeat (the one being profiled), per gateway JVM. */
     private Path collapsed(String target, int shard) {
-        return collapsedDir.resolve(target + "-gateway-" + shard + ".collapsed");
+        int repeat = repeats.getOrDefault(target, List.of()).size() + 1;
+        return collapsedDir.resolve(target + "-gateway-" + shard + "-r" + repeat + ".collapsed");
     }
 
     /** Starts sampling in every gateway JVM of the target. */
@@ -114,7 +114,10 @@ final class ProfileSession {
         }
     }
 
-    /** Classifies the target's collapsed stacks and writes {@code DIR/<scenario>-<target>.json}. */
+    /**
+     * Classifies the target's collapsed stacks of this repeat and rewrites
+     * {@code DIR/<scenario>-<target>.json} with every repeat of the target so far.
+     */
     Path report(String target, StressSettings settings, StageResult result, List<GatewayProcess> gateways)
             throws IOException {
         List<String> lines = new ArrayList<>();
@@ -131,6 +134,10 @@ final class ProfileSession {
                 }
             }
         }
+        List<Map<String, Object>> done = repeats.computeIfAbsent(target, t -> new ArrayList<>());
+        done.add(repeat(done.size() + 1, result.counts().delivered(), result.gatewayCpuSeconds(),
+                result.cpuMicrosPerDelivery(), ProfileClassifier.samples(lines),
+                mode(ProfileClassifier.hasKernelFrames(lines), perfEventParanoid(), warnings)));
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("target", target);
         doc.put("scenario", settings.scenario().wire());
@@ -139,15 +146,24 @@ final class ProfileSession {
         doc.put("users", settings.users());
         doc.put("msgs", settings.msgs());
         doc.put("window", "measured send phase (profiler started before the CPU reading, stopped after)");
-        doc.put("mode", mode(ProfileClassifier.hasKernelFrames(lines), perfEventParanoid(), warnings));
-        doc.put("delivered", result.counts().delivered());
-        doc.put("gatewayCpuSeconds", result.gatewayCpuSeconds());
-        doc.put("cpuMicrosPerDelivery", result.cpuMicrosPerDelivery());
-        doc.put("categories", categories(ProfileClassifier.samples(lines), result.cpuMicrosPerDelivery()));
+        doc.put("repeats", done);
         Files.createDirectories(dir);
         Path json = dir.resolve(settings.scenario().wire() + "-" + target + ".json");
         LoadClient.JSON.writerWithDefaultPrettyPrinter().writeValue(json.toFile(), doc);
         return json;
+    }
+
+    /** One repeat's entry: what it delivered, its measured CPU, how the profiler ran, its categories. */
+    static Map<String, Object> repeat(int number, long delivered, double gatewayCpuSeconds, double cpuMicrosPerDelivery,
+                                      Map<ProfileClassifier.Category, Long> samples, Map<String, Object> mode) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("repeat", number);
+        r.put("delivered", delivered);
+        r.put("gatewayCpuSeconds", gatewayCpuSeconds);
+        r.put("cpuMicrosPerDelivery", cpuMicrosPerDelivery);
+        r.put("mode", mode);
+        r.put("categories", categories(samples, cpuMicrosPerDelivery));
+        return r;
     }
 
     static Map<String, Object> mode(boolean kernelFrames, String paranoid, List<String> warnings) {

@@ -40,7 +40,15 @@ final class Report {
             double[] v = new double[runs.size()];
             for (int i = 0; i < v.length; i++) {
                 v[i] = f.applyAsDouble(runs.get(i));
-                if (v[i] < 0) {
+            }
+            return of(v);
+        }
+
+        /** The spread of one figure's values, one per run; null when a run could not measure it (negative). */
+        static Spread of(double[] values) {
+            double[] v = values.clone();
+            for (double x : v) {
+                if (x < 0) {
                     return null;
                 }
             }

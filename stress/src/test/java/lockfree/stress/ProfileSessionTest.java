@@ -9,9 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The profile mode's knob and what it records about how the profiler ran. */
@@ -24,17 +22,14 @@ class ProfileSessionTest {
     }
 
     @Test
-    void profileTakesADirectoryAndRefusesRepeats() {
+    void profileTakesADirectoryAndRepeatsLikeAMeasuredRun() throws Exception {
         StressMain once = parse("--profile", "docs/stress/profile", "--users", "200");
         assertEquals(Path.of("docs/stress/profile"), once.profile);
-        assertDoesNotThrow(() -> ProfileSession.check(once.profile, once.settings()));
-        StressMain repeated = parse("--profile", "p", "--repeat", "2");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> ProfileSession.check(repeated.profile, repeated.settings()));
-        assertTrue(e.getMessage().contains("--repeat"), e.getMessage());
-        // without --profile, repeats are the measured runs' business
-        StressMain plain = parse("--repeat", "2");
-        assertDoesNotThrow(() -> ProfileSession.check(plain.profile, plain.settings()));
+        assertEquals(1, once.settings().repeats());
+        // repeated, a profile gives each category's median and range (ProfileTable)
+        StressMain repeated = parse("--profile", "p", "--repeat", "3");
+        assertEquals(Path.of("p"), repeated.profile);
+        assertEquals(3, repeated.settings().repeats());
     }
 
     @Test
