@@ -2,6 +2,7 @@ package lockfree.stress;
 
 import lockfree.docs.Blocks;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -169,7 +170,7 @@ final class ProfileTable {
                 return e;
             }
         }
-        return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+        return MissingNode.getInstance();
     }
 
     /** Median, and the range when there is more than one run; n/a when a run could not measure it. */

@@ -148,7 +148,13 @@ public abstract class HostileFixture {
             }, 50, 50, TimeUnit.MILLISECONDS);
         }
 
-        /** Called by one thread at a time: the constructor's, then the sender's. */
+        /*
+         * Read, send, then publish n: not atomic, and it need not be, because one thread at a time
+         * runs it. The constructor's call comes first, and handing the task to the executor orders
+         * it before every run of the task; the runs themselves never overlap (a fixed-rate task
+         * waits for its previous run). verify() reads sent on the test's thread only once the
+         * sender has terminated, and awaitTermination orders every run before that read.
+         */
         private void sendNext() {
             int n = sent.get() + 1;
             alice.send("{\"op\":\"send\",\"to\":" + BOB + ",\"data\":" + n + ",\"id\":" + n + "}");
