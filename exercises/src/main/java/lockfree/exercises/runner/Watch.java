@@ -18,16 +18,16 @@ import java.util.function.Predicate;
  *
  * <p>No time limit decides it: a slow machine makes a correct solution slower, not stuck. What
  * decides it is the threads' state ({@link Stalls}): a deadlock, or a thread waiting for a
- * read-write lock's write lock while read locks stay held, seen in two snapshots {@link #LOOK}
- * apart, is final; a thread running inside one call of the learner's code in every snapshot for
- * {@link #SPIN} is a loop that does not end. Both are short, so a hang is answered within seconds
+ * read-write lock's write lock while read locks stay held, seen in every snapshot of a whole
+ * {@link #LOOK} (the test kit's rule, {@link Stalls.Watching}), is final; a thread running inside
+ * one call of the learner's code in every snapshot for {@link #SPIN} is a loop that does not end. Both are short, so a hang is answered within seconds
  * of the quick check's own time.
  *
  * <p>A thread cannot be killed safely. After a verdict the tests' thread is interrupted and left
  * behind; the caller stops listening to it. (In a forked test JVM, the JVM then exits.)
  */
 final class Watch {
-    /** How far apart the two snapshots are that must show the same deadlock. */
+    /** How long every snapshot must show the same deadlock before it is a verdict. */
     static final Duration LOOK = Patience.of(Duration.ofSeconds(3));
     /** How long a thread must stay inside one call of the learner's code, running, to be called a spin. */
     static final Duration SPIN = Patience.of(Duration.ofSeconds(5));
@@ -55,8 +55,8 @@ final class Watch {
         Thread tests = new Thread(body, name);
         tests.setDaemon(true);
         tests.start();
+        Stalls.Watching stuck = new Stalls.Watching(LOOK, ours, ignore);
         Deque<Stalls.Sample> samples = new ArrayDeque<>();
-        Deque<Long> times = new ArrayDeque<>();
         long spinSamples = Math.max(2, SPIN.toMillis() / EVERY_MILLIS);
         while (true) {
             tests.join(EVERY_MILLIS);
@@ -64,59 +64,21 @@ final class Watch {
                 return Optional.empty();
             }
             Stalls.Sample now = Stalls.sample();
-            long at = System.nanoTime();
             samples.addLast(now);
-            times.addLast(at);
             while (samples.size() > spinSamples) {
                 samples.removeFirst();
-                times.removeFirst();
             }
-            Optional<String> verdict = stuckAllAlong(samples, times, now, at, ours, ignore);
+            Optional<String> verdict = stuck.next(now);
             if (verdict.isEmpty() && samples.size() >= spinSamples) {
                 verdict = Stalls.spinning(new ArrayList<>(samples), ours, SPIN.toSeconds(), ignore);
             }
             if (verdict.isPresent()) {
-                Stuck stuck = new Stuck(verdict.get(), now.stacks(ours));
-                onStuck.accept(stuck);
+                Stuck found = new Stuck(verdict.get(), now.stacks(ours));
+                onStuck.accept(found);
                 tests.interrupt();
-                return Optional.of(stuck);
+                return Optional.of(found);
             }
         }
-    }
-
-    /**
-     * A deadlock or a waiting write lock that every snapshot of the last {@link #LOOK} shows the
-     * same way, or empty. Every one, not the two ends only: a writer that waits for readers over
-     * and over, legitimately, is often caught waiting at two moments seconds apart, and almost
-     * never at every quarter second in between.
-     */
-    private static Optional<String> stuckAllAlong(Deque<Stalls.Sample> samples, Deque<Long> times, Stalls.Sample now,
-                                                  long at, Predicate<StackTraceElement> ours, Set<Long> ignore) {
-        var s = samples.iterator();
-        var t = times.iterator();
-        Optional<String> oldest = Optional.empty();
-        boolean spansTheLook = false;
-        while (s.hasNext()) {
-            Stalls.Sample sample = s.next();
-            long age = at - t.next();
-            if (sample == now) {
-                break;
-            }
-            if (age > LOOK.toNanos() + EVERY_MILLIS * 4_000_000L) {
-                continue; // older than the look: not needed
-            }
-            Optional<String> seen = now.explain(sample, ours, false, ignore);
-            if (seen.isEmpty()) {
-                return Optional.empty();
-            }
-            if (age >= LOOK.toNanos()) {
-                spansTheLook = true;
-            }
-            if (oldest.isEmpty()) {
-                oldest = seen;
-            }
-        }
-        return spansTheLook ? oldest : Optional.empty();
     }
 
     /** The frames of the learner's files in the exercise's package. */

@@ -5,6 +5,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MonitorInfo;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -97,6 +98,51 @@ public final class Stalls {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The rule every watcher of a running test applies (the test kit's {@link Watchdog}, the
+     * exercise runner's watch): a stuck state ({@link Sample#explain}, spins left out) is a verdict
+     * only once every snapshot over a whole look, each compared with the one before it, shows it.
+     * Every one, not the two ends only: a writer that waits for readers again and again,
+     * legitimately, is often caught waiting at the same line seconds apart, and almost never at
+     * every quarter second in between. The caller takes the snapshots, a fraction of the look apart.
+     */
+    public static final class Watching {
+        private final long lookNanos;
+        private final Predicate<StackTraceElement> ours;
+        private final Set<Long> ignore;
+        private Sample before;
+        private long stuckSince = -1;
+
+        /**
+         * @param ours   the frames of the code under test, for the verdict's words
+         * @param ignore threads never blamed (stuck before the watch began, say)
+         */
+        public Watching(Duration look, Predicate<StackTraceElement> ours, Set<Long> ignore) {
+            this.lookNanos = look.toNanos();
+            this.ours = ours;
+            this.ignore = ignore;
+        }
+
+        /** Takes the next snapshot; the verdict once a stuck state has been in every one for the whole look. */
+        public Optional<String> next(Sample now) {
+            Sample earlier = before;
+            before = now;
+            if (earlier == null) {
+                return Optional.empty();
+            }
+            Optional<String> seen = now.explain(earlier, ours, false, ignore);
+            long at = System.nanoTime();
+            if (seen.isEmpty()) {
+                stuckSince = -1;
+            } else if (stuckSince < 0) {
+                stuckSince = at;
+            } else if (at - stuckSince >= lookNanos) {
+                return seen;
+            }
+            return Optional.empty();
+        }
     }
 
     /**

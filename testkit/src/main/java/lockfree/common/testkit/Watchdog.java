@@ -85,23 +85,16 @@ public final class Watchdog implements InvocationInterceptor {
         // Most tests end within a look: they are never sampled (a snapshot of every thread stops
         // the JVM for a moment).
         body.join(look.toMillis());
-        Stalls.Sample before = Stalls.sample();
-        long stuckSince = -1;
+        Stalls.Watching stuck = new Stalls.Watching(look, OURS, stuckAlready);
+        stuck.next(Stalls.sample());
         while (body.isAlive()) {
             body.join(EVERY.toMillis());
             if (!body.isAlive()) {
                 break;
             }
             Stalls.Sample now = Stalls.sample();
-            // Stuck means seen in every snapshot of a whole look, a quarter second apart, not at
-            // two moments: a writer that waits for readers again and again, legitimately, is often
-            // caught waiting at the same line seconds apart, and almost never at every quarter.
-            Optional<String> verdict = now.explain(before, OURS, false, stuckAlready);
-            if (verdict.isEmpty()) {
-                stuckSince = -1;
-            } else if (stuckSince < 0) {
-                stuckSince = System.nanoTime();
-            } else if (System.nanoTime() - stuckSince >= look.toNanos()) {
+            Optional<String> verdict = stuck.next(now);
+            if (verdict.isPresent()) {
                 body.interrupt();
                 throw new AssertionError(verdict.get() + "\n" + now.stacks(OURS));
             }
@@ -112,7 +105,6 @@ public final class Watchdog implements InvocationInterceptor {
                         + " a lost wake-up, or threads waiting on a lock the JVM does not track (a StampedLock);"
                         + " the test's threads:\n" + now.stacks(OURS));
             }
-            before = now;
         }
         Throwable thrown = failure.get();
         if (thrown != null) {
