@@ -96,9 +96,13 @@ public final class DocTables {
         String utc = java.time.OffsetDateTime.parse(r.doc().path("date").asText())
                 .atZoneSameInstant(java.time.ZoneOffset.UTC).toLocalDateTime()
                 .truncatedTo(java.time.temporal.ChronoUnit.MINUTES).toString().replace('T', ' ');
-        return "Finished " + utc + " UTC, "
-                + machine.path("jdk").asText() + ", " + machine.path("cores").asInt() + " cores, "
+        return "Finished " + utc + " UTC, " + machine(machine) + ", "
                 + machine.path("os").asText() + "; arguments: `" + r.doc().path("command").asText() + "`";
+    }
+
+    /** A raw result's machine entry as the captions give it: the JDK and the cores. */
+    static String machine(JsonNode machine) {
+        return machine.path("jdk").asText() + ", " + machine.path("cores").asInt() + " cores";
     }
 
     /**
@@ -139,8 +143,7 @@ public final class DocTables {
         List<String> sources = new ArrayList<>();
         java.util.Set<String> machines = new java.util.LinkedHashSet<>();
         for (Run r : runs) {
-            JsonNode machine = r.doc().path("machine");
-            machines.add(machine.path("jdk").asText() + ", " + machine.path("cores").asInt() + " cores");
+            machines.add(machine(r.doc().path("machine")));
             sources.add("`" + r.file().getFileName() + "` (" + r.doc().path("date").asText().substring(0, 10) + ", "
                     + r.repeats().size() + (r.repeats().size() == 1 ? " run)" : " runs)"));
         }

@@ -45,8 +45,9 @@ final class ProfileTable {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.json")) {
             for (Path f : files) {
                 JsonNode doc = LoadClient.JSON.readTree(f.toFile());
-                if (doc.path("repeats").isEmpty()) {
-                    throw new IOException(f + " lists no profiled runs (\"repeats\"): profile again (PROFILE=" + dir + " ./stress.sh)");
+                if (doc.path("repeats").isEmpty() || doc.path("machine").isMissingNode()) {
+                    throw new IOException(f + " lists no profiled runs (\"repeats\") or no machine: profile again (PROFILE="
+                            + dir + " ./stress.sh)");
                 }
                 all.add(doc);
             }
@@ -108,6 +109,7 @@ final class ProfileTable {
                     .append(mode.path("interval").asText()).append(", ").append(String.join(" / ", ran))
                     .append(" (perf_event_paranoid ").append(String.join(" / ", paranoid)).append("); `")
                     .append(c.path("command").asText()).append("`, ")
+                    .append(DocTables.machine(c.path("machine"))).append(", ")
                     .append(c.path("date").asText(), 0, Math.min(10, c.path("date").asText().length())).append('\n');
         }
         List<JsonNode> limit = cols.stream().filter(c -> Target.LIMIT_NAME.equals(c.path("target").asText())).toList();

@@ -1,9 +1,11 @@
 package lockfree.stress;
 
 import lockfree.stress.ProfileClassifier.Category;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
@@ -14,6 +16,7 @@ import java.util.regex.Matcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** "Where the time goes": the profile tables in the docs are their JSON rendered (DocTables' stress-profile blocks). */
@@ -37,6 +40,7 @@ class ProfileTableTest {
         doc.put("scenario", scenario);
         doc.put("command", "--profile p --users 4");
         doc.put("date", "2026-01-02T03:04:05Z");
+        doc.put("machine", Map.of("cores", 2, "jdk", "OpenJDK 64-Bit Server VM 17.0.15+6", "os", "Linux 6.1"));
         doc.put("repeats", List.of(runs));
         LoadClient.JSON.writeValue(dir.resolve(scenario + "-" + target + ".json").toFile(), doc);
     }
@@ -55,6 +59,7 @@ class ProfileTableTest {
         assertTrue(page.contains("| Netty pipeline and WebSocket encoder | 75.0% / 15.00 | 25.0% / 10.00 | 50.0% / 5.00 |"), page);
         assertTrue(page.contains("| **all (measured gateway CPU)** | 100% / 20.00 | 100% / 40.00 | 100% / 10.00 |"), page);
         assertTrue(page.contains("- stage0-rwlock: 1 run, 4 samples, 8 deliveries, cpu every 1ms"), page);
+        assertTrue(page.contains("`--profile p --users 4`, OpenJDK 64-Bit Server VM 17.0.15+6, 2 cores, 2026-01-02\n"), page);
         // one run each: a difference from the limit is never called resolved
         assertTrue(page.contains("| kernel send and receive path (syscalls) | (+0.00) | (+25.00) |"), page);
         assertTrue(page.contains("| **all (measured gateway CPU)** | (+10.00) | (+30.00) |"), page);
@@ -102,6 +107,19 @@ class ProfileTableTest {
             assertEquals(text, DocTables.render(text, page.getParent()), page + " differs from its profile JSON; ./stress.sh render");
         }
         assertEquals(3, blocks, "STRESS.md's two (G1 and the Parallel collector) and stage 3's chapter's profile blocks");
+    }
+
+    /** A profile that does not say what it was measured on renders nothing. */
+    @Test
+    void aProfileWithoutItsMachineIsRefused(@TempDir Path dir) throws Exception {
+        Path p = Files.createDirectories(dir.resolve("profile"));
+        write(p, "unicast", "stage0-rwlock", run(1, 3, 20));
+        Path json = p.resolve("unicast-stage0-rwlock.json");
+        ObjectNode doc = (ObjectNode) LoadClient.JSON.readTree(json.toFile());
+        doc.remove("machine");
+        LoadClient.JSON.writeValue(json.toFile(), doc);
+        IOException e = assertThrows(IOException.class, () -> ProfileTable.tables(p));
+        assertTrue(e.getMessage().contains("no machine"), e.getMessage());
     }
 
     /** The check's teeth: a cell edited by hand no longer matches the rendering. */

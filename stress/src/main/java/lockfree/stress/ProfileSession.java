@@ -143,6 +143,7 @@ final class ProfileSession {
         doc.put("scenario", settings.scenario().wire());
         doc.put("command", command);
         doc.put("date", ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+        doc.put("machine", StressMain.machine());
         doc.put("users", settings.users());
         doc.put("msgs", settings.msgs());
         doc.put("window", "measured send phase (profiler started before the CPU reading, stopped after)");

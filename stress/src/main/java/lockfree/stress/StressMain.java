@@ -183,9 +183,7 @@ public final class StressMain implements Callable<Integer> {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("command", String.join(" ", commandLine));
             doc.put("date", ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
-            doc.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(),
-                    "jdk", System.getProperty("java.vm.name") + ' ' + System.getProperty("java.runtime.version"),
-                    "os", System.getProperty("os.name") + ' ' + System.getProperty("os.version")));
+            doc.put("machine", machine());
             doc.put("settings", Map.of("users", s.users(), "msgs", s.msgs(), "scenario", s.scenario().wire(),
                     "rate", s.effectiveRate(), "closedLoop", s.closedLoop(), "gatewayJvmsPerStage", s.shards(),
                     "gatewayArgs", s.gatewayArgsOf(0), "router", s.cluster() ? "redis" : "none", "repeats", s.repeats()));
@@ -273,5 +271,12 @@ public final class StressMain implements Callable<Integer> {
             }
             return 0; // EOF: the coordinator went away
         }
+    }
+
+    /** What every raw result records about the machine it was measured on (the JDK is this JVM's). */
+    static Map<String, Object> machine() {
+        return Map.of("cores", Runtime.getRuntime().availableProcessors(),
+                "jdk", System.getProperty("java.vm.name") + ' ' + System.getProperty("java.runtime.version"),
+                "os", System.getProperty("os.name") + ' ' + System.getProperty("os.version"));
     }
 }
