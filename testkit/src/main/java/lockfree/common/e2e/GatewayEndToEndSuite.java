@@ -67,9 +67,14 @@ public abstract class GatewayEndToEndSuite {
     protected Gateway start(UnaryOperator<GatewayConfig> tweak) {
         GatewayConfig config = GatewayConfig.defaults().withPort(0)
                 .withShutdownTimeout(Duration.ofSeconds(3));
-        Gateway g = Gateway.start(stage(), tweak.apply(config));
+        Gateway g = startGateway(tweak.apply(config));
         gateways.add(g);
         return g;
+    }
+
+    /** How a case starts its gateway: the stage on the shipped transport and router. */
+    protected Gateway startGateway(GatewayConfig config) {
+        return Gateway.start(stage(), config);
     }
 
     protected Gateway start() {
@@ -243,6 +248,36 @@ public abstract class GatewayEndToEndSuite {
         awaitOp(anonymous, "pong"); // the pong is the next frame: the broadcast skipped it
         assertTrue(anonymous.drain().stream().noneMatch(s -> s.contains("\"msg\"")),
                 "a connection that has not logged in receives no broadcast");
+    }
+
+    /**
+     * Every push to a user goes through that user's one send queue, a broadcast as much as a send,
+     * and the queue keeps each producer's order. A sender's frames are read and routed one after
+     * another on its connection's event loop, which is one producer, so the recipient must see
+     * them in the order sent. The recipient logs in first and the sender second, so Netty gives
+     * them different event loops (it hands out loops in turn): a recipient's drain then runs
+     * while the sender's loop is still routing, which is where a broadcast that took another way
+     * to the socket than the queue would be overtaken by the sends queued behind it.
+     */
+    @Test
+    @DisplayName("one sender's messages reach a user in the order sent, sends and broadcasts mixed")
+    void oneSendersMessagesKeepTheirOrderAcrossSendsAndBroadcasts() {
+        Gateway g = start();
+        WsTestClient recipient = login(g, 1);
+        WsTestClient sender = login(g, 2);
+        int messages = 400; // within the frame rate's burst; every even one a send, every odd one a broadcast
+        for (int i = 0; i < messages; i++) {
+            sender.send(i % 2 == 0 ? "{\"op\":\"send\",\"to\":1,\"data\":" + i + "}"
+                    : "{\"op\":\"broadcast\",\"data\":" + i + "}");
+        }
+        List<Integer> seen = new ArrayList<>();
+        while (seen.size() < messages) {
+            JsonNode m = awaitOp(recipient, "msg");
+            seen.add(m.get("data").asInt());
+        }
+        for (int i = 0; i < messages; i++) {
+            assertEquals(i, seen.get(i), "message " + i + " out of order: the recipient saw " + seen);
+        }
     }
 
     @Test
