@@ -20,8 +20,8 @@ import java.util.function.Predicate;
  * decides it is the threads' state ({@link Stalls}): a deadlock, or a thread waiting for a
  * read-write lock's write lock while read locks stay held, seen in every snapshot of a whole
  * {@link #LOOK} (the test kit's rule, {@link Stalls.Watching}), is final; a thread running inside
- * one call of the learner's code in every snapshot for {@link #SPIN} is a loop that does not end. Both are short, so a hang is answered within seconds
- * of the quick check's own time.
+ * one call of the learner's code in every snapshot for {@link #SPIN} is a loop that does not end.
+ * Both are short, so a hang is answered within seconds of the quick check's own time.
  *
  * <p>A thread cannot be killed safely. After a verdict the tests' thread is interrupted and left
  * behind; the caller stops listening to it. (In a forked test JVM, the JVM then exits.)

@@ -19,7 +19,7 @@ import java.util.function.Predicate;
 /**
  * Says in words why threads stopped making progress: the part of a hang a learner can act on.
  *
- * <p>A stuck test used to look like a frozen terminal, then a timeout. A timeout says only that
+ * <p>Left alone, a stuck test is a frozen terminal, then a timeout. A timeout says only that
  * time ran out, which on a busy machine is no verdict at all. What does tell a mistake from a slow
  * machine is the threads' state, so {@link #sample()} takes a snapshot of every thread and
  * {@link Sample#explain} compares two snapshots taken some seconds apart:
