@@ -60,7 +60,8 @@ final class DocTablesConclusions {
         Figure f = FIGURES.get(c.group(1));
         Report.Spread a = spread(run, c.group(2), f);
         Report.Spread b = spread(run, c.group(3), f);
-        StringBuilder s = new StringBuilder(what(run)).append(", ").append(f.words()).append(", median [min-max] of ")
+        StringBuilder s = new StringBuilder(what(run)).append(", ").append(f.words()).append(", median [")
+                .append(Report.Spread.words(Math.min(a.runs(), b.runs()))).append("] of ")
                 .append(a.runs() == b.runs() ? a.runs() + (a.runs() == 1 ? " run" : " interleaved runs") : "the runs")
                 .append(": ").append(c.group(2)).append(' ').append(cell(a, f)).append(", ").append(c.group(3)).append(' ')
                 .append(cell(b, f)).append(' ').append(f.unit()).append(". ");
@@ -72,7 +73,7 @@ final class DocTablesConclusions {
         }
         String why = a.runs() < 2 || b.runs() < 2 ? "one run has no range to compare" : "the ranges of the runs overlap";
         s.append("; not resolved: ").append(why).append(", so this run ranks neither; more interleaved repeats "
-                + "(REPEAT=N) on a quiet machine would narrow the ranges");
+                + "(REPEAT=9 or more) on a quiet machine would narrow the ranges");
         // Only two stages differ in nothing but their session table and send queue; the limit and
         // the peers differ in everything else too, so contention is not what would separate them.
         return s.append(StressTargets.isStage(c.group(2)) && StressTargets.isStage(c.group(3))
@@ -87,7 +88,7 @@ final class DocTablesConclusions {
         }
         String median = String.format(Locale.ROOT, "%.1f", s.median());
         return s.runs() == 1 ? median
-                : median + " [" + String.format(Locale.ROOT, "%.1f", s.min()) + "-" + String.format(Locale.ROOT, "%.1f", s.max()) + "]";
+                : median + " [" + String.format(Locale.ROOT, "%.1f", s.low()) + "-" + String.format(Locale.ROOT, "%.1f", s.high()) + "]";
     }
 
     private static Report.Spread spread(DocTables.Run run, String target, Figure f) throws IOException {

@@ -73,7 +73,7 @@ final class ProfileTable {
         StringBuilder sb = new StringBuilder("**").append(scenario)
                 .append("**: share of the gateway's CPU samples / CPU per delivery (us)");
         if (most > 1) {
-            sb.append(", each the median [min-max] of the target's profiled runs");
+            sb.append(", each the median [").append(Report.Spread.words(most)).append("] of the target's profiled runs");
         }
         sb.append("\n\n| category |");
         cols.forEach(c -> sb.append(' ').append(c.path("target").asText()).append(" |"));
@@ -181,6 +181,6 @@ final class ProfileTable {
             return "n/a";
         }
         String median = String.format(Locale.ROOT, "%.2f", s.median());
-        return s.runs() == 1 ? median : String.format(Locale.ROOT, "%s [%.2f-%.2f]", median, s.min(), s.max());
+        return s.runs() == 1 ? median : String.format(Locale.ROOT, "%s [%.2f-%.2f]", median, s.low(), s.high());
     }
 }

@@ -13,9 +13,9 @@ import java.util.regex.Pattern;
  * {@code <!-- stress-targets: stress/broadcast-10000x10.json -->} ... {@code <!-- /stress-targets -->}.
  *
  * <p>The rule is the stress report's: a difference between two columns is called only where the
- * ranges of their repeats do not overlap, so a target is <b>met</b> only when the worst repeat
- * meets it, <b>missed</b> only when the best repeat misses it, and <b>n.r.</b> (not resolved) in
- * between. One run per column resolves nothing.
+ * ranges of their repeats ({@link Report.Spread}) do not overlap, so a target is <b>met</b> only
+ * when the worse end of the range meets it, <b>missed</b> only when the better end misses it, and
+ * <b>n.r.</b> (not resolved) in between. One run per column resolves nothing.
  */
 final class StressTargets {
 
@@ -34,7 +34,8 @@ final class StressTargets {
 
     static String table(List<List<StageResult>> repeats, String file) {
         List<Report.Column> cols = Report.columns(repeats);
-        StringBuilder md = new StringBuilder("| target | measured: median [min-max] | bound | verdict |\n|---|---|---|---|\n");
+        StringBuilder md = new StringBuilder("| target | measured: median [" + Report.Spread.words(repeats.size())
+                + "] | bound | verdict |\n|---|---|---|---|\n");
         Report.Column s0 = column(cols, STAGE0);
         Report.Column s3 = column(cols, STAGE3);
         Report.Column limit = cols.stream().filter(Report.Column::limit).findFirst().orElse(null);
@@ -64,7 +65,7 @@ final class StressTargets {
         return cols.stream().filter(c -> c.name().equals(name)).findFirst().orElse(null);
     }
 
-    /* Lower is better. Missed when every repeat of a is above every repeat of b (a resolved loss);
+    /* Lower is better. Missed when a's range is above b's (a resolved loss);
        met when a's median is not above b's (a resolved win, or no loss the repeats can show);
        otherwise a's median is worse but the ranges overlap: not resolved. */
     private static void noWorse(StringBuilder md, String target, Report.Column a, Report.Column b,
@@ -82,11 +83,11 @@ final class StressTargets {
 
     static String noWorse(Report.Spread x, Report.Spread y) {
         return x.runs() < 2 || y.runs() < 2 ? "n.r. (one run)"
-                : x.min() > y.max() ? "missed" : x.median() <= y.median() ? "met" : "n.r.";
+                : x.low() > y.high() ? "missed" : x.median() <= y.median() ? "met" : "n.r.";
     }
 
-    /* a's figure over the limit's at most bound: met when a's worst repeat over the limit's best is
-       within it, missed when a's best over the limit's worst is not. */
+    /* a's figure over the limit's at most bound: met when the high end of a's range over the low end
+       of the limit's is within it, missed when a's low end over the limit's high end is not. */
     private static void withinOfLimit(StringBuilder md, String target, Report.Column a, Report.Column limit,
                                       double bound, ToDoubleFunction<StageResult> f) {
         md.append("| ").append(target).append(" | ");
@@ -98,7 +99,7 @@ final class StressTargets {
             return;
         }
         md.append(String.format(Locale.ROOT, "x%.2f [x%.2f-x%.2f] of %s us", x.median() / l.median(),
-                x.min() / l.max(), x.max() / l.min(), Report.fmt(l.median()))).append(" | ").append(b).append(" | ")
+                x.low() / l.high(), x.high() / l.low(), Report.fmt(l.median()))).append(" | ").append(b).append(" | ")
           .append(within(x, l, bound)).append(" |\n");
     }
 
@@ -106,6 +107,6 @@ final class StressTargets {
         if (x.runs() < 2 || limit.runs() < 2) {
             return "n.r. (one run)";
         }
-        return x.max() / limit.min() <= bound ? "met" : x.min() / limit.max() > bound ? "missed" : "n.r.";
+        return x.high() / limit.low() <= bound ? "met" : x.low() / limit.high() > bound ? "missed" : "n.r.";
     }
 }

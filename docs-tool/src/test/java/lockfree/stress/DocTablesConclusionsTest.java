@@ -74,7 +74,7 @@ class DocTablesConclusionsTest {
         Files.writeString(peer.resolve("run.json"), Files.readString(dir.resolve("run.json")).replace("stage0-rwlock", "vertx"));
         String beside = DocTables.render(PAGE.replace("vs stage0-rwlock", "vs vertx"), peer);
         assertTrue(beside.contains("; not resolved: the ranges of the runs overlap, so this run ranks neither; more "
-                + "interleaved repeats (REPEAT=N) on a quiet machine would narrow the ranges.\n"), beside);
+                + "interleaved repeats (REPEAT=9 or more) on a quiet machine would narrow the ranges.\n"), beside);
     }
 
     @Test

@@ -9,8 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Stage 3's end-to-end targets take the repeat rule: a verdict only where the ranges allow one. */
 class StressTargetsTest {
 
-    private static Report.Spread spread(double median, double min, double max, int runs) {
-        return new Report.Spread(median, min, max, runs);
+    private static Report.Spread spread(double median, double low, double high, int runs) {
+        return new Report.Spread(median, low, high, runs);
     }
 
     @Test

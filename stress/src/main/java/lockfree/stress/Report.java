@@ -11,8 +11,8 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * The side-by-side table: one column per target (stage or limit), one row per figure. With
- * {@code --repeat N} every figure is the median of the N interleaved runs with their range
- * {@code [min-max]}, and the counts are totals over the runs. The key figures are followed by
+ * {@code --repeat N} every figure is the median of the N interleaved runs with its range (min-max
+ * up to eight runs, see {@link Spread}), and the counts are totals over the runs. The key figures are followed by
  * labelled ratio rows: each column's median divided by stage 0's and by the limit's. A ratio is
  * called a difference only where the two columns' ranges do not overlap, which needs at least two
  * runs; otherwise the cell says "not resolved". Printed as text after a run, and written as
@@ -34,8 +34,16 @@ final class Report {
         }
     }
 
-    /** A figure over a column's runs: median and range; null when some run could not measure it. */
-    record Spread(double median, double min, double max, int runs) {
+    /**
+     * A figure over a column's runs: the median, and the range two columns are compared by. The
+     * range is the pair of order statistics [k-th lowest, k-th highest] that holds the median of
+     * the runs' distribution with probability at least 15/16, what min-max gives over five runs
+     * (the median is outside it only when all five runs fall on one side of it: 2 in 32). Up to
+     * eight runs that takes k = 1, min-max (with fewer than five, at less confidence); from nine
+     * runs on a larger k reaches it, so more repeats narrow the range, where a min-max range could
+     * only widen with each run added. Null when some run could not measure the figure.
+     */
+    record Spread(double median, double low, double high, int runs) {
         static Spread of(List<StageResult> runs, ToDoubleFunction<StageResult> f) {
             double[] v = new double[runs.size()];
             for (int i = 0; i < v.length; i++) {
@@ -55,16 +63,61 @@ final class Report {
             Arrays.sort(v);
             int n = v.length;
             double median = n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-            return new Spread(median, v[0], v[n - 1], n);
+            int k = order(n);
+            return new Spread(median, v[k - 1], v[n - k], n);
+        }
+
+        /**
+         * The k of the range over n runs: the largest whose [k-th lowest, k-th highest] still holds
+         * the median with probability at least 15/16. The range misses the median only when fewer
+         * than k runs fall on one side of it, which happens with probability
+         * 2 * P(Binomial(n, 1/2) < k).
+         */
+        static int order(int n) {
+            int k = 1;
+            while (k + 1 <= (n + 1) / 2 && 2 * fewerThan(n, k + 1) <= 1.0 / 16) {
+                k++;
+            }
+            return k;
+        }
+
+        /* P(Binomial(n, 1/2) < k): the chance that fewer than k of n runs fall below the median. */
+        private static double fewerThan(int n, int k) {
+            double sum = 0;
+            double choose = 1;
+            for (int i = 0; i < k; i++) {
+                sum += choose;
+                choose = choose * (n - i) / (i + 1);
+            }
+            return sum / Math.pow(2, n);
+        }
+
+        /** Why a range over nine runs or more is not min-max, for the captions that print one. */
+        static final String WHY = "The range holds the median of such runs with probability at least 15/16, "
+                + "as min-max does over 5 runs; more runs narrow it. ";
+
+        /** The range in words, as the captions print it: "min-max", or "2nd lowest-2nd highest". */
+        static String words(int runs) {
+            int k = order(runs);
+            return k == 1 ? "min-max" : ordinal(k) + " lowest-" + ordinal(k) + " highest";
+        }
+
+        private static String ordinal(int k) {
+            return k + (k % 100 / 10 == 1 ? "th" : switch (k % 10) {
+                case 1 -> "st";
+                case 2 -> "nd";
+                case 3 -> "rd";
+                default -> "th";
+            });
         }
 
         /** Two spreads are told apart only by at least two runs each whose ranges do not overlap. */
         boolean resolvedFrom(Spread o) {
-            return runs >= 2 && o.runs >= 2 && (max < o.min || o.max < min);
+            return runs >= 2 && o.runs >= 2 && (high < o.low || o.high < low);
         }
 
         String cell() {
-            return runs == 1 ? fmt(median) : fmt(median) + " [" + fmt(min) + "-" + fmt(max) + "]";
+            return runs == 1 ? fmt(median) : fmt(median) + " [" + fmt(low) + "-" + fmt(high) + "]";
         }
     }
 
@@ -133,7 +186,8 @@ final class Report {
         return repeats == 1
                 ? "One run per column. \"ratio to X\": this column's figure / X's. One run cannot tell a difference "
                 + "from noise, so no ratio is called resolved (--repeat N runs the columns N times, interleaved)."
-                : "Each figure: median [min-max] of " + repeats + " interleaved runs; counts are totals over the runs. "
+                : "Each figure: median [" + Spread.words(repeats) + "] of " + repeats + " interleaved runs; counts are "
+                + "totals over the runs. " + (Spread.order(repeats) > 1 ? Spread.WHY : "")
                 + "\"ratio to X\": this column's median / X's, called a difference only where the two ranges do not "
                 + "overlap, \"" + NOT_RESOLVED + "\" otherwise.";
     }

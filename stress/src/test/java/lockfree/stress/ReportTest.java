@@ -89,6 +89,44 @@ class ReportTest {
     }
 
     @Test
+    void theRangeIsMinMaxUpToEightRunsAndNarrowsFromNineOn() {
+        assertEquals(List.of(1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 3, 3, 4, 4),
+                java.util.stream.IntStream.rangeClosed(2, 15).map(Report.Spread::order).boxed().toList(),
+                "k for 2..15 runs: the largest whose [k-th lowest, k-th highest] misses the median with "
+                        + "probability 2 * P(Binomial(n, 1/2) < k) <= 1/16");
+        Report.Spread five = Report.Spread.of(new double[] {5, 1, 3, 2, 4});
+        assertEquals(new Report.Spread(3, 1, 5, 5), five, "over 5 runs the range is min-max");
+        Report.Spread nine = Report.Spread.of(new double[] {9, 1, 3, 2, 4, 8, 5, 7, 6});
+        assertEquals(new Report.Spread(5, 2, 8, 9), nine, "over 9 runs it is the 2nd lowest to the 2nd highest");
+        assertEquals("min-max", Report.Spread.words(8));
+        assertEquals("2nd lowest-2nd highest", Report.Spread.words(9));
+        assertEquals("3rd lowest-3rd highest", Report.Spread.words(12));
+    }
+
+    @Test
+    void moreRunsCanResolveWhatOneStrayRunHidFromMinMax() {
+        // One stray run each way (a noisy neighbour, a lucky one) makes two min-max ranges overlap;
+        // over nine runs the range drops one run at each end, and the two columns come apart.
+        double[] a = {10, 10.2, 10.1, 10.3, 10.2, 10.1, 10.0, 10.2, 13};
+        double[] b = {12, 12.2, 12.1, 12.3, 12.2, 12.1, 12.0, 12.2, 9};
+        assertTrue(Report.Spread.of(a).resolvedFrom(Report.Spread.of(b)));
+        double[] a8 = java.util.Arrays.copyOf(a, 8);
+        double[] b8 = java.util.Arrays.copyOf(b, 8);
+        a8[7] = 13;
+        b8[7] = 9;
+        assertFalse(Report.Spread.of(a8).resolvedFrom(Report.Spread.of(b8)), "over 8 runs min-max keeps the stray runs");
+    }
+
+    @Test
+    void theLegendNamesTheRangeItUses() {
+        assertTrue(Report.legend(5).startsWith("Each figure: median [min-max] of 5 interleaved runs;"), Report.legend(5));
+        assertTrue(Report.legend(9).startsWith("Each figure: median [2nd lowest-2nd highest] of 9 interleaved runs;"),
+                Report.legend(9));
+        assertTrue(Report.legend(9).contains("probability at least 15/16"), Report.legend(9));
+        assertFalse(Report.legend(5).contains("15/16"), Report.legend(5));
+    }
+
+    @Test
     void markdownHasOneHeaderRuleAndMarksLossesAndMismatches() {
         StageResult ok = stage("stage0-rwlock", new Counts(10, 10, 0, 0, 10, 10), 0, "none");
         StageResult bad = stage("stage3-lockfree", new Counts(10, 7, 1, 0, 10, 10), 0, "none");
