@@ -12,11 +12,11 @@ import java.util.function.ToDoubleFunction;
 /**
  * The side-by-side table: one column per target (stage or limit), one row per figure. With
  * {@code --repeat N} every figure is the median of the N interleaved runs with its range (min-max
- * up to eight runs, see {@link Spread}), and the counts are totals over the runs. The key figures are followed by
- * labelled ratio rows: each column's median divided by stage 0's and by the limit's. A ratio is
- * called a difference only where the two columns' ranges do not overlap, which needs at least two
- * runs; otherwise the cell says "not resolved". Printed as text after a run, and written as
- * Markdown for the docs ({@code --markdown}, {@code ./stress.sh render}).
+ * up to eight runs, see {@link Spread}), and the counts are totals over the runs. The key figures
+ * are followed by labelled ratio rows: each column's median divided by stage 0's and by the
+ * limit's. A ratio is called a difference only where the two columns' ranges do not overlap, which
+ * needs at least two runs; otherwise the cell says "not resolved". Printed as text after a run, and
+ * written as Markdown for the docs ({@code --markdown}, {@code ./stress.sh render}).
  */
 final class Report {
     private static final String NOT_RESOLVED = "not resolved";
