@@ -46,6 +46,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -268,11 +269,41 @@ final class LimitServer implements AutoCloseable {
 
     // ---- HTTP: health, metrics, push -------------------------------------------------------
 
-    /** Requests that are not the WebSocket upgrade (the protocol handler passes them on). */
+    /**
+     * Requests that are not the WebSocket upgrade (the protocol handler passes them on); one per
+     * connection, on its event loop. HTTP/1.1 answers pipelined requests in the order they came,
+     * but a push is answered late, by whichever event loop finishes it last: a request read while
+     * a push is out waits here, so that its answer cannot overtake the push's.
+     */
     private final class HttpEndpoints extends SimpleChannelInboundHandler<FullHttpRequest> {
+        private final ArrayDeque<FullHttpRequest> waiting = new ArrayDeque<>();
+        private boolean pushing;
+        private boolean closing;
+
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) throws IOException {
+            if (closing) {
+                return;
+            }
+            if (pushing) {
+                // Our own reference: SimpleChannelInboundHandler releases its one on return.
+                waiting.add(req.retain());
+            } else {
+                serve(ctx, req);
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+            waiting.forEach(FullHttpRequest::release);
+            waiting.clear();
+            super.channelInactive(ctx);
+        }
+
+        private void serve(ChannelHandlerContext ctx, FullHttpRequest req) throws IOException {
             boolean keepAlive = HttpUtil.isKeepAlive(req);
+            // A request that asks to close is the last this connection answers.
+            closing = !keepAlive;
             String path = req.uri();
             if (req.method().equals(HttpMethod.GET) && path.equals("/health")) {
                 respond(ctx, HttpResponseStatus.OK, "ok".getBytes(StandardCharsets.US_ASCII), keepAlive);
@@ -286,12 +317,33 @@ final class LimitServer implements AutoCloseable {
                             "the limit server pushes only {\"all\":true,\"data\":...}".getBytes(StandardCharsets.UTF_8), keepAlive);
                     return;
                 }
-                // from 0: from the backend, as the gateways write it.
+                pushing = true;
+                // from 0: from the backend, as the gateways write it. The answer comes from another
+                // loop's task; back on this connection's loop, it is written, then what waited.
                 broadcast(LimitFrames.msg(ctx.alloc(), 0, body, f.dataStart, f.dataEnd),
-                        accepted -> respond(ctx, HttpResponseStatus.ACCEPTED,
-                                ("{\"accepted\":" + accepted + '}').getBytes(StandardCharsets.US_ASCII), keepAlive));
+                        accepted -> ctx.executor().execute(() -> {
+                            respond(ctx, HttpResponseStatus.ACCEPTED,
+                                    ("{\"accepted\":" + accepted + '}').getBytes(StandardCharsets.US_ASCII), keepAlive);
+                            pushing = false;
+                            serveWaiting(ctx);
+                        }));
             } else {
                 respond(ctx, HttpResponseStatus.NOT_FOUND, new byte[0], keepAlive);
+            }
+        }
+
+        private void serveWaiting(ChannelHandlerContext ctx) {
+            while (!pushing && !waiting.isEmpty()) {
+                FullHttpRequest next = waiting.poll();
+                try {
+                    if (!closing) {
+                        serve(ctx, next);
+                    }
+                } catch (IOException e) {
+                    ctx.fireExceptionCaught(e);
+                } finally {
+                    next.release();
+                }
             }
         }
     }

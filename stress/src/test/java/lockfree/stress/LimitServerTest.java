@@ -1,6 +1,7 @@
 package lockfree.stress;
 
 import lockfree.common.testkit.Patience;
+import lockfree.common.testkit.RawClient;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.buffer.ByteBuf;
@@ -21,6 +22,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -113,6 +115,28 @@ class LimitServerTest {
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(0.0, GatewayProcess.metricSum(metrics.body(), "gateway_pushes_dropped_total"));
         assertTrue(metrics.body().contains("gateway_pushes_dropped_total 0\n"), metrics.body());
+    }
+
+    /**
+     * HTTP/1.1 answers pipelined requests in the order they came. The limit answers a push from
+     * another event loop's task, after the push has reached every loop, and a health check at
+     * once: unless the health check waits for the push's answer, it overtakes it.
+     */
+    @Test
+    void pipelinedRequestsAreAnsweredInTheOrderSent() {
+        String body = "{\"all\":true,\"data\":{\"n\":1}}";
+        byte[] push = RawClient.request("POST", "/push", Map.of("Host", "127.0.0.1",
+                "Content-Type", "application/json", "Content-Length", String.valueOf(body.length())), body);
+        byte[] health = RawClient.request("GET", "/health", Map.of("Host", "127.0.0.1"), "");
+        try (RawClient r = RawClient.connect(server.port(), Patience.seconds(10))) {
+            r.write(push, health, push, health);
+            List<String> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                RawClient.Response res = r.readResponse();
+                answers.add(res.status() + " " + res.body());
+            }
+            assertEquals(List.of("202 {\"accepted\":0}", "200 ok", "202 {\"accepted\":0}", "200 ok"), answers);
+        }
     }
 
     /** Each length form of RFC 6455's header (7-bit, 16-bit, 64-bit) reads back as the frame it was built as. */
