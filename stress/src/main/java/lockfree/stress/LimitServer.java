@@ -318,8 +318,11 @@ final class LimitServer implements AutoCloseable {
                     return;
                 }
                 pushing = true;
-                // from 0: from the backend, as the gateways write it. The answer comes from another
-                // loop's task; back on this connection's loop, it is written, then what waited.
+                // from 0: from the backend, as the gateways write it. The answer is known in
+                // another loop's task, so it hops back here before touching anything: `pushing`,
+                // `closing` and `waiting` are read and written only on this connection's loop,
+                // which is why they need no lock. The hop through the loop's task queue also
+                // orders the last broadcast task's count before the answer that prints it.
                 broadcast(LimitFrames.msg(ctx.alloc(), 0, body, f.dataStart, f.dataEnd),
                         accepted -> ctx.executor().execute(() -> {
                             respond(ctx, HttpResponseStatus.ACCEPTED,
