@@ -21,6 +21,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -130,7 +131,7 @@ class LimitServerTest {
         byte[] health = RawClient.request("GET", "/health", Map.of("Host", "127.0.0.1"), "");
         try (RawClient r = RawClient.connect(server.port(), Patience.seconds(10))) {
             r.write(push, health, push, health);
-            List<String> answers = new java.util.ArrayList<>();
+            List<String> answers = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
                 RawClient.Response res = r.readResponse();
                 answers.add(res.status() + " " + res.body());
