@@ -4,7 +4,6 @@ import org.HdrHistogram.Histogram;
 
 import java.nio.ByteBuffer;
 import java.util.Base64;
-import java.util.concurrent.TimeUnit;
 import java.util.zip.DataFormatException;
 
 /**
@@ -49,17 +48,9 @@ public record Latency(long count, double p50, double p90, double p99, double p99
         return Base64.getEncoder().encodeToString(bytes);
     }
 
-    /*
-     * Decoded into a histogram that tracks at least an hour, not only the range its header names:
-     * the header of a histogram the Recorder handed over can name a smaller range than the counts
-     * it carries (decoding then fails past the array's end), and a count's index means the same
-     * value whatever the range, so a larger array takes them all.
-     */
-    private static final long AT_LEAST = TimeUnit.HOURS.toNanos(1);
-
     static Histogram decode(String base64) {
         try {
-            return Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(base64)), AT_LEAST);
+            return Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(base64)), 0);
         } catch (DataFormatException e) {
             throw new IllegalArgumentException("not an encoded histogram", e);
         }

@@ -3,6 +3,7 @@ package lockfree.stress;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -16,12 +17,20 @@ import java.util.concurrent.atomic.LongAdder;
  * record into the active histogram, and bump it again, so recording costs the same however many
  * threads record and the reader never stops them.
  *
+ * <p>The recorders have a fixed range, not HdrHistogram's auto-resizing one. Auto-resizing under
+ * concurrent writers can hand over a histogram whose header names a smaller range than the counts
+ * it holds: two writers that each grow the counts array set the recorded range after the resize's
+ * lock, so the smaller of the two may be set last. Such a histogram fails to decode past the end
+ * of its array. A fixed range never resizes, so the header is the one it was built with.
+ *
  * <p>Reads ({@link #counts()}) are not a snapshot: counters read one after another may each include
  * a little more. Settling compares them only once sending has stopped, where that is harmless.
  */
 final class Tally {
     /** Latencies are nanoseconds; 3 significant digits keeps every percentile within 0.1%. */
     private static final int DIGITS = 3;
+    /** Longer latencies are recorded as this: no run of the tool lasts an hour. */
+    static final long HIGHEST_NANOS = TimeUnit.HOURS.toNanos(1);
 
     private final LongAdder sent = new LongAdder();
     private final LongAdder delivered = new LongAdder();
@@ -30,8 +39,8 @@ final class Tally {
     private final LongAdder requests = new LongAdder();
     private final LongAdder answers = new LongAdder();
     private final LongAdder unexpected = new LongAdder();
-    private final Recorder latency = new Recorder(DIGITS);
-    private final Recorder connect = new Recorder(DIGITS);
+    private final Recorder latency = new Recorder(HIGHEST_NANOS, DIGITS);
+    private final Recorder connect = new Recorder(HIGHEST_NANOS, DIGITS);
 
     /** One message (or one recipient of a push) is about to go out. */
     void sent(long deliveries) {
@@ -46,7 +55,7 @@ final class Tally {
     /** A message arrived; {@code sentAtNanos} travelled inside it. */
     void delivered(long sentAtNanos, long nowNanos) {
         delivered.increment();
-        latency.recordValue(Math.max(0, nowNanos - sentAtNanos));
+        latency.recordValue(inRange(nowNanos - sentAtNanos));
     }
 
     /** The gateway answered a {@code send}: {@code ok}, {@code dropped} or {@code offline}. */
@@ -78,7 +87,11 @@ final class Tally {
     }
 
     void connected(long nanos) {
-        connect.recordValue(Math.max(0, nanos));
+        connect.recordValue(inRange(nanos));
+    }
+
+    private static long inRange(long nanos) {
+        return Math.max(0, Math.min(nanos, HIGHEST_NANOS));
     }
 
     Counts counts() {

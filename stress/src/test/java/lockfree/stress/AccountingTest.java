@@ -117,6 +117,19 @@ class AccountingTest {
     }
 
     @Test
+    void aLatencyBeyondTheRecordersRangeIsRecordedAsItsHighestAndStillTravels() {
+        Tally t = new Tally();
+        t.delivered(0, TimeUnit.MICROSECONDS.toNanos(100));
+        t.delivered(0, 2 * Tally.HIGHEST_NANOS);
+        Histogram back = Latency.decode(Latency.encode(t.takeLatency()));
+        assertEquals(2, back.getTotalCount());
+        assertEquals(Tally.HIGHEST_NANOS, back.getMaxValue(), Tally.HIGHEST_NANOS / 1000.0,
+                "clamped to the range, within the histogram's 0.1%");
+        assertEquals(Tally.HIGHEST_NANOS, back.getHighestTrackableValue(),
+                "the header names the recorder's fixed range: it never resized");
+    }
+
+    @Test
     void histogramsSurviveTheTripFromAClientJvmAndMergeBeforePercentiles() {
         Histogram fast = new Histogram(3);
         Histogram slow = new Histogram(3);
